@@ -1,0 +1,158 @@
+/**
+ * Client for the parts of MinIO's admin API (`/minio/admin/v3`) this project manages:
+ * canned policies, users and their policy mapping, and the server's `api` config (CORS).
+ * Requests are SigV4-signed with the admin credentials; secret-bearing bodies are encrypted
+ * (admin-crypto.ts). Credentials come from the environment, never from resource inputs, so
+ * they are not written to Pulumi state.
+ */
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { encryptAdminPayload } from "./admin-crypto";
+import { request, type HttpResponse } from "./http";
+
+export interface AdminCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface MinioConnection {
+  /** `http://127.0.0.1:9000` or `https://minio.bank.internal:9443` */
+  endpoint: string;
+  region: string;
+  caBundle?: string;
+}
+
+export class MinioAdminError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`MinIO admin ${operation} failed: HTTP ${status} ${code}${detail ? `: ${detail}` : ""}`);
+    this.name = "MinioAdminError";
+  }
+}
+
+/** Admin credentials from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (what `npm run services` and MinIO itself use). */
+export function adminCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): AdminCredentials {
+  const accessKeyId = env.MINIO_ROOT_USER;
+  const secretAccessKey = env.MINIO_ROOT_PASSWORD;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error("MINIO_ROOT_USER and MINIO_ROOT_PASSWORD must be set (run through `npm run ...`, which loads .local/minio.env)");
+  }
+  return { accessKeyId, secretAccessKey };
+}
+
+export class MinioAdminClient {
+  private readonly signer: SignatureV4;
+
+  constructor(
+    private readonly conn: MinioConnection,
+    private readonly creds: AdminCredentials = adminCredentialsFromEnv(),
+  ) {
+    this.signer = new SignatureV4({ credentials: creds, region: conn.region, service: "s3", sha256: Sha256 });
+  }
+
+  private async call(
+    operation: string,
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body?: Buffer,
+  ): Promise<HttpResponse> {
+    const url = new URL(`/minio/admin/v3/${path}`, this.conn.endpoint);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const payload = body ?? Buffer.alloc(0);
+    const signed = await this.signer.sign({
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query,
+      headers: { host: url.host, "content-length": String(payload.length) },
+      body: payload,
+    });
+    const res = await request({ method, url, headers: signed.headers as Record<string, string>, body: payload, caBundle: this.conn.caBundle });
+    if (res.status >= 300) {
+      let code = "Error";
+      let detail = res.body.toString("utf8").slice(0, 300);
+      try {
+        const parsed = JSON.parse(detail) as { Code?: string; Message?: string };
+        code = parsed.Code ?? code;
+        detail = parsed.Message ?? detail;
+      } catch {
+        /* non-JSON error body */
+      }
+      throw new MinioAdminError(operation, res.status, code, detail);
+    }
+    return res;
+  }
+
+  private encrypted(data: unknown): Buffer {
+    return encryptAdminPayload(this.creds.secretAccessKey, typeof data === "string" ? data : JSON.stringify(data));
+  }
+
+  async putPolicy(name: string, document: string): Promise<void> {
+    await this.call("add-canned-policy", "PUT", "add-canned-policy", { name }, Buffer.from(document));
+  }
+
+  /** The stored policy document, or undefined if there is none. */
+  async getPolicy(name: string): Promise<string | undefined> {
+    try {
+      const res = await this.call("info-canned-policy", "GET", "info-canned-policy", { name, v: "2" });
+      const info = JSON.parse(res.body.toString("utf8")) as { Policy?: unknown };
+      return info.Policy === undefined ? res.body.toString("utf8") : JSON.stringify(info.Policy);
+    } catch (e) {
+      if (e instanceof MinioAdminError && (e.status === 404 || e.code === "XMinioAdminNoSuchPolicy")) return undefined;
+      throw e;
+    }
+  }
+
+  async deletePolicy(name: string): Promise<void> {
+    try {
+      await this.call("remove-canned-policy", "DELETE", "remove-canned-policy", { name });
+    } catch (e) {
+      if (e instanceof MinioAdminError && (e.status === 404 || e.code === "XMinioAdminNoSuchPolicy")) return;
+      throw e;
+    }
+  }
+
+  async putUser(accessKey: string, secretKey: string): Promise<void> {
+    await this.call("add-user", "PUT", "add-user", { accessKey }, this.encrypted({ secretKey, status: "enabled" }));
+  }
+
+  async attachPolicy(accessKey: string, policyName: string): Promise<void> {
+    await this.call("set-user-or-group-policy", "PUT", "set-user-or-group-policy", {
+      policyName,
+      userOrGroup: accessKey,
+      isGroup: "false",
+    });
+  }
+
+  /** `{ policyName, status }` of a user, or undefined when it does not exist. */
+  async getUser(accessKey: string): Promise<{ policyName?: string; status?: string } | undefined> {
+    try {
+      const res = await this.call("user-info", "GET", "user-info", { accessKey });
+      return JSON.parse(res.body.toString("utf8")) as { policyName?: string; status?: string };
+    } catch (e) {
+      if (e instanceof MinioAdminError && (e.status === 404 || e.code === "XMinioAdminNoSuchUser")) return undefined;
+      throw e;
+    }
+  }
+
+  async deleteUser(accessKey: string): Promise<void> {
+    try {
+      await this.call("remove-user", "DELETE", "remove-user", { accessKey });
+    } catch (e) {
+      if (e instanceof MinioAdminError && (e.status === 404 || e.code === "XMinioAdminNoSuchUser")) return;
+      throw e;
+    }
+  }
+
+  /** Server-wide config, e.g. `api cors_allow_origin="https://a,https://b"`. */
+  async setConfig(kv: string): Promise<void> {
+    await this.call("set-config-kv", "PUT", "set-config-kv", {}, this.encrypted(kv));
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Dynamic-provider implementations for MinIO canned policies, users (one per key generation)
+ * and the server-wide CORS origin list. Admin credentials come from the environment.
+ */
+import { randomBytes } from "node:crypto";
+import { changedKeys, type ProviderImpl } from "../dynamic";
+import { MinioAdminClient, type MinioConnection } from "./admin-client";
+
+export interface PolicyInputs {
+  conn: MinioConnection;
+  name: string;
+  document: string;
+}
+
+export interface UserInputs {
+  conn: MinioConnection;
+  policyName: string;
+  generation: number;
+  /** Only to make the access key readable in `mc admin user list`: `<label>g<generation>`. */
+  label: string;
+}
+
+export interface ServerCorsInputs {
+  conn: MinioConnection;
+  origins: string[];
+}
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** A 20-character access key (MinIO's maximum), random after a short readable label. */
+export function newAccessKey(label: string): string {
+  const head = label.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 8);
+  const bytes = randomBytes(20);
+  let tail = "";
+  for (let i = 0; tail.length < 20 - head.length; i++) tail += ALNUM[bytes[i] % ALNUM.length];
+  return head + tail;
+}
+
+export function newSecretKey(): string {
+  return randomBytes(30).toString("base64url"); // 40 chars, 240 bits
+}
+
+/** The origin MinIO answers for when a stack allows no browser origin at all (`.invalid` never resolves). */
+export const NO_BROWSER_ORIGIN = "https://no-cors.invalid";
+
+export function corsConfigLine(origins: string[]): string {
+  const list = origins.length ? [...new Set(origins)].sort().join(",") : NO_BROWSER_ORIGIN;
+  return `api cors_allow_origin="${list}"`;
+}
+
+export const policyProvider: ProviderImpl = {
+  async diff(_id, olds, news) {
+    const replaces = changedKeys(olds, news, ["conn", "name"]);
+    return { changes: changedKeys(olds, news, ["conn", "name", "document"]).length > 0, replaces, deleteBeforeReplace: false };
+  },
+  async create(raw) {
+    const inputs = raw as unknown as PolicyInputs;
+    const admin = new MinioAdminClient(inputs.conn);
+    if (await admin.getPolicy(inputs.name)) {
+      throw new Error(`MinIO policy "${inputs.name}" already exists; refusing to overwrite a policy this stack did not create`);
+    }
+    await admin.putPolicy(inputs.name, inputs.document);
+    return { id: inputs.name, outs: { ...inputs } };
+  },
+  async read(id, props) {
+    const inputs = props as unknown as PolicyInputs;
+    const doc = await new MinioAdminClient(inputs.conn).getPolicy(id);
+    if (doc === undefined) return { id: "", props: {} };
+    const same = JSON.stringify(JSON.parse(doc)) === JSON.stringify(JSON.parse(inputs.document));
+    return { id, props: { ...props, document: same ? inputs.document : doc } };
+  },
+  async update(_id, _olds, news) {
+    const inputs = news as unknown as PolicyInputs;
+    await new MinioAdminClient(inputs.conn).putPolicy(inputs.name, inputs.document);
+    return { outs: { ...inputs } };
+  },
+  async delete(id, props) {
+    await new MinioAdminClient((props as unknown as PolicyInputs).conn).deletePolicy(id);
+  },
+};
+
+export const userProvider: ProviderImpl = {
+  async diff(_id, olds, news) {
+    // A new generation or server is a new credential: create the new one before deleting the old.
+    const replaces = changedKeys(olds, news, ["conn", "generation"]);
+    return { changes: changedKeys(olds, news, ["conn", "generation", "policyName", "label"]).length > 0, replaces, deleteBeforeReplace: false };
+  },
+  async create(raw) {
+    const inputs = raw as unknown as UserInputs;
+    const admin = new MinioAdminClient(inputs.conn);
+    const accessKey = newAccessKey(`${inputs.label}G${inputs.generation}`);
+    const secretKey = newSecretKey();
+    await admin.putUser(accessKey, secretKey);
+    try {
+      await admin.attachPolicy(accessKey, inputs.policyName);
+    } catch (e) {
+      await admin.deleteUser(accessKey).catch(() => undefined);
+      throw e;
+    }
+    return { id: accessKey, outs: { ...inputs, accessKey, secretKey } };
+  },
+  async read(id, props) {
+    const inputs = props as unknown as UserInputs;
+    const info = await new MinioAdminClient(inputs.conn).getUser(id);
+    if (!info) return { id: "", props: {} };
+    return { id, props: { ...props, policyName: info.policyName ?? "" } };
+  },
+  async update(id, _olds, news) {
+    const inputs = news as unknown as UserInputs & { accessKey: string; secretKey: string };
+    await new MinioAdminClient(inputs.conn).attachPolicy(id, inputs.policyName);
+    return { outs: { ...inputs } };
+  },
+  async delete(id, props) {
+    await new MinioAdminClient((props as unknown as UserInputs).conn).deleteUser(id);
+  },
+};
+
+export const serverCorsProvider: ProviderImpl = {
+  async diff(_id, olds, news) {
+    return { changes: changedKeys(olds, news, ["conn", "origins"]).length > 0, replaces: [], deleteBeforeReplace: false };
+  },
+  async create(raw) {
+    const inputs = raw as unknown as ServerCorsInputs;
+    await new MinioAdminClient(inputs.conn).setConfig(corsConfigLine(inputs.origins));
+    return { id: new URL(inputs.conn.endpoint).host, outs: { ...inputs } };
+  },
+  async update(_id, _olds, news) {
+    const inputs = news as unknown as ServerCorsInputs;
+    await new MinioAdminClient(inputs.conn).setConfig(corsConfigLine(inputs.origins));
+    return { outs: { ...inputs } };
+  },
+  async delete(_id, props) {
+    // Never fall back to MinIO's default of "*": leave the server allowing no browser origin.
+    await new MinioAdminClient((props as unknown as ServerCorsInputs).conn).setConfig(corsConfigLine([]));
+  },
+};

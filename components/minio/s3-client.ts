@@ -1,0 +1,15 @@
+import * as https from "node:https";
+import { S3Client } from "@aws-sdk/client-s3";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { AdminCredentials, MinioConnection } from "./admin-client";
+
+/** An S3 client for a MinIO (or any S3-compatible) endpoint, trusting `caBundle` when given. */
+export function s3ClientFor(conn: MinioConnection, creds: AdminCredentials): S3Client {
+  return new S3Client({
+    endpoint: conn.endpoint,
+    region: conn.region,
+    forcePathStyle: true,
+    credentials: creds,
+    ...(conn.caBundle ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: conn.caBundle }) }) } : {}),
+  });
+}

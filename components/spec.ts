@@ -1,0 +1,184 @@
+/**
+ * The provider-neutral storage spec. Every component is built from a `BucketSpec`;
+ * nothing provider-specific leaks in here except the `provider` selector.
+ *
+ * Secure is the default: omitted fields never weaken anything, and unknown fields are
+ * errors (`strictObject`) so a typo such as `versoning: false` cannot silently pass.
+ */
+import { z } from "zod";
+
+export const PROVIDERS = ["aws", "azure", "gcp", "minio", "b2"] as const;
+export const Provider = z.enum(PROVIDERS);
+export type Provider = z.infer<typeof Provider>;
+
+export const ACCESS = ["read", "write", "list", "delete"] as const;
+export const Access = z.enum(ACCESS);
+export type Access = z.infer<typeof Access>;
+
+const logicalName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "must be 2-32 chars of a-z, 0-9 and '-', starting with a letter");
+
+/** An object-name prefix a key is scoped to: `users/`, `workspaces/ws-1/`. */
+export const Prefix = z
+  .string()
+  .min(2, "must not be empty")
+  .max(512, "must be at most 512 characters")
+  .refine((p) => p.endsWith("/"), 'must end with "/"')
+  .refine((p) => !p.startsWith("/"), 'must not start with "/"')
+  .refine((p) => !p.split("/").some((seg) => seg === ".." || seg === "."), 'must not contain "." or ".." segments')
+  .refine((p) => !p.includes("//"), 'must not contain "//"')
+  .refine((p) => /^[A-Za-z0-9!_.()\-/]+$/.test(p), "may only contain letters, digits and ! _ . ( ) - / (no wildcards)");
+
+export const Key = z.strictObject({
+  access: z.array(Access).min(1, "must grant at least one of read, write, list, delete"),
+  /** Empty means the whole bucket; say so explicitly with `[]`. */
+  prefixes: z.array(Prefix).default([]),
+  generation: z.int("must be a whole number").min(1, "must be >= 1").max(1_000_000),
+  /** Drop the previous generation's credential (after applications switched). */
+  retirePrevious: z.boolean().default(false),
+});
+export type KeySpec = z.infer<typeof Key>;
+
+const origin = z
+  .string()
+  .refine(
+    (o) => o === "*" || /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o),
+    'must be "*" or an origin like https://app.example.com (scheme, host, optional port, no path)',
+  );
+
+export const CORS_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"] as const;
+export const CorsRule = z.strictObject({
+  origins: z.array(origin).min(1, "must list at least one origin"),
+  methods: z.array(z.enum(CORS_METHODS)).min(1, "must list at least one method"),
+  headers: z.array(z.string().min(1)).default([]),
+  exposeHeaders: z.array(z.string().min(1)).default([]),
+  maxAgeSeconds: z.int().min(0).max(86_400, "must be at most 86400 (browsers cap it anyway)").default(3600),
+});
+export type CorsRule = z.infer<typeof CorsRule>;
+
+export const LifecycleRule = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
+    prefix: Prefix.optional(),
+    expireDays: z.int().min(1).optional(),
+    noncurrentExpireDays: z.int().min(1).optional(),
+    abortIncompleteUploadDays: z.int().min(1).optional(),
+  })
+  .refine(
+    (r) => r.expireDays !== undefined || r.noncurrentExpireDays !== undefined || r.abortIncompleteUploadDays !== undefined,
+    "needs at least one of expireDays, noncurrentExpireDays, abortIncompleteUploadDays",
+  );
+export type LifecycleRule = z.infer<typeof LifecycleRule>;
+
+export const Encryption = z.discriminatedUnion("kind", [
+  /** Provider-managed keys: SSE-S3, Azure/GCS platform keys, SSE-B2, MinIO KMS default key. */
+  z.strictObject({ kind: z.literal("managed") }),
+  /** Customer-managed key: AWS KMS key ARN/alias, Azure Key Vault key URL, GCS KMS key name, MinIO KMS key name. */
+  z.strictObject({ kind: z.literal("kms"), keyId: z.string().min(1) }),
+]);
+export type Encryption = z.infer<typeof Encryption>;
+
+/** SigV4 presigned URLs are valid for at most 7 days. */
+export const MAX_PRESIGN_SECONDS = 604_800;
+export const Presign = z.strictObject({
+  uploadSeconds: z.int().min(1).max(MAX_PRESIGN_SECONDS, "must be at most 604800 (7 days, the SigV4 maximum)").default(900),
+  downloadSeconds: z.int().min(1).max(MAX_PRESIGN_SECONDS, "must be at most 604800 (7 days, the SigV4 maximum)").default(3600),
+});
+export type Presign = z.infer<typeof Presign>;
+
+export const ObjectLock = z.strictObject({
+  mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
+  days: z.int().min(1).max(36_500),
+});
+export type ObjectLock = z.infer<typeof ObjectLock>;
+
+export const Bucket = z.strictObject({
+  provider: Provider,
+  versioning: z.boolean().default(true),
+  encryption: Encryption.default({ kind: "managed" }),
+  cors: z.array(CorsRule).default([]),
+  lifecycle: z.array(LifecycleRule).default([]),
+  presign: Presign.default({ uploadSeconds: 900, downloadSeconds: 3600 }),
+  objectLock: ObjectLock.optional(),
+  /** Allow `pulumi destroy` to delete a non-empty bucket. Off by default; dev stacks turn it on. */
+  forceDestroy: z.boolean().default(false),
+  keys: z.record(logicalName, Key).default({}),
+});
+export type BucketSpec = z.infer<typeof Bucket>;
+export type BucketInput = z.input<typeof Bucket>;
+
+export const StorageSpec = z
+  .strictObject({ buckets: z.record(logicalName, Bucket) })
+  .superRefine((spec, ctx) => {
+    for (const [name, b] of Object.entries(spec.buckets)) {
+      if (b.objectLock && !b.versioning) {
+        ctx.addIssue({ code: "custom", path: ["buckets", name, "versioning"], message: "must be true when objectLock is set" });
+      }
+      b.cors.forEach((rule, i) => {
+        const writes = rule.methods.some((m) => m !== "GET" && m !== "HEAD");
+        if (rule.origins.includes("*") && writes) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", name, "cors", i, "origins"],
+            message: 'must not be "*" when write methods (PUT, POST, DELETE) are allowed',
+          });
+        }
+      });
+      for (const [keyName, k] of Object.entries(b.keys)) {
+        if (new Set(k.access).size !== k.access.length) {
+          ctx.addIssue({ code: "custom", path: ["buckets", name, "keys", keyName, "access"], message: "must not repeat an access" });
+        }
+        const sorted = [...k.prefixes].sort();
+        for (let i = 1; i < sorted.length; i++) {
+          if (sorted[i].startsWith(sorted[i - 1])) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["buckets", name, "keys", keyName, "prefixes"],
+              message: `"${sorted[i]}" is already covered by "${sorted[i - 1]}"`,
+            });
+          }
+        }
+        if (k.retirePrevious && k.generation === 1) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", name, "keys", keyName, "retirePrevious"],
+            message: "there is no previous generation to retire at generation 1",
+          });
+        }
+      }
+    }
+  });
+export type StorageSpec = z.infer<typeof StorageSpec>;
+
+/** Raised for invalid config; the message names every bad config path. */
+export class SpecError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid storage config:\n  ${problems.join("\n  ")}`);
+    this.name = "SpecError";
+  }
+}
+
+function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
+  let out = root;
+  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : `.${String(seg)}`;
+  return out;
+}
+
+/**
+ * Validate raw config (as `config.requireObject` returns it). `root` is the config key the
+ * object came from, so errors read `storage:buckets.uploads.keys.backend.prefixes[0]: must end with "/"`.
+ */
+export function parseStorageSpec(raw: unknown, root = "storage"): StorageSpec {
+  const result = StorageSpec.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const [head, ...rest] = issue.path;
+    // The first segment is the config key itself: `storage:buckets`, not `storage.buckets`.
+    const base = head === undefined ? root : `${root}:${String(head)}`;
+    let message = issue.message;
+    if (issue.code === "unrecognized_keys") message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    return `${formatPath(base, rest)}: ${message}`;
+  });
+  throw new SpecError(problems);
+}

@@ -1,0 +1,28 @@
+# Sourced by every script: puts the project's cached tools on PATH and points Pulumi at the
+# local, offline backend. Paths only; nothing here is secret.
+SS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SS_CACHE="${SECURE_STORAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/secure-storage}"
+SS_TOOLS="$SS_CACHE/tools"
+SS_LOCAL="$SS_ROOT/.local"
+
+# Pinned tool versions. Pulumi follows @pulumi/pulumi in package-lock.json.
+SS_PULUMI_VERSION="$(node -p "require('$SS_ROOT/package-lock.json').packages['node_modules/@pulumi/pulumi'].version" 2>/dev/null || echo unknown)"
+SS_MINIO_MODULE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
+SS_FAKEGCS_MODULE="github.com/fsouza/fake-gcs-server@v1.56.1"
+SS_ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
+
+ss_tool_dir() { # name module-or-version -> cache dir
+  local v="${2##*@}"
+  echo "$SS_TOOLS/$1-$v"
+}
+
+export PATH="$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_ROOT/scripts/bin:$SS_ROOT/node_modules/.bin:$PATH"
+
+# Pulumi: local file backend, passphrase secrets, never phone home or fetch plugins.
+export PULUMI_HOME="$SS_LOCAL/pulumi-home"
+export PULUMI_BACKEND_URL="file://$SS_LOCAL/state"
+export PULUMI_CONFIG_PASSPHRASE_FILE="$SS_LOCAL/passphrase"
+export PULUMI_SKIP_UPDATE_CHECK=1
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=false
+export SS_ROOT SS_CACHE SS_TOOLS SS_LOCAL

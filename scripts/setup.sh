@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# npm run setup: install npm deps, build the Pulumi CLI, MinIO, fake-gcs-server and actionlint
+# from the Go module proxy into a cache outside the clone, and generate per-machine dev secrets.
+# Idempotent: a cached run only checks what is there.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$SS_ROOT"
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() { echo "setup: $*" >&2; exit 1; }
+now() { date +%s; }
+
+usage() {
+  cat <<USAGE
+Usage: npm run setup [-- --help]
+Installs npm dependencies and builds the project's tools into $SS_TOOLS:
+  pulumi $SS_PULUMI_VERSION (+ dynamic-provider and policy hosts), minio, fake-gcs-server, actionlint.
+Generates .local/ secrets (Pulumi passphrase, MinIO root credentials and KMS key) once per clone.
+Environment: SECURE_STORAGE_CACHE overrides the cache directory.
+USAGE
+}
+[[ "${1:-}" == "--help" || "${1:-}" == "-h" ]] && { usage; exit 0; }
+
+command -v node >/dev/null || fail "node is not installed (Node.js >= 20 is required)"
+command -v go >/dev/null || fail "go is not installed: the Go toolchain is needed to build pulumi and minio (https://go.dev/dl)"
+
+# 1. npm dependencies (reinstall only when package-lock.json changed).
+lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
+if [[ ! -f node_modules/.ss-lock-$lock_hash ]]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "node_modules/.ss-lock-$lock_hash"
+fi
+SS_PULUMI_VERSION="$(node -p "require('./package-lock.json').packages['node_modules/@pulumi/pulumi'].version")"
+
+mkdir -p "$SS_TOOLS" "$SS_CACHE/logs"
+
+# build_tool NAME DEST_DIR BUILD_FN: builds into a temp dir, moves into place only on success.
+build_tool() {
+  local name="$1" dest="$2" fn="$3"
+  if [[ -x "$dest/bin/$name" ]]; then echo "    $name: cached ($dest)"; return 0; fi
+  local tmp log start
+  tmp="$(mktemp -d "$SS_TOOLS/.build-$name.XXXXXX")"
+  log="$SS_CACHE/logs/build-$name.log"
+  start="$(now)"
+  step "building $name (first time only; log: $log)"
+  if ! "$fn" "$tmp" >"$log" 2>&1; then
+    rm -rf "$tmp"
+    fail "building $name failed; see $log"
+  fi
+  rm -rf "$dest" && mkdir -p "$(dirname "$dest")" && mv "$tmp" "$dest"
+  echo "    $name: built in $(( $(now) - start ))s"
+}
+
+build_pulumi() { # the CLI: pkg/go.mod has replace directives, so build from a wrapper module
+  local out="$1" v="v$SS_PULUMI_VERSION" w="$1/src"
+  mkdir -p "$w" "$out/bin"
+  local clip
+  clip="$(curl -fsS "${GOPROXY%%,*}/github.com/pulumi/pulumi/pkg/v3/@v/$v.mod" 2>/dev/null | sed -n 's#^replace github.com/atotto/clipboard => ##p' || true)"
+  cat >"$w/go.mod" <<MOD
+module secure-storage.local/pulumi-build
+
+go 1.24
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 $v
+	github.com/pulumi/pulumi/sdk/v3 $v
+)
+MOD
+  [[ -n "$clip" ]] && echo "replace github.com/atotto/clipboard => $clip" >>"$w/go.mod"
+  printf '//go:build tools\npackage tools\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' >"$w/tools.go"
+  (cd "$w" && GOFLAGS=-mod=mod go mod tidy && go build -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$v" \
+    -o "$out/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+  rm -rf "$w"
+  "$out/bin/pulumi" version
+}
+go_install_into() { mkdir -p "$1/bin" && GOBIN="$1/bin" go install -trimpath -ldflags "-s -w" "$2"; }
+build_minio() { go_install_into "$1" "$SS_MINIO_MODULE"; }
+build_fakegcs() { go_install_into "$1" "$SS_FAKEGCS_MODULE"; }
+build_actionlint() { go_install_into "$1" "$SS_ACTIONLINT_MODULE"; }
+
+step "tools in $SS_TOOLS"
+build_tool pulumi "$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")" build_pulumi
+build_tool minio "$(ss_tool_dir minio "$SS_MINIO_MODULE")" build_minio
+build_tool fake-gcs-server "$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")" build_fakegcs
+build_tool actionlint "$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")" build_actionlint
+
+# 2. Per-clone dev secrets: generated here, git-ignored, never printed.
+mkdir -p "$SS_LOCAL" "$SS_LOCAL/state" "$PULUMI_HOME"
+chmod 700 "$SS_LOCAL"
+umask 077
+if [[ ! -s "$SS_LOCAL/passphrase" ]]; then
+  head -c 32 /dev/urandom | base64 | tr -d '\n' >"$SS_LOCAL/passphrase"
+  echo "    generated Pulumi passphrase (.local/passphrase)"
+fi
+if [[ ! -s "$SS_LOCAL/minio.env" ]]; then
+  {
+    echo "MINIO_ROOT_USER=root$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    echo "MINIO_ROOT_PASSWORD=$(head -c 30 /dev/urandom | base64 | tr -d '\n/+=')"
+    # Single-key KMS so SSE-S3 works without an external KMS; the key name is the KMS key id.
+    echo "MINIO_KMS_SECRET_KEY=dev-sse-key:$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+  } >"$SS_LOCAL/minio.env"
+  echo "    generated MinIO root credentials and KMS key (.local/minio.env)"
+fi
+
+step "setup complete: $(pulumi version) · $(du -sh "$SS_TOOLS" | cut -f1) in $SS_TOOLS"
