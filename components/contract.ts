@@ -33,3 +33,14 @@ export interface BucketContract {
 export interface StorageContract {
   buckets: Record<string, BucketContract>;
 }
+
+/**
+ * The contract as a component builds it: plain objects holding Outputs, so that when exported
+ * only the `secret` fields are secret in the stack output (an `apply` over everything would
+ * make the whole contract one opaque secret).
+ */
+export type ContractInput<T> = T extends string | number | boolean
+  ? import("@pulumi/pulumi").Input<T>
+  : T extends Array<infer U>
+    ? ReadonlyArray<ContractInput<U>> | import("@pulumi/pulumi").Input<T>
+    : { [K in keyof T]: ContractInput<T[K]> };

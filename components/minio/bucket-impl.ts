@@ -36,7 +36,7 @@ export interface MinioBucketInputs {
   forceDestroy: boolean;
 }
 
-/** Lifecycle rules as S3 wants them; a default abort-incomplete-multipart rule is always present. */
+/** Lifecycle rules as MinIO's S3 API takes them (MinIO expires stale multipart uploads itself). */
 export function s3LifecycleRules(rules: LifecycleRule[]): S3LifecycleRule[] {
   const out: S3LifecycleRule[] = rules.map((r, i) => ({
     ID: r.id ?? `rule-${i + 1}`,
@@ -48,9 +48,6 @@ export function s3LifecycleRules(rules: LifecycleRule[]): S3LifecycleRule[] {
       ? { AbortIncompleteMultipartUpload: { DaysAfterInitiation: r.abortIncompleteUploadDays } }
       : {}),
   }));
-  if (!rules.some((r) => r.abortIncompleteUploadDays !== undefined)) {
-    out.push({ ID: "abort-incomplete-uploads", Status: "Enabled", Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } });
-  }
   return out;
 }
 
@@ -73,7 +70,7 @@ async function apply(s3: S3Client, inputs: MinioBucketInputs, isNew: boolean): P
     }),
   );
   const rules = s3LifecycleRules(inputs.lifecycle);
-  await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: rules } }));
+  if (rules.length) await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: rules } }));
   if (inputs.objectLock) {
     await s3.send(
       new PutObjectLockConfigurationCommand({
@@ -128,7 +125,13 @@ export const provider: ProviderImpl = {
       }
       throw e;
     }
-    await apply(s3, inputs, true);
+    try {
+      await apply(s3, inputs, true);
+    } catch (e) {
+      // Not recorded in state if create fails, so do not leave a half-configured bucket behind.
+      await s3.send(new DeleteBucketCommand({ Bucket: inputs.bucket })).catch(() => undefined);
+      throw e;
+    }
     return { id: inputs.bucket, outs: { ...inputs, arn: `arn:aws:s3:::${inputs.bucket}` } };
   },
 

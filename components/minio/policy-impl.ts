@@ -1,0 +1,1 @@
+export { policyProvider as provider } from "./identity-impl";

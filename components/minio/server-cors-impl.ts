@@ -1,0 +1,1 @@
+export { serverCorsProvider as provider } from "./identity-impl";

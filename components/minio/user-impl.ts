@@ -1,0 +1,1 @@
+export { userProvider as provider } from "./identity-impl";

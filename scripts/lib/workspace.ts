@@ -1,0 +1,60 @@
+/**
+ * The Automation API workspace every command uses. The committed Pulumi.<stack>.yaml is the
+ * source of truth for config; the workspace copy under .local/ adds only this machine's
+ * passphrase salt, so the committed files never carry per-machine secrets state.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as auto from "@pulumi/pulumi/automation";
+import { parse } from "yaml";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const LOCAL = path.join(ROOT, ".local");
+
+function readYaml(file: string): Record<string, unknown> {
+  return (parse(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, unknown>;
+}
+
+/** Load KEY=VALUE lines (e.g. .local/minio.env) into process.env without printing them. */
+export function loadEnvFile(file: string): void {
+  if (!fs.existsSync(file)) return;
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
+  }
+}
+
+export interface OpenOptions {
+  stack: string;
+  program: auto.PulumiFn;
+}
+
+export async function openStack({ stack, program }: OpenOptions): Promise<auto.Stack> {
+  const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(stackFile)) throw new Error(`no stack config ${path.relative(ROOT, stackFile)} (known stacks: ${knownStacks().join(", ")})`);
+  for (const need of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE_FILE"]) {
+    if (!process.env[need]) throw new Error(`${need} is not set; run through npm (scripts/env.sh sets it)`);
+  }
+  const stateDir = process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
+  fs.mkdirSync(stateDir, { recursive: true });
+  const project = readYaml(path.join(ROOT, "Pulumi.yaml"));
+  const committed = readYaml(stackFile);
+  const workDir = path.join(LOCAL, "workspace");
+  fs.mkdirSync(workDir, { recursive: true });
+  const localCopy = path.join(workDir, `Pulumi.${stack}.yaml`);
+  const salt = fs.existsSync(localCopy) ? readYaml(localCopy).encryptionsalt : undefined;
+  const ws = await auto.LocalWorkspace.create({
+    workDir,
+    program,
+    projectSettings: { name: String(project.name), runtime: "nodejs", description: String(project.description ?? "") },
+    stackSettings: { [stack]: { ...(committed as auto.StackSettings), ...(salt ? { encryptionsalt: String(salt) } : {}) } },
+  });
+  return auto.Stack.createOrSelect(stack, ws);
+}
+
+export function knownStacks(): string[] {
+  return fs
+    .readdirSync(ROOT)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => Boolean(s));
+}

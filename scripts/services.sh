@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# npm run services -- start|stop|status [minio|azurite|gcs ...]
+# Local stand-ins for the clouds, on loopback only: MinIO (S3 API, SSE via a single-key KMS),
+# Azurite (Blob) and fake-gcs-server. Stops only the processes it started (pid files in .local/run).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$SS_ROOT"
+
+MINIO_PORT="${MINIO_PORT:-9000}"
+AZURITE_PORT="${AZURITE_PORT:-10000}"
+GCS_PORT="${GCS_PORT:-4443}"
+RUN="$SS_LOCAL/run"
+ALL=(minio azurite gcs)
+
+usage() {
+  cat <<USAGE
+Usage: npm run services -- <start|stop|status> [minio|azurite|gcs ...]
+  minio    S3 API on http://127.0.0.1:$MINIO_PORT (root credentials and KMS key from .local/minio.env)
+  azurite  Azure Blob on http://127.0.0.1:$AZURITE_PORT
+  gcs      fake-gcs-server on http://127.0.0.1:$GCS_PORT
+Logs and pid files live in .local/run/.
+USAGE
+}
+
+port_of() { case "$1" in minio) echo "$MINIO_PORT" ;; azurite) echo "$AZURITE_PORT" ;; gcs) echo "$GCS_PORT" ;; esac; }
+health_url() {
+  case "$1" in
+    minio) echo "http://127.0.0.1:$MINIO_PORT/minio/health/live" ;;
+    azurite) echo "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list" ;;
+    gcs) echo "http://127.0.0.1:$GCS_PORT/storage/v1/b" ;;
+  esac
+}
+running() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_one() {
+  local svc="$1" port log
+  port="$(port_of "$svc")"
+  log="$RUN/$svc.log"
+  if running "$svc"; then echo "$svc: already running (pid $(cat "$RUN/$svc.pid"), port $port)"; return 0; fi
+  if port_busy "$port"; then echo "services: cannot start $svc: port $port is already taken by another process" >&2; return 1; fi
+  mkdir -p "$RUN" "$SS_LOCAL/data/$svc"
+  case "$svc" in
+    minio)
+      [[ -s "$SS_LOCAL/minio.env" ]] || { echo "services: .local/minio.env missing; run npm run setup" >&2; return 1; }
+      command -v minio >/dev/null || { echo "services: minio not built; run npm run setup" >&2; return 1; }
+      ( set -a; source "$SS_LOCAL/minio.env"; set +a
+        MINIO_BROWSER=off MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
+        nohup minio server --quiet --address "127.0.0.1:$port" "$SS_LOCAL/data/minio" >"$log" 2>&1 &
+        echo $! >"$RUN/minio.pid" ) ;;
+    azurite)
+      nohup azurite-blob --blobHost 127.0.0.1 --blobPort "$port" --location "$SS_LOCAL/data/azurite" \
+        --skipApiVersionCheck --loose >"$log" 2>&1 &
+      echo $! >"$RUN/azurite.pid" ;;
+    gcs)
+      command -v fake-gcs-server >/dev/null || { echo "services: fake-gcs-server not built; run npm run setup" >&2; return 1; }
+      nohup fake-gcs-server -scheme http -host 127.0.0.1 -port "$port" -backend filesystem \
+        -filesystem-root "$SS_LOCAL/data/gcs" -public-host "127.0.0.1:$port" >"$log" 2>&1 &
+      echo $! >"$RUN/gcs.pid" ;;
+  esac
+  local url i
+  url="$(health_url "$svc")"
+  for i in $(seq 1 60); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null || { [[ "$svc" == azurite ]] && curl -sS -o /dev/null "$url" 2>/dev/null; }; then
+      echo "$svc: healthy on 127.0.0.1:$port (pid $(cat "$RUN/$svc.pid"))"
+      return 0
+    fi
+    running "$svc" || break
+    sleep 0.5
+  done
+  echo "services: $svc did not become healthy on port $port; log: $log" >&2
+  stop_one "$svc" >/dev/null
+  return 1
+}
+
+stop_one() {
+  local svc="$1"
+  if ! running "$svc"; then rm -f "$RUN/$svc.pid"; echo "$svc: not running"; return 0; fi
+  local pid i
+  pid="$(cat "$RUN/$svc.pid")"
+  kill "$pid" 2>/dev/null || true
+  for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  rm -f "$RUN/$svc.pid"
+  echo "$svc: stopped"
+}
+
+status_one() {
+  if running "$1"; then echo "$1: running (pid $(cat "$RUN/$1.pid"), port $(port_of "$1"))"; else echo "$1: stopped"; fi
+}
+
+cmd="${1:-}"
+[[ $# -gt 0 ]] && shift
+svcs=("$@")
+[[ ${#svcs[@]} -eq 0 ]] && svcs=("${ALL[@]}")
+for s in "${svcs[@]}"; do
+  [[ " ${ALL[*]} " == *" $s "* ]] || { echo "services: unknown service \"$s\" (expected one of: ${ALL[*]})" >&2; exit 2; }
+done
+case "$cmd" in
+  start) rc=0; for s in "${svcs[@]}"; do start_one "$s" || rc=1; done; exit $rc ;;
+  stop) for s in "${svcs[@]}"; do stop_one "$s"; done ;;
+  status) for s in "${svcs[@]}"; do status_one "$s"; done ;;
+  -h|--help|help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,68 @@
+/**
+ * npm run deploy|preview|destroy|refresh -- [--stack dev] [--expect-no-changes] [--policy-pack]
+ * Runs the program in stacks/ through the Automation API with the real Pulumi CLI, streaming
+ * the engine's progress. Secrets stay secret: the engine masks them and we print no outputs.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { program } from "../stacks";
+import { LOCAL, ROOT, loadEnvFile, openStack } from "./lib/workspace";
+
+const HELP = `Usage: npm run <deploy|preview|destroy|refresh> -- [options]
+  --stack NAME            stack to operate on (default: dev)
+  --expect-no-changes     fail if preview/up would change anything
+  --policy-pack           run with the policy pack in policies/
+  --help                  this text`;
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      stack: { type: "string", default: "dev" },
+      "expect-no-changes": { type: "boolean", default: false },
+      "policy-pack": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help || !command) {
+    console.log(HELP);
+    return;
+  }
+  loadEnvFile(path.join(LOCAL, "minio.env"));
+  const stack = await openStack({ stack: values.stack!, program: async () => program() });
+  const onOutput = (s: string) => process.stdout.write(s);
+  const policyPacks = values["policy-pack"] ? [path.join(ROOT, "policies")] : undefined;
+  const expectNoChanges = values["expect-no-changes"];
+  switch (command) {
+    case "up": {
+      const r = await stack.up({ onOutput, policyPacks, expectNoChanges, color: "never" });
+      console.log(`\nup: ${r.summary.result}; ${JSON.stringify(r.summary.resourceChanges ?? {})}`);
+      break;
+    }
+    case "preview": {
+      const r = await stack.preview({ onOutput, policyPacks, expectNoChanges, color: "never" });
+      console.log(`\npreview: ${JSON.stringify(r.changeSummary)}`);
+      break;
+    }
+    case "refresh":
+      await stack.refresh({ onOutput, color: "never" });
+      break;
+    case "destroy":
+      await stack.destroy({ onOutput, color: "never" });
+      break;
+    default:
+      throw new Error(`unknown command "${command}"\n${HELP}`);
+  }
+}
+
+main().catch((e: Error) => {
+  // Automation errors carry the whole CLI transcript; the useful part is stderr or the message.
+  const err = e as Error & { commandResult?: { stderr?: string } };
+  console.error(`\n${command()} failed: ${err.commandResult?.stderr?.trim() || err.message}`);
+  process.exit(1);
+});
+
+function command(): string {
+  return process.argv[2] ?? "stack";
+}
