@@ -25,7 +25,10 @@ export function request(req: HttpRequest): Promise<HttpResponse> {
       req.url,
       {
         method: req.method,
-        headers: req.headers,
+        headers: {
+          ...(req.body !== undefined ? { "content-length": String(Buffer.byteLength(req.body)) } : {}),
+          ...req.headers,
+        },
         ...(req.url.protocol === "https:" && req.caBundle ? { ca: req.caBundle } : {}),
         timeout: req.timeoutMs ?? 30_000,
       },

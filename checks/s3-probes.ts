@@ -1,0 +1,250 @@
+/**
+ * Probes for S3-compatible buckets (MinIO, S3, GCS interop, B2): real HTTP requests through
+ * presigned URLs, proving what each key may do and that everything else is denied.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import * as https from "node:https";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+  DeleteObjectsCommand,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { BucketContract, Credential, KeyContract } from "../components/contract";
+import { grantCovers } from "../components/access";
+import { request } from "../components/minio/http";
+import type { ProbeResult } from "./report";
+
+export interface AdminCreds {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+const EVIL_ORIGIN = "https://evil.example";
+
+function client(b: BucketContract, cred: { id: string; secret: string } | AdminCreds): S3Client {
+  const credentials = "id" in cred ? { accessKeyId: cred.id, secretAccessKey: cred.secret } : cred;
+  return new S3Client({
+    endpoint: b.endpoint,
+    region: b.region ?? "us-east-1",
+    forcePathStyle: true,
+    credentials,
+    ...(b.caBundle ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: b.caBundle }) }) } : {}),
+  });
+}
+
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const isAllowed = (status: number) => status >= 200 && status < 300;
+
+export class S3BucketProber {
+  readonly rows: ProbeResult[] = [];
+  private readonly run = `verify-${randomUUID().slice(0, 8)}`;
+  private readonly written = new Map<string, Buffer>();
+
+  constructor(
+    private readonly logical: string,
+    private readonly b: BucketContract,
+    private readonly admin?: AdminCreds,
+  ) {}
+
+  private async record(key: string, probe: string, expect: "allow" | "deny" | "contain", fn: () => Promise<{ status: number; note?: string; ok?: boolean }>) {
+    const start = Date.now();
+    let seen: string;
+    let ok: boolean;
+    try {
+      const r = await fn();
+      seen = `${r.status}${r.note ? ` ${r.note}` : ""}`;
+      // Denied means the server refused on authorization (401/403), not any other error.
+      ok = r.ok ?? (expect === "allow" ? isAllowed(r.status) : r.status === 401 || r.status === 403);
+    } catch (e) {
+      seen = `error: ${(e as Error).message.split("\n")[0].slice(0, 80)}`;
+      ok = false;
+    }
+    this.rows.push({ bucket: this.logical, key, probe, expect, seen, ok, ms: Date.now() - start });
+  }
+
+  private async send(method: string, url: string, body?: Buffer, headers: Record<string, string> = {}) {
+    return request({ method, url: new URL(url), body, headers, caBundle: this.b.caBundle });
+  }
+
+  private async presign(cred: { id: string; secret: string }, method: "GET" | "PUT" | "DELETE", key: string, expiresIn: number, signingDate?: Date) {
+    const c = client(this.b, cred);
+    const cmd =
+      method === "GET"
+        ? new GetObjectCommand({ Bucket: this.b.bucket, Key: key })
+        : method === "PUT"
+          ? new PutObjectCommand({ Bucket: this.b.bucket, Key: key })
+          : new DeleteObjectCommand({ Bucket: this.b.bucket, Key: key });
+    return getSignedUrl(c, cmd, { expiresIn, ...(signingDate ? { signingDate } : {}) });
+  }
+
+  private objectKey(k: KeyContract, name: string): string {
+    return `${k.prefixes[0] ?? ""}${this.run}/${name}.bin`;
+  }
+
+  async runAll(): Promise<ProbeResult[]> {
+    const keys = Object.entries(this.b.keys);
+    const bucketUrl = `${this.b.endpoint.replace(/\/$/, "")}/${this.b.bucket}`;
+
+    // Anonymous access: nothing.
+    await this.record("(anonymous)", "list bucket", "deny", async () => this.send("GET", `${bucketUrl}?list-type=2`));
+    await this.record("(anonymous)", "put object", "deny", async () => this.send("PUT", `${bucketUrl}/${this.run}/anon.bin`, Buffer.from("x")));
+
+    // Writers upload through presigned PUT within the upload TTL.
+    for (const [name, k] of keys) {
+      if (!k.access.includes("write")) continue;
+      const key = this.objectKey(k, name);
+      const data = randomBytes(4096);
+      await this.record(name, "presigned PUT", "allow", async () => {
+        const r = await this.send("PUT", await this.presign(k.current, "PUT", key, this.b.presign.uploadSeconds), data);
+        if (isAllowed(r.status)) this.written.set(key, data);
+        return r;
+      });
+    }
+    const anyObject = [...this.written.keys()][0];
+    if (anyObject) {
+      await this.record("(anonymous)", "get object", "deny", async () => this.send("GET", `${bucketUrl}/${anyObject}`));
+    }
+
+    for (const [name, k] of keys) await this.probeKey(name, k);
+    await this.probeCors(bucketUrl);
+    await this.cleanup();
+    return this.rows;
+  }
+
+  private async probeKey(name: string, k: KeyContract): Promise<void> {
+    const cur = k.current;
+    const covered = [...this.written.entries()].find(([key]) => grantCovers(k, key));
+    const outside = `zz-outside-${this.run}/${name}.bin`;
+
+    if (k.access.includes("read")) {
+      if (covered) {
+        const [key, data] = covered;
+        await this.record(name, "presigned GET round trip (sha256)", "allow", async () => {
+          const r = await this.send("GET", await this.presign(cur, "GET", key, this.b.presign.downloadSeconds));
+          const same = isAllowed(r.status) && sha(r.body) === sha(data);
+          return { status: r.status, note: same ? "same bytes" : "bytes differ", ok: same };
+        });
+        if (k.previous) {
+          const prev: Credential = k.previous;
+          await this.record(name, `previous credential (g${prev.generation}) GET`, "allow", async () =>
+            this.send("GET", await this.presign(prev, "GET", key, 60)),
+          );
+        }
+        await this.record(name, "expired URL", "deny", async () => {
+          const past = new Date(Date.now() - 2 * 3600_000);
+          return this.send("GET", await this.presign(cur, "GET", key, 60, past));
+        });
+        await this.record(name, "tampered signature", "deny", async () => {
+          const url = new URL(await this.presign(cur, "GET", key, 60));
+          const sig = url.searchParams.get("X-Amz-Signature")!;
+          url.searchParams.set("X-Amz-Signature", sig.slice(0, -1) + (sig.endsWith("0") ? "1" : "0"));
+          return this.send("GET", url.toString());
+        });
+      }
+      if (k.prefixes.length) {
+        await this.record(name, "GET outside its prefixes", "deny", async () => this.send("GET", await this.presign(cur, "GET", outside, 60)));
+      }
+    } else if (covered) {
+      await this.record(name, "GET without read access", "deny", async () => this.send("GET", await this.presign(cur, "GET", covered[0], 60)));
+    }
+
+    if (k.access.includes("write")) {
+      if (k.prefixes.length) {
+        await this.record(name, "PUT outside its prefixes", "deny", async () =>
+          this.send("PUT", await this.presign(cur, "PUT", outside, 60), Buffer.from("x")),
+        );
+        await this.record(name, "PUT with ../ traversal", "deny", async () => {
+          const r = await this.send("PUT", await this.presign(cur, "PUT", `${k.prefixes[0]}../${outside}`, 60), Buffer.from("x"));
+          // 400 (invalid object name) is a refusal too, as long as nothing landed outside the prefix.
+          const escaped = await this.existsOutside(outside);
+          return { status: r.status, note: escaped ? "ESCAPED prefix" : "", ok: !escaped && (r.status === 400 || r.status === 403) };
+        });
+        await this.record(name, "PUT with %2F-encoded traversal", "contain", async () => {
+          const r = await this.send("PUT", await this.presign(cur, "PUT", `${k.prefixes[0]}..%2F..%2F${outside}`, 60), Buffer.from("x"));
+          // Stored literally inside the prefix is harmless; landing outside it is the failure.
+          const escaped = await this.existsOutside(outside);
+          return { status: r.status, note: escaped ? "ESCAPED prefix" : isAllowed(r.status) ? "kept inside prefix" : "", ok: !escaped };
+        });
+      }
+    } else {
+      const key = `${k.prefixes[0] ?? ""}${this.run}/${name}-denied.bin`;
+      await this.record(name, "PUT without write access", "deny", async () =>
+        this.send("PUT", await this.presign(cur, "PUT", key, 60), Buffer.from("x")),
+      );
+    }
+
+    const s3 = client(this.b, cur);
+    const listStatus = async (prefix: string) => {
+      try {
+        await s3.send(new ListObjectsV2Command({ Bucket: this.b.bucket, Prefix: prefix, MaxKeys: 5 }));
+        return { status: 200 };
+      } catch (e) {
+        return { status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0 };
+      }
+    };
+    if (k.access.includes("list")) {
+      await this.record(name, `list ${k.prefixes[0] ?? "(bucket)"}`, "allow", () => listStatus(k.prefixes[0] ?? ""));
+      if (k.prefixes.length) await this.record(name, "list bucket root", "deny", () => listStatus(""));
+    } else {
+      await this.record(name, "list without list access", "deny", () => listStatus(k.prefixes[0] ?? ""));
+    }
+
+    if (covered) {
+      if (k.access.includes("delete")) {
+        await this.record(name, "presigned DELETE", "allow", async () => this.send("DELETE", await this.presign(cur, "DELETE", covered[0], 60)));
+        this.written.delete(covered[0]);
+      } else {
+        await this.record(name, "DELETE without delete access", "deny", async () => this.send("DELETE", await this.presign(cur, "DELETE", covered[0], 60)));
+      }
+    }
+  }
+
+  private async probeCors(bucketUrl: string): Promise<void> {
+    const preflight = (origin: string) =>
+      this.send("OPTIONS", `${bucketUrl}/${this.run}/cors.bin`, undefined, { Origin: origin, "Access-Control-Request-Method": "PUT" });
+    for (const origin of [...new Set(this.b.cors.flatMap((r) => r.origins))].filter((o) => o !== "*")) {
+      await this.record("(browser)", `CORS preflight from ${origin}`, "allow", async () => {
+        const r = await preflight(origin);
+        const acao = r.headers["access-control-allow-origin"];
+        return { status: r.status, note: `ACAO=${acao ?? "none"}`, ok: acao === origin };
+      });
+    }
+    await this.record("(browser)", `CORS preflight from ${EVIL_ORIGIN}`, "deny", async () => {
+      const r = await preflight(EVIL_ORIGIN);
+      const acao = r.headers["access-control-allow-origin"];
+      return { status: r.status, note: `ACAO=${acao ?? "none"}`, ok: acao !== EVIL_ORIGIN && acao !== "*" };
+    });
+  }
+
+  private async existsOutside(key: string): Promise<boolean> {
+    if (!this.admin) return false;
+    try {
+      await client(this.b, this.admin).send(new HeadObjectCommand({ Bucket: this.b.bucket, Key: key }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Remove every version the run created (needs admin credentials; versioned buckets keep history). */
+  private async cleanup(): Promise<void> {
+    if (!this.admin) return;
+    const s3 = client(this.b, this.admin);
+    const prefixes = new Set<string>([`${this.run}/`, `zz-outside-${this.run}/`]);
+    for (const k of Object.values(this.b.keys)) for (const p of k.prefixes) prefixes.add(`${p}`);
+    for (const prefix of prefixes) {
+      const v = await s3.send(new ListObjectVersionsCommand({ Bucket: this.b.bucket, Prefix: prefix }));
+      const objects = [...(v.Versions ?? []), ...(v.DeleteMarkers ?? [])]
+        .filter((o) => o.Key!.includes(this.run))
+        .map((o) => ({ Key: o.Key!, VersionId: o.VersionId }));
+      if (objects.length) await s3.send(new DeleteObjectsCommand({ Bucket: this.b.bucket, Delete: { Objects: objects, Quiet: true } }));
+    }
+  }
+}

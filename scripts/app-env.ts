@@ -1,0 +1,58 @@
+/**
+ * npm run env -- <bucket> <key> [--stack dev] [--previous]
+ * Prints the environment variables an application reads for one key. This prints a secret on
+ * purpose (to feed a secret store or a local .env); it refuses to write to a terminal log in CI.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import type { StorageContract } from "../components/contract";
+import { program } from "../stacks";
+import { LOCAL, loadEnvFile, openStack } from "./lib/workspace";
+
+export function appEnv(contract: StorageContract, bucket: string, key: string, previous = false): Record<string, string> {
+  const b = contract.buckets[bucket];
+  if (!b) throw new Error(`no bucket "${bucket}" in the contract (have: ${Object.keys(contract.buckets).join(", ")})`);
+  const k = b.keys[key];
+  if (!k) throw new Error(`bucket "${bucket}" has no key "${key}" (have: ${Object.keys(b.keys).join(", ")})`);
+  const cred = previous ? k.previous : k.current;
+  if (!cred) throw new Error(`key "${key}" has no previous generation`);
+  const env: Record<string, string> = {
+    S3_ENDPOINT: b.endpoint,
+    S3_BUCKET: b.bucket,
+    S3_REGION: b.region ?? "us-east-1",
+    S3_FORCE_PATH_STYLE: b.provider === "minio" ? "true" : "false",
+    S3_KEY_PREFIXES: k.prefixes.join(","),
+    S3_PRESIGN_UPLOAD_SECONDS: String(b.presign.uploadSeconds),
+    S3_PRESIGN_DOWNLOAD_SECONDS: String(b.presign.downloadSeconds),
+    AWS_ACCESS_KEY_ID: cred.id,
+    AWS_SECRET_ACCESS_KEY: cred.secret,
+    STORAGE_KEY_GENERATION: String(cred.generation),
+  };
+  return env;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { stack: { type: "string", default: "dev" }, previous: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+  });
+  if (values.help || positionals.length !== 2) {
+    console.log("Usage: npm run env -- <bucket> <key> [--stack dev] [--previous]");
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  if (process.env.CI && process.stdout.isTTY === false && !process.env.STORAGE_ENV_ALLOW_PIPE) {
+    throw new Error("refusing to print credentials in CI; set STORAGE_ENV_ALLOW_PIPE=1 when piping into a secret store");
+  }
+  loadEnvFile(path.join(LOCAL, "minio.env"));
+  const stack = await openStack({ stack: values.stack!, program: async () => program() });
+  const storage = (await stack.outputs()).storage?.value as StorageContract;
+  for (const [k, v] of Object.entries(appEnv(storage, positionals[0], positionals[1], values.previous))) console.log(`${k}=${v}`);
+}
+
+if (require.main === module) {
+  main().catch((e: Error) => {
+    console.error(`env failed: ${e.message}`);
+    process.exit(1);
+  });
+}
