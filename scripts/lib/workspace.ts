@@ -27,10 +27,14 @@ export function loadEnvFile(file: string): void {
 export interface OpenOptions {
   stack: string;
   program: auto.PulumiFn;
+  /** Use this stack file's config instead of Pulumi.<stack>.yaml (tests run dev's config as a throwaway stack). */
+  configFrom?: string;
+  /** Replace config entirely (tests of bad input). */
+  config?: Record<string, unknown>;
 }
 
-export async function openStack({ stack, program }: OpenOptions): Promise<auto.Stack> {
-  const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
+export async function openStack({ stack, program, configFrom, config }: OpenOptions): Promise<auto.Stack> {
+  const stackFile = path.join(ROOT, `Pulumi.${configFrom ?? stack}.yaml`);
   if (!fs.existsSync(stackFile)) throw new Error(`no stack config ${path.relative(ROOT, stackFile)} (known stacks: ${knownStacks().join(", ")})`);
   for (const need of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE_FILE"]) {
     if (!process.env[need]) throw new Error(`${need} is not set; run through npm (scripts/env.sh sets it)`);
@@ -38,7 +42,7 @@ export async function openStack({ stack, program }: OpenOptions): Promise<auto.S
   const stateDir = process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
   fs.mkdirSync(stateDir, { recursive: true });
   const project = readYaml(path.join(ROOT, "Pulumi.yaml"));
-  const committed = readYaml(stackFile);
+  const committed = config ? { config } : readYaml(stackFile);
   const workDir = path.join(LOCAL, "workspace");
   fs.mkdirSync(workDir, { recursive: true });
   const localCopy = path.join(workDir, `Pulumi.${stack}.yaml`);

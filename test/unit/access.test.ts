@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { canonicalJson, s3KeyPolicy } from "../../components/access";
+
+const ARN = "arn:aws:s3:::clinic-dev-abc123";
+
+describe("s3KeyPolicy", () => {
+  it("scopes every object action to the prefixes and conditions listing on them", () => {
+    expect(s3KeyPolicy(ARN, { access: ["read", "write", "delete", "list"], prefixes: ["workspaces/"] })).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "ReadObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${ARN}/workspaces/*`] },
+        {
+          Sid: "WriteObjects",
+          Effect: "Allow",
+          Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"],
+          Resource: [`${ARN}/workspaces/*`],
+        },
+        { Sid: "DeleteObjects", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: [`${ARN}/workspaces/*`] },
+        { Sid: "ListObjects", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [ARN], Condition: { StringLike: { "s3:prefix": ["workspaces/*"] } } },
+      ],
+    });
+  });
+
+  it("grants only what is asked: a write-only key cannot read, list or delete", () => {
+    const doc = s3KeyPolicy(ARN, { access: ["write"], prefixes: ["recordings/", "imports/"] });
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["WriteObjects"]);
+    expect(doc.Statement[0].Resource).toEqual([`${ARN}/imports/*`, `${ARN}/recordings/*`]);
+  });
+
+  it("never emits a * action or a * resource", () => {
+    for (const prefixes of [[], ["a/"], ["a/", "b/c/"]]) {
+      const doc = s3KeyPolicy(ARN, { access: ["read", "write", "list", "delete"], prefixes });
+      for (const st of doc.Statement) {
+        expect(st.Action.every((a) => a.startsWith("s3:") && !a.includes("*"))).toBe(true);
+        expect(st.Resource.every((r) => r.startsWith(ARN) && r !== "*" && r !== "arn:aws:s3:::*")).toBe(true);
+      }
+    }
+  });
+
+  it("refuses anything but a single-bucket ARN", () => {
+    expect(() => s3KeyPolicy("arn:aws:s3:::*", { access: ["read"], prefixes: [] })).toThrow(/single-bucket ARN/);
+  });
+
+  it("canonical JSON is independent of key order", () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: 3 } })).toBe('{"a":{"c":3,"d":[2,{"e":0,"f":1}]},"b":1}');
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { parseStorageSpec, SpecError } from "../../components/spec";
+
+const ok = { buckets: { uploads: { provider: "minio", keys: { backend: { access: ["read"], prefixes: ["users/"], generation: 1 } } } } };
+
+function problems(raw: unknown): string[] {
+  try {
+    parseStorageSpec(raw);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return (e as SpecError).problems;
+  }
+  throw new Error("expected a SpecError");
+}
+
+describe("storage spec", () => {
+  it("applies secure defaults", () => {
+    const spec = parseStorageSpec(ok);
+    const b = spec.buckets.uploads;
+    expect(b.versioning).toBe(true);
+    expect(b.encryption).toEqual({ kind: "managed" });
+    expect(b.forceDestroy).toBe(false);
+    expect(b.presign).toEqual({ uploadSeconds: 900, downloadSeconds: 3600 });
+    expect(b.keys.backend.retirePrevious).toBe(false);
+  });
+
+  it("names the config path and the rule for a bad prefix", () => {
+    const raw = structuredClone(ok);
+    raw.buckets.uploads.keys.backend.prefixes = ["users"];
+    expect(problems(raw)).toEqual(['storage:buckets.uploads.keys.backend.prefixes[0]: must end with "/"']);
+  });
+
+  it("rejects unknown fields so typos cannot weaken security", () => {
+    const raw = { buckets: { uploads: { provider: "minio", versoning: false } } };
+    expect(problems(raw)).toEqual(['storage:buckets.uploads: unknown field(s) "versoning"']);
+  });
+
+  it.each([
+    [{ access: ["read"], prefixes: ["../x/"], generation: 1 }, "prefixes[0]", '"." or ".."'],
+    [{ access: ["read"], prefixes: ["u*/"], generation: 1 }, "prefixes[0]", "no wildcards"],
+    [{ access: [], generation: 1 }, "access", "at least one"],
+    [{ access: ["admin"], generation: 1 }, "access[0]", ""],
+    [{ access: ["read"], generation: 0 }, "generation", ">= 1"],
+    [{ access: ["read"], generation: 1, retirePrevious: true }, "retirePrevious", "no previous generation"],
+    [{ access: ["read", "read"], generation: 1 }, "access", "repeat"],
+    [{ access: ["read"], prefixes: ["a/", "a/b/"], generation: 1 }, "prefixes", "already covered"],
+  ])("rejects key %j at %s", (key, at, words) => {
+    const p = problems({ buckets: { uploads: { provider: "minio", keys: { backend: key } } } });
+    expect(p.length).toBeGreaterThan(0);
+    expect(p[0]).toContain(`storage:buckets.uploads.keys.backend.${at}:`);
+    expect(p[0]).toContain(words);
+  });
+
+  it("refuses CORS * with write methods, and presign TTLs beyond SigV4's 7 days", () => {
+    const p = problems({
+      buckets: {
+        b1: { provider: "aws", cors: [{ origins: ["*"], methods: ["PUT"] }], presign: { uploadSeconds: 604801 } },
+      },
+    });
+    expect(p).toContain('storage:buckets.b1.presign.uploadSeconds: must be at most 604800 (7 days, the SigV4 maximum)');
+    const p2 = problems({ buckets: { b1: { provider: "aws", cors: [{ origins: ["*"], methods: ["PUT"] }] } } });
+    expect(p2).toEqual(['storage:buckets.b1.cors[0].origins: must not be "*" when write methods (PUT, POST, DELETE) are allowed']);
+  });
+
+  it("rejects bad logical names and providers", () => {
+    const p = problems({ buckets: { Bad_Name: { provider: "dropbox" } } });
+    expect(p.join("\n")).toMatch(/storage:buckets\.Bad_Name/);
+  });
+
+  it("requires versioning with object lock", () => {
+    const p = problems({ buckets: { b1: { provider: "minio", versioning: false, objectLock: { mode: "GOVERNANCE", days: 1 } } } });
+    expect(p).toEqual(["storage:buckets.b1.versioning: must be true when objectLock is set"]);
+  });
+});
