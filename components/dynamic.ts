@@ -4,7 +4,10 @@
  * instead the provider closure captures only two absolute paths and loads the implementation
  * module at run time (registering tsx so TypeScript sources load as they are).
  */
+import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
+
+const localRequire = createRequire(__filename);
 
 export interface ProviderImpl {
   check?(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult>;
@@ -15,12 +18,15 @@ export interface ProviderImpl {
   delete(id: string, props: Record<string, unknown>): Promise<void>;
 }
 
-/** A ResourceProvider whose methods delegate to the module at `implPath` (exporting a ProviderImpl as `provider`). */
+/**
+ * A ResourceProvider whose methods delegate to the module at `implPath` (absolute, without
+ * extension; exporting a ProviderImpl as `provider`).
+ */
 export function lazyProvider(implPath: string): pulumi.dynamic.ResourceProvider {
-  const tsxApi = require.resolve("tsx/cjs/api");
+  const tsxApi = localRequire.resolve("tsx/cjs/api");
   const load = (): ProviderImpl => {
     const g = globalThis as { __secureStorageTsx?: boolean };
-    if (!g.__secureStorageTsx && implPath.endsWith(".ts")) {
+    if (!g.__secureStorageTsx) {
       require(tsxApi).register();
       g.__secureStorageTsx = true;
     }

@@ -1,10 +1,11 @@
 /** Pulumi dynamic resources for MinIO, backed by the implementations in *-impl.ts. */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "../dynamic";
 import type { MinioConnection } from "./admin-client";
 import type { LifecycleRule, ObjectLock } from "../spec";
 
-const bucketProvider = lazyProvider(require.resolve("./bucket-impl"));
+const bucketProvider = lazyProvider(path.join(__dirname, "bucket-impl"));
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -26,7 +27,7 @@ export class MinioBucketResource extends pulumi.dynamic.Resource {
   }
 }
 
-const policyProvider = lazyProvider(require.resolve("./policy-impl"));
+const policyProvider = lazyProvider(path.join(__dirname, "policy-impl"));
 
 export class MinioPolicyResource extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
@@ -35,7 +36,7 @@ export class MinioPolicyResource extends pulumi.dynamic.Resource {
   }
 }
 
-const userProvider = lazyProvider(require.resolve("./user-impl"));
+const userProvider = lazyProvider(path.join(__dirname, "user-impl"));
 
 export class MinioUserResource extends pulumi.dynamic.Resource {
   declare readonly accessKey: pulumi.Output<string>;
@@ -50,7 +51,7 @@ export class MinioUserResource extends pulumi.dynamic.Resource {
   }
 }
 
-const corsProvider = lazyProvider(require.resolve("./server-cors-impl"));
+const corsProvider = lazyProvider(path.join(__dirname, "server-cors-impl"));
 
 /** MinIO has no bucket CORS API; the allowed origins are one server-wide setting. */
 export class MinioServerCors extends pulumi.dynamic.Resource {
