@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       break;
     }
     case "preview": {
-      const r = await stack.preview({ onOutput, policyPacks, expectNoChanges, color: "never" });
+      const r = await stack.preview({ onOutput, policyPacks, expectNoChanges, diff: true, color: "never" });
       console.log(`\npreview: ${JSON.stringify(r.changeSummary)}`);
       break;
     }

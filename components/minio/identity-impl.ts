@@ -3,6 +3,7 @@
  * and the server-wide CORS origin list. Admin credentials come from the environment.
  */
 import { randomBytes } from "node:crypto";
+import { canonicalJson } from "../access";
 import { changedKeys, type ProviderImpl } from "../dynamic";
 import { MinioAdminClient, type MinioConnection } from "./admin-client";
 
@@ -48,6 +49,18 @@ export function corsConfigLine(origins: string[]): string {
   return `api cors_allow_origin="${list}"`;
 }
 
+/** MinIO returns policies with its own key order and may collapse one-element arrays to strings. */
+export function samePolicy(a: string, b: string): boolean {
+  const norm = (doc: string) => {
+    const parsed = JSON.parse(doc) as { Statement?: Array<Record<string, unknown>> };
+    for (const st of parsed.Statement ?? []) {
+      for (const k of ["Action", "Resource"]) if (typeof st[k] === "string") st[k] = [st[k]];
+    }
+    return canonicalJson(parsed);
+  };
+  return norm(a) === norm(b);
+}
+
 export const policyProvider: ProviderImpl = {
   async diff(_id, olds, news) {
     const replaces = changedKeys(olds, news, ["conn", "name"]);
@@ -66,7 +79,7 @@ export const policyProvider: ProviderImpl = {
     const inputs = props as unknown as PolicyInputs;
     const doc = await new MinioAdminClient(inputs.conn).getPolicy(id);
     if (doc === undefined) return { id: "", props: {} };
-    const same = JSON.stringify(JSON.parse(doc)) === JSON.stringify(JSON.parse(inputs.document));
+    const same = samePolicy(doc, inputs.document);
     return { id, props: { ...props, document: same ? inputs.document : doc } };
   },
   async update(_id, _olds, news) {

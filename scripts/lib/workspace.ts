@@ -35,7 +35,7 @@ export interface OpenOptions {
 
 export async function openStack({ stack, program, configFrom, config }: OpenOptions): Promise<auto.Stack> {
   const stackFile = path.join(ROOT, `Pulumi.${configFrom ?? stack}.yaml`);
-  if (!fs.existsSync(stackFile)) throw new Error(`no stack config ${path.relative(ROOT, stackFile)} (known stacks: ${knownStacks().join(", ")})`);
+  if (!config && !fs.existsSync(stackFile)) throw new Error(`no stack config ${path.relative(ROOT, stackFile)} (known stacks: ${knownStacks().join(", ")})`);
   for (const need of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE_FILE"]) {
     if (!process.env[need]) throw new Error(`${need} is not set; run through npm (scripts/env.sh sets it)`);
   }

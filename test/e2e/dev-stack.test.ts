@@ -1,0 +1,109 @@
+/**
+ * The real thing: the Pulumi CLI deploys the dev config (as a throwaway stack) to the MinIO from
+ * `npm run services`, `verify` proves it, a second run changes nothing, bad config creates
+ * nothing, and destroy leaves no bucket, policy or user behind.
+ */
+import * as path from "node:path";
+import { ListBucketsCommand } from "@aws-sdk/client-s3";
+import type * as auto from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StorageContract } from "../../components/contract";
+import { MinioAdminClient } from "../../components/minio/admin-client";
+import { s3ClientFor } from "../../components/minio/s3-client";
+import { verifyContract } from "../../checks/verify";
+import { program } from "../../stacks";
+import { LOCAL, loadEnvFile, openStack } from "../../scripts/lib/workspace";
+import { loadProjectEnv } from "../helpers/env";
+
+loadProjectEnv();
+loadEnvFile(path.join(LOCAL, "minio.env"));
+const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
+const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
+const name = `e2e${Date.now().toString(36)}`;
+let stack: auto.Stack;
+let contract: StorageContract;
+let transcript = "";
+
+beforeAll(async () => {
+  stack = await openStack({ stack: name, configFrom: "dev", program: async () => program() });
+});
+
+afterAll(async () => {
+  await stack?.destroy().catch(() => undefined);
+  await stack?.workspace.removeStack(name).catch(() => undefined);
+});
+
+describe("dev stack on MinIO, end to end", () => {
+  it("pulumi up creates the buckets, keys and server CORS", async () => {
+    const r = await stack.up({ onOutput: (s) => (transcript += s), color: "never" });
+    expect(r.summary.result).toBe("succeeded");
+    contract = r.outputs.storage.value as StorageContract;
+    expect(Object.keys(contract.buckets).sort()).toEqual(["clinic", "recordings"]);
+    expect(r.outputs.storage.secret).toBe(false); // only the credential secrets are secret...
+    const secrets = Object.values(contract.buckets).flatMap((b) => Object.values(b.keys).map((k) => k.current.secret));
+    for (const s of secrets) {
+      expect(s.length).toBeGreaterThanOrEqual(40);
+      expect(transcript).not.toContain(s); // ...and never printed
+    }
+  });
+
+  it("verify: round trips work and every must-be-denied probe is denied", async () => {
+    const rows = await verifyContract(contract, admin);
+    const failed = rows.filter((r) => !r.ok);
+    expect(failed).toEqual([]);
+    expect(rows.filter((r) => r.expect === "deny").length).toBeGreaterThanOrEqual(20);
+    expect(rows.some((r) => r.probe.startsWith("presigned GET round trip") && r.seen.includes("same bytes"))).toBe(true);
+  });
+
+  it("a second run, and a refresh, change nothing", async () => {
+    await stack.preview({ expectNoChanges: true, color: "never" });
+    await stack.refresh({ color: "never" });
+    await stack.preview({ expectNoChanges: true, color: "never" });
+  });
+
+  it("verify fails when a key has been tampered with behind Pulumi's back", async () => {
+    const playback = contract.buckets.recordings.keys.playback.current;
+    const client = new MinioAdminClient(conn, admin);
+    await client.attachPolicy(playback.id, `${contract.buckets.clinic.bucket}-backend`);
+    try {
+      const rows = await verifyContract({ buckets: { recordings: contract.buckets.recordings } }, admin);
+      expect(rows.filter((r) => !r.ok).length).toBeGreaterThan(0);
+    } finally {
+      await client.attachPolicy(playback.id, `${contract.buckets.recordings.bucket}-playback`);
+    }
+  });
+
+  it("bad config fails before any resource is created, naming the field", async () => {
+    const badName = `${name}bad`;
+    const bad = await openStack({
+      stack: badName,
+      program: async () => program(),
+      config: {
+        "storage:minio": { endpoint: "http://127.0.0.1:9000", kmsKeyId: "dev-sse-key" },
+        "storage:buckets": { docs: { provider: "minio", keys: { app: { access: ["read"], prefixes: ["docs"], generation: 1 } } } },
+      },
+    });
+    try {
+      await expect(bad.up({ color: "never" })).rejects.toThrow(/storage:buckets\.docs\.keys\.app\.prefixes\[0\]: must end with "\/"/);
+      const state = await bad.exportStack();
+      const resources = (state.deployment.resources ?? []) as Array<{ type: string }>;
+      expect(resources.filter((r) => r.type.startsWith("pulumi-nodejs"))).toEqual([]);
+    } finally {
+      await bad.workspace.removeStack(badName, { force: true }).catch(() => undefined);
+    }
+  });
+
+  it("destroy leaves no bucket, policy or user of the stack in MinIO", async () => {
+    await stack.destroy({ color: "never" });
+    const buckets = await s3ClientFor(conn, admin).send(new ListBucketsCommand({}));
+    const names = (buckets.Buckets ?? []).map((b) => b.Name);
+    const client = new MinioAdminClient(conn, admin);
+    for (const b of Object.values(contract.buckets)) {
+      expect(names).not.toContain(b.bucket);
+      for (const [keyName, k] of Object.entries(b.keys)) {
+        expect(await client.getPolicy(`${b.bucket}-${keyName}`)).toBeUndefined();
+        expect(await client.getUser(k.current.id)).toBeUndefined();
+      }
+    }
+  });
+});
