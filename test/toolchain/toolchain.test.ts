@@ -45,7 +45,12 @@ describe("toolchain", () => {
       stack: name,
       config: {},
       program: async () => {
-        new pulumi.CustomResource("zzfake:index:Thing", "thing", {});
+        class Thing extends pulumi.CustomResource {
+          constructor(n: string) {
+            super("zzfake:index:Thing", n, {});
+          }
+        }
+        new Thing("thing");
         return {};
       },
     });

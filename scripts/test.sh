@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# npm test: setup (idempotent), start the local services it needs, typecheck, run every test
+# (unit, checks, toolchain, e2e against the real CLI and MinIO), lint workflows, then stop
+# only the services this run started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+started=()
+for svc in minio azurite gcs; do
+  if ! bash scripts/services.sh status "$svc" | grep -q running; then
+    bash scripts/services.sh start "$svc"
+    started+=("$svc")
+  fi
+done
+cleanup() { [[ ${#started[@]} -gt 0 ]] && bash scripts/services.sh stop "${started[@]}" >/dev/null || true; }
+trap cleanup EXIT
+echo "==> typecheck"
+tsc -p tsconfig.json --noEmit
+if compgen -G ".github/workflows/*.yml" >/dev/null; then
+  echo "==> actionlint"
+  actionlint .github/workflows/*.yml
+fi
+echo "==> vitest"
+vitest run "$@"
