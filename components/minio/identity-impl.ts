@@ -49,12 +49,18 @@ export function corsConfigLine(origins: string[]): string {
   return `api cors_allow_origin="${list}"`;
 }
 
-/** MinIO returns policies with its own key order and may collapse one-element arrays to strings. */
+/**
+ * MinIO returns policies with its own key order, may collapse one-element arrays to strings, and
+ * stores actions as a set (Go map), so their order varies between reads: compare as sets.
+ */
 export function samePolicy(a: string, b: string): boolean {
   const norm = (doc: string) => {
     const parsed = JSON.parse(doc) as { Statement?: Array<Record<string, unknown>> };
     for (const st of parsed.Statement ?? []) {
-      for (const k of ["Action", "Resource"]) if (typeof st[k] === "string") st[k] = [st[k]];
+      for (const k of ["Action", "Resource"]) {
+        if (typeof st[k] === "string") st[k] = [st[k]];
+        if (Array.isArray(st[k])) st[k] = [...(st[k] as string[])].sort();
+      }
     }
     return canonicalJson(parsed);
   };

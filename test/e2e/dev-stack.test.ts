@@ -56,9 +56,15 @@ describe("dev stack on MinIO, end to end", () => {
   });
 
   it("a second run, and a refresh, change nothing", async () => {
-    await stack.preview({ expectNoChanges: true, color: "never" });
+    const noChanges = async (when: string) => {
+      let out = "";
+      const r = await stack.preview({ diff: true, color: "never", onOutput: (s) => (out += s) });
+      const changed = Object.entries(r.changeSummary).filter(([op, n]) => op !== "same" && n > 0);
+      expect(changed, `${when}:\n${out}`).toEqual([]);
+    };
+    await noChanges("preview after up");
     await stack.refresh({ color: "never" });
-    await stack.preview({ expectNoChanges: true, color: "never" });
+    await noChanges("preview after refresh");
   });
 
   it("verify fails when a key has been tampered with behind Pulumi's back", async () => {

@@ -45,3 +45,13 @@ describe("s3KeyPolicy", () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: 3 } })).toBe('{"a":{"c":3,"d":[2,{"e":0,"f":1}]},"b":1}');
   });
 });
+
+describe("MinIO policy comparison on refresh", () => {
+  it("treats reordered actions, keys and collapsed arrays as the same policy, and a real change as different", async () => {
+    const { samePolicy } = await import("../../components/minio/identity-impl");
+    const ours = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "W", Effect: "Allow", Action: ["s3:A", "s3:B"], Resource: ["r"] }] });
+    const theirs = JSON.stringify({ Statement: [{ Resource: "r", Action: ["s3:B", "s3:A"], Effect: "Allow", Sid: "W" }], Version: "2012-10-17" });
+    expect(samePolicy(ours, theirs)).toBe(true);
+    expect(samePolicy(ours, theirs.replace("s3:B", "s3:C"))).toBe(false);
+  });
+});
