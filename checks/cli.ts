@@ -4,11 +4,9 @@
  * that each key can do what it must and nothing else. Exits non-zero on any failed probe.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
-import type { StorageContract } from "../components/contract";
-import { program } from "../stacks";
-import { LOCAL, loadEnvFile, openStack } from "../scripts/lib/workspace";
+import { adminCredentialsFromEnv } from "../components/minio/admin-client";
+import { readStorageContract } from "../scripts/lib/workspace";
 import { formatJunit, formatTable, summary } from "./report";
 import { verifyContract } from "./verify";
 
@@ -25,15 +23,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void console.log(HELP);
-  loadEnvFile(path.join(LOCAL, "minio.env"));
-  const stack = await openStack({ stack: values.stack!, program: async () => program() });
-  const outputs = await stack.outputs();
-  const storage = outputs.storage?.value as StorageContract | undefined;
-  if (!storage) throw new Error(`stack "${values.stack}" has no "storage" output; run npm run deploy first`);
-  const admin =
-    process.env.MINIO_ROOT_USER && process.env.MINIO_ROOT_PASSWORD
-      ? { accessKeyId: process.env.MINIO_ROOT_USER, secretAccessKey: process.env.MINIO_ROOT_PASSWORD }
-      : undefined;
+  const storage = await readStorageContract(values.stack!);
+  // Admin credentials are optional: without them, probes run but test objects are not removed.
+  const admin = process.env.MINIO_ROOT_USER && process.env.MINIO_ROOT_PASSWORD ? adminCredentialsFromEnv() : undefined;
   const start = Date.now();
   const rows = await verifyContract(storage, admin);
   const ms = Date.now() - start;

@@ -3,7 +3,6 @@
  * presigned URLs, proving what each key may do and that everything else is denied.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import * as https from "node:https";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -11,32 +10,22 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   DeleteObjectsCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { BucketContract, Credential, KeyContract } from "../components/contract";
 import { grantCovers } from "../components/access";
+import type { AdminCredentials } from "../components/minio/admin-client";
 import { request } from "../components/minio/http";
+import { s3ClientFor } from "../components/minio/s3-client";
 import type { ProbeResult } from "./report";
-
-export interface AdminCreds {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
 
 const EVIL_ORIGIN = "https://evil.example";
 
-function client(b: BucketContract, cred: { id: string; secret: string } | AdminCreds): S3Client {
+function client(b: BucketContract, cred: { id: string; secret: string } | AdminCredentials): S3Client {
   const credentials = "id" in cred ? { accessKeyId: cred.id, secretAccessKey: cred.secret } : cred;
-  return new S3Client({
-    endpoint: b.endpoint,
-    region: b.region ?? "us-east-1",
-    forcePathStyle: true,
-    credentials,
-    ...(b.caBundle ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: b.caBundle }) }) } : {}),
-  });
+  return s3ClientFor({ endpoint: b.endpoint, region: b.region ?? "us-east-1", ...(b.caBundle ? { caBundle: b.caBundle } : {}) }, credentials);
 }
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -50,7 +39,7 @@ export class S3BucketProber {
   constructor(
     private readonly logical: string,
     private readonly b: BucketContract,
-    private readonly admin?: AdminCreds,
+    private readonly admin?: AdminCredentials,
   ) {}
 
   private async record(key: string, probe: string, expect: "allow" | "deny" | "contain", fn: () => Promise<{ status: number; note?: string; ok?: boolean }>) {

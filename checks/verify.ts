@@ -1,9 +1,10 @@
 /** Run every probe for every bucket of a contract, buckets in parallel. */
 import type { StorageContract } from "../components/contract";
 import type { ProbeResult } from "./report";
-import { S3BucketProber, type AdminCreds } from "./s3-probes";
+import type { AdminCredentials } from "../components/minio/admin-client";
+import { S3BucketProber } from "./s3-probes";
 
-export async function verifyContract(contract: StorageContract, admin?: AdminCreds): Promise<ProbeResult[]> {
+export async function verifyContract(contract: StorageContract, admin?: AdminCredentials): Promise<ProbeResult[]> {
   const perBucket = await Promise.all(
     Object.entries(contract.buckets).map(async ([logical, b]) => {
       switch (b.provider) {

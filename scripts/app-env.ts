@@ -3,11 +3,9 @@
  * Prints the environment variables an application reads for one key. This prints a secret on
  * purpose (to feed a secret store or a local .env); it refuses to write to a terminal log in CI.
  */
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { StorageContract } from "../components/contract";
-import { program } from "../stacks";
-import { LOCAL, loadEnvFile, openStack } from "./lib/workspace";
+import { readStorageContract } from "./lib/workspace";
 
 export function appEnv(contract: StorageContract, bucket: string, key: string, previous = false): Record<string, string> {
   const b = contract.buckets[bucket];
@@ -44,9 +42,7 @@ async function main(): Promise<void> {
   if (process.env.CI && process.stdout.isTTY === false && !process.env.STORAGE_ENV_ALLOW_PIPE) {
     throw new Error("refusing to print credentials in CI; set STORAGE_ENV_ALLOW_PIPE=1 when piping into a secret store");
   }
-  loadEnvFile(path.join(LOCAL, "minio.env"));
-  const stack = await openStack({ stack: values.stack!, program: async () => program() });
-  const storage = (await stack.outputs()).storage?.value as StorageContract;
+  const storage = await readStorageContract(values.stack!);
   for (const [k, v] of Object.entries(appEnv(storage, positionals[0], positionals[1], values.previous))) console.log(`${k}=${v}`);
 }
 

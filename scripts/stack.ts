@@ -5,8 +5,9 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { program } from "../stacks";
-import { LOCAL, ROOT, loadEnvFile, openStack } from "./lib/workspace";
+import { ROOT, openProjectStack } from "./lib/workspace";
+
+const command = process.argv[2];
 
 const HELP = `Usage: npm run <deploy|preview|destroy|refresh> -- [options]
   --stack NAME            stack to operate on (default: dev)
@@ -15,9 +16,8 @@ const HELP = `Usage: npm run <deploy|preview|destroy|refresh> -- [options]
   --help                  this text`;
 
 async function main(): Promise<void> {
-  const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
-    args: rest,
+    args: process.argv.slice(3),
     options: {
       stack: { type: "string", default: "dev" },
       "expect-no-changes": { type: "boolean", default: false },
@@ -29,8 +29,7 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  loadEnvFile(path.join(LOCAL, "minio.env"));
-  const stack = await openStack({ stack: values.stack!, program: async () => program() });
+  const stack = await openProjectStack(values.stack!);
   const onOutput = (s: string) => process.stdout.write(s);
   const policyPacks = values["policy-pack"] ? [path.join(ROOT, "policies")] : undefined;
   const expectNoChanges = values["expect-no-changes"];
@@ -59,10 +58,6 @@ async function main(): Promise<void> {
 main().catch((e: Error) => {
   // Automation errors carry the whole CLI transcript; the useful part is stderr or the message.
   const err = e as Error & { commandResult?: { stderr?: string } };
-  console.error(`\n${command()} failed: ${err.commandResult?.stderr?.trim() || err.message}`);
+  console.error(`\n${command ?? "stack"} failed: ${err.commandResult?.stderr?.trim() || err.message}`);
   process.exit(1);
 });
-
-function command(): string {
-  return process.argv[2] ?? "stack";
-}

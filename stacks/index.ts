@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketContract, ContractInput, StorageContract } from "../components/contract";
-import { MinioBucket, MinioServerCors } from "../components/minio";
+import { MinioBucket, MinioServerCors, minioConnection } from "../components/minio";
 import { physicalBucketName } from "../components/naming";
 import { readStackConfig } from "./config";
 
@@ -29,7 +29,7 @@ export function program(): { storage: ContractInput<StorageContract> } {
   if (minio && minioBuckets.length) {
     // One server-wide origin list: the union of every MinIO bucket's CORS origins.
     const origins = [...new Set(minioBuckets.flatMap((b) => b.cors.flatMap((r) => r.origins)))].sort();
-    new MinioServerCors("minio-server-cors", { conn: { endpoint: minio.endpoint, region: minio.region, ...(minio.caBundle ? { caBundle: minio.caBundle } : {}) }, origins });
+    new MinioServerCors("minio-server-cors", { conn: minioConnection(minio), origins });
   }
 
   return { storage: { buckets: contracts } };

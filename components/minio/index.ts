@@ -9,11 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson, s3KeyPolicy } from "../access";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
 import type { BucketSpec } from "../spec";
-import type { MinioConnection } from "./admin-client";
 import { MinioBucketResource, MinioPolicyResource, MinioUserResource } from "./resources";
-import type { MinioSettings } from "./settings";
+import { minioConnection, type MinioSettings } from "./settings";
 
-export { MinioSettings } from "./settings";
+export { MinioSettings, minioConnection } from "./settings";
 export { MinioServerCors } from "./resources";
 
 export interface MinioBucketArgs {
@@ -32,11 +31,7 @@ export class MinioBucket extends pulumi.ComponentResource {
     super("secure-storage:minio:Bucket", name, {}, opts);
     const { spec, settings, bucketName } = args;
     if (spec.provider !== "minio") throw new Error(`MinioBucket "${name}": spec.provider is "${spec.provider}", expected "minio"`);
-    const conn: MinioConnection = {
-      endpoint: settings.endpoint,
-      region: settings.region,
-      ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
-    };
+    const conn = minioConnection(settings);
     for (const [i, rule] of spec.cors.entries()) {
       if (rule.methods.length < 5 || rule.headers.some((h) => h !== "*")) {
         pulumi.log.warn(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { MinioConnection } from "./admin-client";
 
 /** `storage:minio` stack config: where the MinIO server is. Admin credentials come from the environment. */
 export const MinioSettings = z.strictObject({
@@ -10,3 +11,8 @@ export const MinioSettings = z.strictObject({
   caBundle: z.string().optional(),
 });
 export type MinioSettings = z.infer<typeof MinioSettings>;
+
+/** The connection every MinIO resource and client uses for these settings. */
+export function minioConnection(settings: MinioSettings): MinioConnection {
+  return { endpoint: settings.endpoint, region: settings.region, ...(settings.caBundle ? { caBundle: settings.caBundle } : {}) };
+}

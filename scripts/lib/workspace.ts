@@ -7,6 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as auto from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
+import type { StorageContract } from "../../components/contract";
+import { program } from "../../stacks";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const LOCAL = path.join(ROOT, ".local");
@@ -54,6 +56,19 @@ export async function openStack({ stack, program, configFrom, config }: OpenOpti
     stackSettings: { [stack]: { ...(committed as auto.StackSettings), ...(salt ? { encryptionsalt: String(salt) } : {}) } },
   });
   return auto.Stack.createOrSelect(stack, ws);
+}
+
+/** The project's own program on `stack`, with the local MinIO admin credentials in the environment. */
+export async function openProjectStack(stack: string): Promise<auto.Stack> {
+  loadEnvFile(path.join(LOCAL, "minio.env"));
+  return openStack({ stack, program: async () => program() });
+}
+
+/** The `storage` output of a deployed stack (secrets decrypted). */
+export async function readStorageContract(stack: string): Promise<StorageContract> {
+  const storage = (await (await openProjectStack(stack)).outputs()).storage?.value as StorageContract | undefined;
+  if (!storage) throw new Error(`stack "${stack}" has no "storage" output; run npm run deploy first`);
+  return storage;
 }
 
 export function knownStacks(): string[] {
