@@ -226,13 +226,14 @@ export class S3BucketProber {
   private async cleanup(): Promise<void> {
     if (!this.admin) return;
     const s3 = client(this.b, this.admin);
+    // Only the names this run can have written: never list an application's whole prefix.
     const prefixes = new Set<string>([`${this.run}/`, `zz-outside-${this.run}/`]);
-    for (const k of Object.values(this.b.keys)) for (const p of k.prefixes) prefixes.add(`${p}`);
+    for (const k of Object.values(this.b.keys)) {
+      for (const p of k.prefixes) prefixes.add(`${p}${this.run}/`).add(`${p}..%2F..%2Fzz-outside-${this.run}/`);
+    }
     for (const prefix of prefixes) {
       const v = await s3.send(new ListObjectVersionsCommand({ Bucket: this.b.bucket, Prefix: prefix }));
-      const objects = [...(v.Versions ?? []), ...(v.DeleteMarkers ?? [])]
-        .filter((o) => o.Key!.includes(this.run))
-        .map((o) => ({ Key: o.Key!, VersionId: o.VersionId }));
+      const objects = [...(v.Versions ?? []), ...(v.DeleteMarkers ?? [])].map((o) => ({ Key: o.Key!, VersionId: o.VersionId }));
       if (objects.length) await s3.send(new DeleteObjectsCommand({ Bucket: this.b.bucket, Delete: { Objects: objects, Quiet: true } }));
     }
   }
