@@ -124,10 +124,11 @@ export const userProvider: ProviderImpl = {
     if (!info) return { id: "", props: {} };
     return { id, props: { ...props, policyName: info.policyName ?? "" } };
   },
-  async update(id, _olds, news) {
-    const inputs = news as unknown as UserInputs & { accessKey: string; secretKey: string };
+  async update(id, olds, news) {
+    const inputs = news as unknown as UserInputs;
     await new MinioAdminClient(inputs.conn).attachPolicy(id, inputs.policyName);
-    return { outs: { ...inputs } };
+    // The credential is generated at create and is not an input: carry it over, or the contract loses it.
+    return { outs: { ...inputs, accessKey: olds.accessKey, secretKey: olds.secretKey } };
   },
   async delete(id, props) {
     await new MinioAdminClient((props as unknown as UserInputs).conn).deleteUser(id);
