@@ -104,6 +104,11 @@ export const Bucket = z.strictObject({
   /** Allow `pulumi destroy` to delete a non-empty bucket. Off by default; dev stacks turn it on. */
   forceDestroy: z.boolean().default(false),
   keys: z.record(logicalName, Key).default({}),
+  /**
+   * Provider-specific hardening knobs, validated by the provider's adapter (`bucketOptions`), so
+   * errors still name the path: `storage:buckets.invoices.options.accessLogging`.
+   */
+  options: z.record(z.string(), z.unknown()).default({}),
 });
 export type BucketSpec = z.infer<typeof Bucket>;
 export type BucketInput = z.input<typeof Bucket>;

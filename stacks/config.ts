@@ -1,16 +1,25 @@
 /** Read and validate the stack config before any resource is registered. */
 import * as pulumi from "@pulumi/pulumi";
-import { parseStorageSpec, SpecError, type StorageSpec } from "../components/spec";
-import { MinioSettings } from "../components/minio/settings";
-import { minioSpecProblems } from "../components/minio/capabilities";
+import type { z } from "zod";
+import { ADAPTERS } from "../components/adapters";
+import { parseStorageSpec, SpecError, PROVIDERS, type Provider, type StorageSpec } from "../components/spec";
 
 export interface StackConfig {
   spec: StorageSpec;
-  minio?: MinioSettings;
+  /** Parsed `storage:<provider>` settings, for each provider a bucket uses. */
+  settings: Partial<Record<Provider, unknown>>;
+  /** Parsed `options` per logical bucket. */
+  options: Record<string, unknown>;
 }
 
-/** Parse raw config values (`storage:buckets`, `storage:minio`); throws SpecError naming every bad path. */
-export function parseStackConfig(raw: { buckets: unknown; minio?: unknown }): StackConfig {
+export type RawStackConfig = { buckets: unknown } & Partial<Record<Provider, unknown>>;
+
+const issuePath = (root: string, issue: z.core.$ZodIssue) => `${root}${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+const issueMessage = (issue: z.core.$ZodIssue) =>
+  issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
+
+/** Parse raw config values (`storage:buckets`, `storage:<provider>`); throws SpecError naming every bad path. */
+export function parseStackConfig(raw: RawStackConfig): StackConfig {
   const problems: string[] = [];
   let spec: StorageSpec | undefined;
   try {
@@ -19,22 +28,48 @@ export function parseStackConfig(raw: { buckets: unknown; minio?: unknown }): St
     if (!(e instanceof SpecError)) throw e;
     problems.push(...e.problems);
   }
-  let minio: MinioSettings | undefined;
-  const usesMinio = spec ? Object.values(spec.buckets).some((b) => b.provider === "minio") : false;
-  if (raw.minio !== undefined || usesMinio) {
-    const parsed = MinioSettings.safeParse(raw.minio);
-    if (parsed.success) minio = parsed.data;
-    else if (raw.minio === undefined) problems.push("storage:minio: required when a bucket uses provider minio");
-    else for (const i of parsed.error.issues) problems.push(`storage:minio${i.path.map((p) => `.${String(p)}`).join("")}: ${i.message}`);
+  const buckets = Object.entries(spec?.buckets ?? {});
+  const settings: StackConfig["settings"] = {};
+  for (const provider of PROVIDERS) {
+    const used = buckets.some(([, b]) => b.provider === provider);
+    if (!used && raw[provider] === undefined) continue;
+    const adapter = ADAPTERS[provider];
+    if (!adapter) {
+      for (const [logical, b] of buckets) {
+        if (b.provider === provider) problems.push(`storage:buckets.${logical}.provider: "${provider}" is not deployable by this program`);
+      }
+      continue;
+    }
+    if (raw[provider] === undefined) {
+      problems.push(`storage:${provider}: required when a bucket uses provider ${provider}`);
+      continue;
+    }
+    const parsed = adapter.settings.safeParse(raw[provider]);
+    if (parsed.success) settings[provider] = parsed.data;
+    else for (const i of parsed.error.issues) problems.push(`${issuePath(`storage:${provider}`, i)}: ${issueMessage(i)}`);
   }
-  for (const [logical, bucket] of Object.entries(spec?.buckets ?? {})) {
-    if (bucket.provider === "minio") problems.push(...minioSpecProblems(logical, bucket));
+  const options: Record<string, unknown> = {};
+  for (const [logical, bucket] of buckets) {
+    const adapter = ADAPTERS[bucket.provider];
+    if (!adapter) continue;
+    const parsed = adapter.bucketOptions.safeParse(bucket.options);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) problems.push(`${issuePath(`storage:buckets.${logical}.options`, i)}: ${issueMessage(i)}`);
+      continue;
+    }
+    options[logical] = parsed.data;
+    if (bucket.provider in settings) problems.push(...adapter.specProblems(logical, bucket, parsed.data, settings[bucket.provider]));
   }
   if (problems.length || !spec) throw new SpecError(problems);
-  return { spec, ...(minio ? { minio } : {}) };
+  return { spec, settings, options };
 }
 
 export function readStackConfig(): StackConfig {
   const cfg = new pulumi.Config("storage");
-  return parseStackConfig({ buckets: cfg.requireObject("buckets"), minio: cfg.getObject("minio") });
+  const raw: RawStackConfig = { buckets: cfg.requireObject("buckets") };
+  for (const provider of PROVIDERS) {
+    const value = cfg.getObject<unknown>(provider);
+    if (value !== undefined) raw[provider] = value;
+  }
+  return parseStackConfig(raw);
 }

@@ -1,36 +1,29 @@
 /**
  * The Pulumi program: config -> validated StorageSpec -> one component per bucket -> `storage`.
  * Config is validated first, so a bad field fails the update before anything is registered.
+ * No provider is named here: each one is an adapter (components/adapters.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ADAPTERS } from "../components/adapters";
 import type { BucketContract, ContractInput, StorageContract } from "../components/contract";
-import { MinioBucket, MinioServerCors, minioConnection } from "../components/minio";
 import { physicalBucketName } from "../components/naming";
+import type { BucketSpec } from "../components/spec";
 import { readStackConfig } from "./config";
 
 export function program(): { storage: ContractInput<StorageContract> } {
-  const { spec, minio } = readStackConfig();
+  const { spec, settings, options } = readStackConfig();
   const project = pulumi.getProject();
   const stack = pulumi.getStack();
   const contracts: Record<string, ContractInput<BucketContract>> = {};
+  const byProvider = new Map<keyof typeof ADAPTERS, Record<string, BucketSpec>>();
 
   for (const [logical, bucket] of Object.entries(spec.buckets)) {
+    const adapter = ADAPTERS[bucket.provider]!;
     const bucketName = physicalBucketName(project, stack, logical);
-    switch (bucket.provider) {
-      case "minio":
-        contracts[logical] = new MinioBucket(logical, { bucketName, spec: bucket, settings: minio! }).contract;
-        break;
-      default:
-        throw new Error(`storage:buckets.${logical}.provider: "${bucket.provider}" is not deployable from this program yet`);
-    }
+    contracts[logical] = adapter.bucket({ logical, bucketName, spec: bucket, settings: settings[bucket.provider], options: options[logical], stack }).contract;
+    byProvider.set(bucket.provider, { ...byProvider.get(bucket.provider), [logical]: bucket });
   }
-
-  const minioBuckets = Object.values(spec.buckets).filter((b) => b.provider === "minio");
-  if (minio && minioBuckets.length) {
-    // One server-wide origin list: the union of every MinIO bucket's CORS origins.
-    const origins = [...new Set(minioBuckets.flatMap((b) => b.cors.flatMap((r) => r.origins)))].sort();
-    new MinioServerCors("minio-server-cors", { conn: minioConnection(minio), origins });
-  }
+  for (const [provider, buckets] of byProvider) ADAPTERS[provider]!.shared?.(buckets, settings[provider], stack);
 
   return { storage: { buckets: contracts } };
 }
