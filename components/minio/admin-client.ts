@@ -7,7 +7,7 @@
  */
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { encryptAdminPayload } from "./admin-crypto";
+import { decryptAdminPayload, encryptAdminPayload } from "./admin-crypto";
 import { request, type HttpResponse } from "./http";
 
 export interface AdminCredentials {
@@ -149,6 +149,12 @@ export class MinioAdminClient {
       if (e instanceof MinioAdminError && (e.status === 404 || e.code === "XMinioAdminNoSuchUser")) return;
       throw e;
     }
+  }
+
+  /** One config sub-system as MinIO prints it, e.g. `api requests_max=0 ... cors_allow_origin=https://a,https://b`. */
+  async getConfig(subsys: string): Promise<string> {
+    const res = await this.call("get-config-kv", "GET", "get-config-kv", { key: subsys });
+    return (await decryptAdminPayload(this.creds.secretAccessKey, res.body)).toString("utf8");
   }
 
   /** Server-wide config, e.g. `api cors_allow_origin="https://a,https://b"`. */

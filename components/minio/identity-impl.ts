@@ -135,22 +135,53 @@ export const userProvider: ProviderImpl = {
   },
 };
 
+/** The origins in MinIO's `api` config text (`cors_allow_origin=a,b`), without our "none" marker. */
+export function parseCorsOrigins(apiConfig: string): string[] {
+  const m = /(?:^|\s)cors_allow_origin=("([^"]*)"|\S*)/.exec(apiConfig);
+  const raw = m ? (m[2] ?? m[1]) : "";
+  return raw
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o && o !== NO_BROWSER_ORIGIN);
+}
+
+/**
+ * The origin list is one server-wide setting that several stacks (and operators) may share, so
+ * each stack adds and removes only its own origins: a destroyed stack must not take another
+ * stack's origins with it. MinIO's default `*` is never kept, whoever set it.
+ */
+async function applyOrigins(conn: MinioConnection, add: string[], remove: string[]): Promise<void> {
+  const admin = new MinioAdminClient(conn);
+  const current = parseCorsOrigins(await admin.getConfig("api")).filter((o) => o !== "*");
+  const next = [...new Set([...current.filter((o) => !remove.includes(o)), ...add])];
+  await admin.setConfig(corsConfigLine(next));
+}
+
 export const serverCorsProvider: ProviderImpl = {
   async diff(_id, olds, news) {
     return { changes: changedKeys(olds, news, ["conn", "origins"]).length > 0, replaces: [], deleteBeforeReplace: false };
   },
   async create(raw) {
     const inputs = raw as unknown as ServerCorsInputs;
-    await new MinioAdminClient(inputs.conn).setConfig(corsConfigLine(inputs.origins));
+    await applyOrigins(inputs.conn, inputs.origins, []);
     return { id: new URL(inputs.conn.endpoint).host, outs: { ...inputs } };
   },
-  async update(_id, _olds, news) {
+  async read(id, props) {
+    // Report our origins that the server still lists (a removed one shows as drift) and a `*`
+    // if someone opened the server to every origin, so the next `up` closes it again.
+    const inputs = props as unknown as ServerCorsInputs;
+    const live = parseCorsOrigins(await new MinioAdminClient(inputs.conn).getConfig("api"));
+    const origins = [...inputs.origins.filter((o) => live.includes(o)), ...(live.includes("*") ? ["*"] : [])];
+    return { id, props: { ...props, origins } };
+  },
+  async update(_id, olds, news) {
+    const before = olds as unknown as ServerCorsInputs;
     const inputs = news as unknown as ServerCorsInputs;
-    await new MinioAdminClient(inputs.conn).setConfig(corsConfigLine(inputs.origins));
+    await applyOrigins(inputs.conn, inputs.origins, before.origins.filter((o) => !inputs.origins.includes(o)));
     return { outs: { ...inputs } };
   },
   async delete(_id, props) {
-    // Never fall back to MinIO's default of "*": leave the server allowing no browser origin.
-    await new MinioAdminClient((props as unknown as ServerCorsInputs).conn).setConfig(corsConfigLine([]));
+    const inputs = props as unknown as ServerCorsInputs;
+    await applyOrigins(inputs.conn, [], inputs.origins);
   },
 };

@@ -3,12 +3,15 @@
  * `npm run services`, `verify` proves it, a second run changes nothing, bad config creates
  * nothing, and destroy leaves no bucket, policy or user behind.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageContract } from "../../components/contract";
 import { MinioAdminClient } from "../../components/minio/admin-client";
+import { parseCorsOrigins } from "../../components/minio/identity-impl";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { verifyContract } from "../../checks/verify";
 import { program } from "../../stacks";
@@ -20,17 +23,31 @@ loadEnvFile(path.join(LOCAL, "minio.env"));
 const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
 const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
 const name = `e2e${Date.now().toString(36)}`;
+// The server's CORS origin list is shared by every stack on it: this stack uses its own origin,
+// and an origin owned by "someone else" must survive this stack's update and destroy.
+const ownOrigin = `http://localhost:${20000 + (Date.now() % 10000)}`;
+const foreignOrigin = "https://other-stack.example";
+let originalOrigins: string[] = [];
 let stack: auto.Stack;
 let contract: StorageContract;
 let transcript = "";
 
+const serverOrigins = async () => parseCorsOrigins(await new MinioAdminClient(conn, admin).getConfig("api"));
+const setServerOrigins = (origins: string[]) =>
+  new MinioAdminClient(conn, admin).setConfig(`api cors_allow_origin="${origins.length ? origins.join(",") : "https://no-cors.invalid"}"`);
+
 beforeAll(async () => {
-  stack = await openStack({ stack: name, configFrom: "dev", program: async () => program() });
+  const dev = parseYaml(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8")).config;
+  dev["storage:buckets"].recordings.cors[0].origins = [ownOrigin];
+  stack = await openStack({ stack: name, config: dev, program: async () => program() });
+  originalOrigins = await serverOrigins();
+  await setServerOrigins([...originalOrigins, foreignOrigin]);
 });
 
 afterAll(async () => {
   await stack?.destroy().catch(() => undefined);
   await stack?.workspace.removeStack(name).catch(() => undefined);
+  await setServerOrigins(originalOrigins);
 });
 
 describe("dev stack on MinIO, end to end", () => {
@@ -67,6 +84,14 @@ describe("dev stack on MinIO, end to end", () => {
     await noChanges("preview after refresh");
   });
 
+  it("a removed CORS origin shows as drift, and up puts it back next to the other stacks' origins", async () => {
+    await setServerOrigins((await serverOrigins()).filter((o) => o !== ownOrigin));
+    const refreshed = await stack.refresh({ color: "never" });
+    expect(refreshed.summary.resourceChanges?.update ?? 0).toBeGreaterThanOrEqual(1);
+    await stack.up({ color: "never" });
+    expect(await serverOrigins()).toEqual(expect.arrayContaining([ownOrigin, foreignOrigin]));
+  });
+
   it("verify fails when a key has been tampered with behind Pulumi's back", async () => {
     const playback = contract.buckets.recordings.keys.playback.current;
     const client = new MinioAdminClient(conn, admin);
@@ -99,8 +124,11 @@ describe("dev stack on MinIO, end to end", () => {
     }
   });
 
-  it("destroy leaves no bucket, policy or user of the stack in MinIO", async () => {
+  it("destroy leaves no bucket, policy, user or CORS origin of the stack in MinIO, and nobody else's is touched", async () => {
     await stack.destroy({ color: "never" });
+    const origins = await serverOrigins();
+    expect(origins).not.toContain(ownOrigin);
+    expect(origins).toContain(foreignOrigin);
     const buckets = await s3ClientFor(conn, admin).send(new ListBucketsCommand({}));
     const names = (buckets.Buckets ?? []).map((b) => b.Name);
     const client = new MinioAdminClient(conn, admin);
