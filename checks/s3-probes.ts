@@ -40,6 +40,8 @@ export class S3BucketProber {
     private readonly logical: string,
     private readonly b: BucketContract,
     private readonly admin?: AdminCredentials,
+    /** Credentials that were retired (per key name): every request with them must be denied. */
+    private readonly retired: Record<string, Credential> = {},
   ) {}
 
   private async record(key: string, probe: string, expect: "allow" | "deny" | "contain", fn: () => Promise<{ status: number; note?: string; ok?: boolean }>) {
@@ -120,12 +122,6 @@ export class S3BucketProber {
           const same = isAllowed(r.status) && sha(r.body) === sha(data);
           return { status: r.status, note: same ? "same bytes" : "bytes differ", ok: same };
         });
-        if (k.previous) {
-          const prev: Credential = k.previous;
-          await this.record(name, `previous credential (g${prev.generation}) GET`, "allow", async () =>
-            this.send("GET", await this.presign(prev, "GET", key, 60)),
-          );
-        }
         await this.record(name, "expired URL", "deny", async () => {
           const past = new Date(Date.now() - 2 * 3600_000);
           return this.send("GET", await this.presign(cur, "GET", key, 60, past));
@@ -185,6 +181,11 @@ export class S3BucketProber {
       await this.record(name, "list without list access", "deny", () => listStatus(k.prefixes[0] ?? ""));
     }
 
+    // Rotation: the previous generation keeps working until retired; a retired one works for nothing.
+    if (k.previous) await this.credentialProbes(name, k, k.previous, "previous", "allow", covered?.[0]);
+    const retired = this.retired[name];
+    if (retired) await this.credentialProbes(name, k, retired, "retired", "deny", covered?.[0]);
+
     if (covered) {
       if (k.access.includes("delete")) {
         await this.record(name, "presigned DELETE", "allow", async () => this.send("DELETE", await this.presign(cur, "DELETE", covered[0], 60)));
@@ -192,6 +193,32 @@ export class S3BucketProber {
       } else {
         await this.record(name, "DELETE without delete access", "deny", async () => this.send("DELETE", await this.presign(cur, "DELETE", covered[0], 60)));
       }
+    }
+  }
+
+  /** One request per granted access (read, write, list) made with `cred`. */
+  private async credentialProbes(name: string, k: KeyContract, cred: Credential, label: string, expect: "allow" | "deny", readable?: string) {
+    const tag = `${label} credential (g${cred.generation})`;
+    if (k.access.includes("read") && readable) {
+      await this.record(name, `${tag} GET`, expect, async () => this.send("GET", await this.presign(cred, "GET", readable, 60)));
+    }
+    if (k.access.includes("write")) {
+      const key = `${k.prefixes[0] ?? ""}${this.run}/${name}-${label}.bin`;
+      await this.record(name, `${tag} PUT`, expect, async () => {
+        const r = await this.send("PUT", await this.presign(cred, "PUT", key, 60), Buffer.from("rotation"));
+        if (isAllowed(r.status)) this.written.set(key, Buffer.from("rotation"));
+        return r;
+      });
+    }
+    if (k.access.includes("list")) {
+      await this.record(name, `${tag} list`, expect, async () => {
+        try {
+          await client(this.b, cred).send(new ListObjectsV2Command({ Bucket: this.b.bucket, Prefix: k.prefixes[0] ?? "", MaxKeys: 1 }));
+          return { status: 200 };
+        } catch (e) {
+          return { status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0 };
+        }
+      });
     }
   }
 

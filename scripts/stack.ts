@@ -5,6 +5,9 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import type { StorageContract } from "../components/contract";
+import { generationProblems } from "./lib/rotation";
+import { readStackFile } from "./lib/stack-file";
 import { ROOT, openProjectStack } from "./lib/workspace";
 
 const command = process.argv[2];
@@ -30,6 +33,13 @@ async function main(): Promise<void> {
     return;
   }
   const stack = await openProjectStack(values.stack!);
+  if (command === "up" || command === "preview") {
+    // Config is checked against what is deployed: a lowered or skipped generation would delete
+    // the credential applications use right now.
+    const deployed = (await stack.outputs()).storage?.value as StorageContract | undefined;
+    const problems = generationProblems(readStackFile(values.stack!).spec, deployed);
+    if (problems.length) throw new Error(`invalid storage config:\n  ${problems.join("\n  ")}`);
+  }
   const onOutput = (s: string) => process.stdout.write(s);
   const policyPacks = values["policy-pack"] ? [path.join(ROOT, "policies")] : undefined;
   const expectNoChanges = values["expect-no-changes"];
