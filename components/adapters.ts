@@ -2,7 +2,9 @@
 import type { ProviderAdapter } from "./adapter";
 import type { Provider } from "./spec";
 import { minioAdapter } from "./minio/adapter";
+import { gcpAdapter } from "./gcp/adapter";
 
 export const ADAPTERS: Partial<Record<Provider, ProviderAdapter>> = {
   minio: minioAdapter,
+  gcp: gcpAdapter,
 };
