@@ -1,0 +1,197 @@
+/**
+ * Dynamic-provider implementation of a B2 bucket (pulumi-nodejs:dynamic/b2:Bucket) on the native
+ * API v3: b2_create_bucket, b2_list_buckets (read), b2_update_bucket with ifRevisionIs, and
+ * b2_delete_bucket. A rename replaces (new bucket first: names differ); everything else updates
+ * in place. Loaded at deploy time by components/dynamic.ts.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ProviderImpl } from "../dynamic";
+import { bucketNameProblem, canonicalCorsRule, canonicalLifecycleRule, MAX_CORS_RULES, SSE_B2 } from "./capabilities";
+import { B2ApiError, regionFromS3Url } from "./client";
+import { ACCOUNT_FIELDS, accountProblems, clientFor, differing, isKnown, type B2AccountInputs } from "./provider-common";
+import type { B2BucketInfo, B2CorsRule, B2DefaultRetention, B2LifecycleRule, B2ServerSideEncryption, B2UpdateBucketRequest } from "./types";
+
+export interface B2BucketInputs extends B2AccountInputs {
+  bucketName: string;
+  /** Always "allPrivate": files are downloadable only with a key or a presigned URL. */
+  bucketType: "allPrivate";
+  defaultServerSideEncryption: B2ServerSideEncryption;
+  corsRules: B2CorsRule[];
+  lifecycleRules: B2LifecycleRule[];
+  bucketInfo: Record<string, string>;
+  /** Object lock (B2 "file lock"); can be turned on later but never off. */
+  fileLockEnabled?: boolean;
+  defaultRetention?: B2DefaultRetention;
+}
+
+export interface B2BucketOutputs extends B2BucketInputs {
+  bucketId: string;
+  accountId: string;
+  /** The account's S3-compatible endpoint (from b2_authorize_account). */
+  s3ApiUrl: string;
+  region: string;
+  revision: number;
+}
+
+/** Inputs that b2_update_bucket changes in place. */
+const UPDATABLE = ["bucketType", "defaultServerSideEncryption", "corsRules", "lifecycleRules", "bucketInfo", "fileLockEnabled", "defaultRetention"] as const;
+
+function checkBucket(news: Record<string, unknown>): pulumi.dynamic.CheckFailure[] {
+  const failures = accountProblems(news);
+  const n = news as Partial<B2BucketInputs>;
+  if (isKnown(n.bucketName)) {
+    const p = typeof n.bucketName === "string" ? bucketNameProblem(n.bucketName) : "must be a string";
+    if (p) failures.push({ property: "bucketName", reason: p });
+  }
+  if (isKnown(n.bucketType) && n.bucketType !== "allPrivate") failures.push({ property: "bucketType", reason: 'must be "allPrivate" (public buckets are not supported)' });
+  if (isKnown(n.defaultServerSideEncryption) && (n.defaultServerSideEncryption?.mode !== "SSE-B2" || n.defaultServerSideEncryption?.algorithm !== "AES256")) {
+    failures.push({ property: "defaultServerSideEncryption", reason: 'must be { mode: "SSE-B2", algorithm: "AES256" }' });
+  }
+  if (Array.isArray(n.corsRules)) {
+    if (n.corsRules.length > MAX_CORS_RULES) failures.push({ property: "corsRules", reason: `B2 allows at most ${MAX_CORS_RULES} CORS rules (got ${n.corsRules.length})` });
+    n.corsRules.forEach((r, i) => {
+      if (!/^[A-Za-z0-9-]{6,50}$/.test(r.corsRuleName) || /^b2-/i.test(r.corsRuleName)) {
+        failures.push({ property: "corsRules", reason: `corsRules[${i}].corsRuleName "${r.corsRuleName}" must be 6-50 letters, digits or "-", not starting with "b2-"` });
+      }
+      if (r.allowedOrigins.includes("*") && r.allowedOperations.some((op) => op !== "s3_get" && op !== "s3_head")) {
+        failures.push({ property: "corsRules", reason: `corsRules[${i}]: origin "*" must not be combined with write operations` });
+      }
+    });
+  }
+  if (Array.isArray(n.lifecycleRules)) {
+    const prefixes = n.lifecycleRules.map((r) => r.fileNamePrefix);
+    if (new Set(prefixes).size !== prefixes.length) failures.push({ property: "lifecycleRules", reason: "B2 allows one lifecycle rule per fileNamePrefix" });
+  }
+  if (n.defaultRetention && !n.fileLockEnabled) failures.push({ property: "defaultRetention", reason: "requires fileLockEnabled: true" });
+  return failures;
+}
+
+function outputsFrom(inputs: B2BucketInputs, bucket: B2BucketInfo, s3ApiUrl: string): B2BucketOutputs {
+  return {
+    ...inputs,
+    bucketId: bucket.bucketId,
+    accountId: bucket.accountId,
+    s3ApiUrl,
+    region: regionFromS3Url(s3ApiUrl) ?? "us-east-1",
+    revision: bucket.revision,
+  };
+}
+
+/** The inputs as B2 reports them now (for refresh), in the same canonical shapes the program sends. */
+function observed(props: B2BucketOutputs, b: B2BucketInfo): Partial<B2BucketOutputs> {
+  const sse = b.defaultServerSideEncryption;
+  const lock = b.fileLockConfiguration;
+  const retention = lock.value?.defaultRetention;
+  return {
+    bucketName: b.bucketName,
+    bucketType: b.bucketType as "allPrivate",
+    bucketInfo: { ...b.bucketInfo },
+    corsRules: (b.corsRules ?? []).map(canonicalCorsRule),
+    lifecycleRules: (b.lifecycleRules ?? []).map(canonicalLifecycleRule),
+    // Without read permission on a setting B2 hides it; keep what state says rather than invent drift.
+    defaultServerSideEncryption: sse.isClientAuthorizedToRead
+      ? ({ mode: sse.value?.mode ?? null, algorithm: sse.value?.algorithm ?? null } as unknown as B2ServerSideEncryption)
+      : props.defaultServerSideEncryption,
+    ...(lock.isClientAuthorizedToRead
+      ? {
+          fileLockEnabled: lock.value?.isFileLockEnabled || props.fileLockEnabled !== undefined ? Boolean(lock.value?.isFileLockEnabled) : undefined,
+          defaultRetention: retention?.mode && retention.period ? { mode: retention.mode, period: { duration: retention.period.duration, unit: retention.period.unit } } : undefined,
+        }
+      : {}),
+    revision: b.revision,
+  };
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export const provider: ProviderImpl = {
+  async check(_olds, news) {
+    const failures = checkBucket(news);
+    const inputs = { ...news };
+    // Canonical rule shapes, so a refresh that reads them back never shows a spurious diff.
+    if (Array.isArray(news.corsRules)) inputs.corsRules = (news.corsRules as B2CorsRule[]).map(canonicalCorsRule);
+    if (Array.isArray(news.lifecycleRules)) inputs.lifecycleRules = (news.lifecycleRules as B2LifecycleRule[]).map(canonicalLifecycleRule);
+    return { inputs, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces = differing(olds, news, ["bucketName"]);
+    // File lock cannot be turned off: only a new bucket can drop it.
+    if (olds.fileLockEnabled && !news.fileLockEnabled) replaces.push("fileLockEnabled");
+    const changed = differing(olds, news, ["bucketName", ...UPDATABLE, ...ACCOUNT_FIELDS]);
+    // A new name lets the new bucket exist before the old one is deleted; the same name cannot.
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && !replaces.includes("bucketName") };
+  },
+
+  async create(raw) {
+    const inputs = raw as unknown as B2BucketInputs;
+    const b2 = clientFor(raw);
+    const auth = await b2.authorize();
+    let bucket: B2BucketInfo;
+    try {
+      bucket = await b2.createBucket({
+        accountId: auth.accountId,
+        bucketName: inputs.bucketName,
+        bucketType: "allPrivate",
+        bucketInfo: inputs.bucketInfo,
+        corsRules: inputs.corsRules,
+        lifecycleRules: inputs.lifecycleRules,
+        defaultServerSideEncryption: SSE_B2,
+        ...(inputs.fileLockEnabled ? { fileLockEnabled: true } : {}),
+      });
+    } catch (e) {
+      if (e instanceof B2ApiError && e.code === "duplicate_bucket_name" && (await b2.findBucketByName(inputs.bucketName))) {
+        throw new Error(`B2 bucket "${inputs.bucketName}" already exists in this account; refusing to adopt a bucket this stack did not create (import it instead)`);
+      }
+      throw e;
+    }
+    if (inputs.defaultRetention) {
+      try {
+        bucket = await b2.updateBucket({ accountId: auth.accountId, bucketId: bucket.bucketId, defaultRetention: inputs.defaultRetention, ifRevisionIs: bucket.revision });
+      } catch (e) {
+        // A failed create is not recorded in state: do not leave a half-configured bucket behind.
+        await b2.deleteBucket(bucket.bucketId).catch(() => undefined);
+        throw e;
+      }
+    }
+    return { id: bucket.bucketId, outs: outputsFrom(inputs, bucket, auth.apiInfo.storageApi.s3ApiUrl) };
+  },
+
+  async read(id, raw) {
+    const props = raw as unknown as B2BucketOutputs;
+    const b2 = clientFor(raw);
+    const bucket = await b2.getBucket(id);
+    if (!bucket) return { id: "", props: {} };
+    const s3ApiUrl = (await b2.authorize()).apiInfo.storageApi.s3ApiUrl;
+    return { id, props: withoutUndefined({ ...props, ...observed(props, bucket), s3ApiUrl, region: regionFromS3Url(s3ApiUrl) ?? "us-east-1" }) };
+  },
+
+  async update(id, rawOlds, rawNews) {
+    const olds = rawOlds as unknown as B2BucketOutputs;
+    const news = rawNews as unknown as B2BucketInputs;
+    const carried = { bucketId: olds.bucketId, accountId: olds.accountId, s3ApiUrl: olds.s3ApiUrl, region: olds.region, revision: olds.revision };
+    if (differing(rawOlds, rawNews, UPDATABLE).length === 0) return { outs: { ...news, ...carried } }; // credentials only
+    const b2 = clientFor(rawNews);
+    const req: B2UpdateBucketRequest = {
+      accountId: olds.accountId,
+      bucketId: id,
+      bucketType: "allPrivate",
+      bucketInfo: news.bucketInfo,
+      corsRules: news.corsRules,
+      lifecycleRules: news.lifecycleRules,
+      defaultServerSideEncryption: SSE_B2,
+      ...(news.fileLockEnabled && !olds.fileLockEnabled ? { fileLockEnabled: true } : {}),
+      ...(news.fileLockEnabled ? { defaultRetention: news.defaultRetention ?? { mode: null } } : {}),
+      // Optimistic concurrency: fail instead of overwriting a change made since the last read.
+      ifRevisionIs: olds.revision,
+    };
+    const bucket = await b2.updateBucket(req);
+    return { outs: { ...news, ...carried, revision: bucket.revision } };
+  },
+
+  async delete(id, raw) {
+    await clientFor(raw).deleteBucket(id);
+  },
+};

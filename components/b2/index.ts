@@ -1,0 +1,109 @@
+/**
+ * B2Bucket (`secure-storage:b2:Bucket`): a private, SSE-B2-encrypted Backblaze B2 bucket with
+ * least-privilege application keys, from a BucketSpec. Each key generation is its own
+ * ApplicationKey resource (`${bucket}-${key}-g${n}`), so a rotation creates the new key before the
+ * previous one is retired, and an unrelated change never replaces the current key.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { BucketContract, ContractInput, KeyContract } from "../contract";
+import type { BucketSpec } from "../spec";
+import { b2Capabilities, b2CorsRules, b2DefaultRetention, b2LifecycleRules, b2SpecProblems, keyNameProblem, SSE_B2 } from "./capabilities";
+import { B2ApplicationKey, B2BucketResource } from "./resources";
+import { b2AccountCredentials, type B2Settings } from "./settings";
+
+export { B2Settings } from "./settings";
+export { B2ApplicationKey, B2BucketResource } from "./resources";
+
+export interface B2BucketArgs {
+  /** Physical bucket name (see naming.ts); B2 names are global across all accounts. */
+  bucketName: string;
+  spec: BucketSpec;
+  settings: B2Settings;
+  /** Recorded in B2's bucketInfo so a bucket can be traced to its stack. */
+  stack?: string;
+}
+
+/** B2 key name for a slot: `${bucket}-${key}-g${n}`, cut to B2's 100 characters. */
+export function b2KeyName(bucketName: string, keyName: string, generation: number): string {
+  const suffix = `-${keyName}-g${generation}`;
+  return `${bucketName.slice(0, 100 - suffix.length)}${suffix}`;
+}
+
+export class B2Bucket extends pulumi.ComponentResource {
+  readonly bucketName: pulumi.Output<string>;
+  readonly bucketId: pulumi.Output<string>;
+  /** This bucket's entry in the `storage` stack output. */
+  readonly contract: ContractInput<BucketContract>;
+
+  constructor(name: string, args: B2BucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("secure-storage:b2:Bucket", name, {}, opts);
+    const { spec, settings, bucketName } = args;
+    if (spec.provider !== "b2") throw new Error(`B2Bucket "${name}": spec.provider is "${spec.provider}", expected "b2"`);
+    // The adapter reports these before anything is registered; direct users of the component get them here.
+    const problems = b2SpecProblems(name, spec, bucketName);
+    if (problems.length) throw new Error(`B2Bucket "${name}": invalid spec:\n  ${problems.join("\n  ")}`);
+
+    const creds = b2AccountCredentials(settings);
+    // Secret from the start: it is stored (encrypted) in each resource's state for read/update/delete.
+    const account = { accountKeyId: creds.accountKeyId ?? "", accountKey: pulumi.secret(creds.accountKey ?? ""), apiUrl: creds.apiUrl };
+
+    const bucket = new B2BucketResource(
+      name,
+      {
+        ...account,
+        bucketName,
+        bucketType: "allPrivate",
+        defaultServerSideEncryption: SSE_B2,
+        corsRules: b2CorsRules(spec.cors),
+        lifecycleRules: b2LifecycleRules(spec.lifecycle).rules,
+        bucketInfo: { "managed-by": "secure-storage", ...(args.stack ? { stack: args.stack } : {}), logical: name },
+        ...(spec.objectLock ? { fileLockEnabled: true, defaultRetention: b2DefaultRetention(spec.objectLock) } : {}),
+      },
+      { parent: this },
+    );
+
+    const keys: Record<string, ContractInput<KeyContract>> = {};
+    for (const [keyName, key] of Object.entries(spec.keys)) {
+      const capabilities = b2Capabilities(key);
+      // Two slots: the current generation, and the previous one until it is retired.
+      const slot = (generation: number) => {
+        const b2Name = b2KeyName(bucketName, keyName, generation);
+        const p = keyNameProblem(b2Name);
+        if (p) throw new Error(`storage:buckets.${name}.keys.${keyName}: ${p}`);
+        return new B2ApplicationKey(
+          `${name}-${keyName}-g${generation}`,
+          {
+            ...account,
+            keyName: b2Name,
+            capabilities,
+            bucketId: bucket.bucketId,
+            ...(key.prefixes[0] ? { namePrefix: key.prefixes[0] } : {}),
+          },
+          { parent: this },
+        );
+      };
+      const cred = (k: B2ApplicationKey, generation: number) => ({ id: k.applicationKeyId, secret: pulumi.secret(k.applicationKey), generation });
+      const current = slot(key.generation);
+      const previous = key.generation > 1 && !key.retirePrevious ? slot(key.generation - 1) : undefined;
+      keys[keyName] = {
+        access: key.access,
+        prefixes: key.prefixes,
+        current: cred(current, key.generation),
+        ...(previous ? { previous: cred(previous, key.generation - 1) } : {}),
+      };
+    }
+
+    this.bucketName = bucket.bucketName;
+    this.bucketId = bucket.bucketId;
+    this.contract = {
+      provider: "b2",
+      bucket: bucket.bucketName,
+      region: bucket.region,
+      endpoint: bucket.s3ApiUrl,
+      presign: spec.presign,
+      cors: spec.cors,
+      keys,
+    };
+    this.registerOutputs({ bucketName: this.bucketName, bucketId: this.bucketId, contract: this.contract });
+  }
+}
