@@ -26,7 +26,7 @@ port_of() { case "$1" in minio) echo "$MINIO_PORT" ;; azurite) echo "$AZURITE_PO
 health_url() {
   case "$1" in
     minio) echo "http://127.0.0.1:$MINIO_PORT/minio/health/live" ;;
-    azurite) echo "http://127.0.0.1:$AZURITE_PORT/devstoreaccount1?comp=list" ;;
+    azurite) echo "http://127.0.0.1:$AZURITE_PORT/$(sed -n 's/^AZURITE_ACCOUNTS=\([a-z0-9]*\):.*/\1/p' "$SS_LOCAL/azurite.env" 2>/dev/null)?comp=list" ;;
     gcs) echo "http://127.0.0.1:$GCS_PORT/storage/v1/b" ;;
   esac
 }
@@ -49,9 +49,13 @@ start_one() {
         nohup minio server --quiet --address "127.0.0.1:$port" "$SS_LOCAL/data/minio" >"$log" 2>&1 &
         echo $! >"$RUN/minio.pid" ) ;;
     azurite)
-      nohup azurite-blob --blobHost 127.0.0.1 --blobPort "$port" --location "$SS_LOCAL/data/azurite" \
-        --skipApiVersionCheck --loose >"$log" 2>&1 &
-      echo $! >"$RUN/azurite.pid" ;;
+      # The account and its random key come from .local/azurite.env (AZURITE_ACCOUNTS=<name>:<base64 key>),
+      # so the well-known devstoreaccount1 key is never accepted.
+      [[ -s "$SS_LOCAL/azurite.env" ]] || { echo "services: .local/azurite.env missing; run npm run setup" >&2; return 1; }
+      ( set -a; source "$SS_LOCAL/azurite.env"; set +a
+        nohup azurite-blob --blobHost 127.0.0.1 --blobPort "$port" --location "$SS_LOCAL/data/azurite" \
+          --skipApiVersionCheck --loose --disableTelemetry >"$log" 2>&1 &
+        echo $! >"$RUN/azurite.pid" ) ;;
     gcs)
       command -v fake-gcs-server >/dev/null || { echo "services: fake-gcs-server not built; run npm run setup" >&2; return 1; }
       nohup fake-gcs-server -scheme http -host 127.0.0.1 -port "$port" -backend filesystem \

@@ -15,7 +15,7 @@ usage() {
 Usage: npm run setup [-- --help]
 Installs npm dependencies and builds the project's tools into $SS_TOOLS:
   pulumi $SS_PULUMI_VERSION (+ dynamic-provider and policy hosts), minio, fake-gcs-server, actionlint.
-Generates .local/ secrets (Pulumi passphrase, MinIO root credentials and KMS key) once per clone.
+Generates .local/ secrets (Pulumi passphrase, MinIO root credentials and KMS key, Azurite account key) once per clone.
 Environment: SECURE_STORAGE_CACHE overrides the cache directory.
 USAGE
 }
@@ -102,6 +102,12 @@ if [[ ! -s "$SS_LOCAL/minio.env" ]]; then
     echo "MINIO_KMS_SECRET_KEY=dev-sse-key:$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
   } >"$SS_LOCAL/minio.env"
   echo "    generated MinIO root credentials and KMS key (.local/minio.env)"
+fi
+
+if [[ ! -s "$SS_LOCAL/azurite.env" ]]; then
+  # Azurite's default devstoreaccount1 key is public; this clone's account gets a random 64-byte key.
+  echo "AZURITE_ACCOUNTS=ssdev$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n'):$(head -c 64 /dev/urandom | base64 | tr -d '\n')" >"$SS_LOCAL/azurite.env"
+  echo "    generated Azurite account and key (.local/azurite.env)"
 fi
 
 step "setup complete: $(pulumi version) · $(du -sh "$SS_TOOLS" | cut -f1) in $SS_TOOLS"

@@ -1,0 +1,71 @@
+/**
+ * What a BucketSpec asks for that Azure Blob cannot do (or this component does not map), as
+ * config errors naming the path. Checked before any resource is registered.
+ */
+import type { BucketSpec } from "../spec";
+import { containerNameProblem, parseKeyVaultKeyUrl } from "./names";
+import { DEFAULT_KEY_OPTIONS, type AzureBucketOptions } from "./options";
+import type { AzureSettings } from "./settings";
+
+/** Azure allows at most five stored access policies per container. */
+export const MAX_STORED_POLICIES = 5;
+/** Azure allows at most five CORS rules per blob service. */
+export const MAX_CORS_RULES = 5;
+/** Azure garbage-collects uncommitted blocks after 7 days by itself. */
+export const UNCOMMITTED_BLOCK_DAYS = 7;
+
+export function azureSpecProblems(logical: string, spec: BucketSpec, options: AzureBucketOptions, settings: AzureSettings): string[] {
+  const at = (path: string) => `storage:buckets.${logical}${path}`;
+  const problems: string[] = [];
+
+  // The logical name becomes the container name (plus stack and hash), so it must already be legal.
+  const nameProblem = containerNameProblem(logical.padEnd(3, "0"));
+  if (nameProblem) problems.push(`${at("")}: the bucket name becomes the container name, which ${nameProblem}`);
+
+  if (spec.objectLock) {
+    problems.push(`${at(".objectLock")}: not supported on Azure by this component (version-level immutability policies are not mapped); remove it or use another provider`);
+  }
+  if (spec.encryption.kind === "kms") {
+    if (!parseKeyVaultKeyUrl(spec.encryption.keyId)) {
+      problems.push(`${at(".encryption.keyId")}: must be a Key Vault key URL such as https://myvault.vault.azure.net/keys/storage-cmk`);
+    }
+    if (!settings.cmkIdentityId) {
+      problems.push(`storage:azure.cmkIdentityId: required for ${at(".encryption")} kind kms (the identity that unwraps the key)`);
+    }
+  }
+  if (spec.cors.length > MAX_CORS_RULES) problems.push(`${at(".cors")}: Azure allows at most ${MAX_CORS_RULES} CORS rules`);
+  spec.lifecycle.forEach((rule, i) => {
+    if (rule.abortIncompleteUploadDays !== undefined && rule.abortIncompleteUploadDays < UNCOMMITTED_BLOCK_DAYS) {
+      problems.push(
+        `${at(`.lifecycle[${i}].abortIncompleteUploadDays`)}: Azure discards uncommitted blocks after ${UNCOMMITTED_BLOCK_DAYS} days and cannot do it sooner; use ${UNCOMMITTED_BLOCK_DAYS} or more`,
+      );
+    }
+  });
+
+  // Read defensively: upload limits are a newer spec field.
+  const uploads = (spec as { uploads?: unknown[] }).uploads ?? [];
+  if (uploads.length) {
+    problems.push(`${at(".uploads")}: an Azure SAS cannot limit upload size or content type; remove the rules for Azure buckets or enforce them in the application`);
+  }
+  for (const name of Object.keys(options.keys)) {
+    if (!(name in spec.keys)) problems.push(`${at(`.options.keys.${name}`)}: there is no key "${name}" in ${at(".keys")}`);
+  }
+  let storedPolicies = 0;
+  for (const [name, key] of Object.entries(spec.keys)) {
+    const mode = (options.keys[name] ?? DEFAULT_KEY_OPTIONS).mode;
+    if (mode !== "sas") continue;
+    if (key.prefixes.length) {
+      problems.push(
+        `${at(`.keys.${name}.prefixes`)}: a service SAS covers the whole container and cannot be limited to a prefix; use prefixes: [] or options.keys.${name}.mode: identity (role assignment with an ABAC path condition)`,
+      );
+    }
+    storedPolicies += key.generation > 1 && !key.retirePrevious ? 2 : 1;
+  }
+  // A rotation creates the new generation's policy before deleting the oldest: keep one slot free.
+  if (storedPolicies > MAX_STORED_POLICIES - 1) {
+    problems.push(
+      `${at(".keys")}: SAS keys need ${storedPolicies} stored access policies; Azure allows ${MAX_STORED_POLICIES} per container and a rotation needs one free, so at most ${MAX_STORED_POLICIES - 1} (set retirePrevious or use fewer SAS keys)`,
+    );
+  }
+  return problems;
+}

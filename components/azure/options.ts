@@ -1,0 +1,43 @@
+/** `storage:buckets.<logical>.options` for Azure buckets: the Azure-only knobs, each one named field. */
+import { z } from "zod";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const AzureKeyOptions = z
+  .strictObject({
+    /**
+     * sas: a service SAS bound to one stored access policy per generation (the contract carries the token).
+     * identity: an Entra ID principal gets a role assignment on the container, limited to the key's
+     * prefixes by an ABAC condition (no secret exists; the contract carries the principal id).
+     */
+    mode: z.enum(["sas", "identity"]).default("sas"),
+    principalId: z.string().regex(UUID, "must be the object id (a GUID) of the Entra ID principal").optional(),
+    principalType: z.enum(["ServicePrincipal", "User", "Group"]).default("ServicePrincipal"),
+    /** How long each SAS generation's stored access policy stays valid; rotate (bump generation) before. */
+    sasValidityDays: z.int().min(1).max(365, "must be at most 365 (rotate instead)").default(30),
+  })
+  .superRefine((k, ctx) => {
+    if (k.mode === "identity" && !k.principalId) ctx.addIssue({ code: "custom", path: ["principalId"], message: "is required when mode is identity" });
+    if (k.mode === "sas" && k.principalId) ctx.addIssue({ code: "custom", path: ["principalId"], message: "only applies to mode: identity" });
+  });
+export type AzureKeyOptions = z.infer<typeof AzureKeyOptions>;
+
+export const DEFAULT_KEY_OPTIONS: AzureKeyOptions = { mode: "sas", principalType: "ServicePrincipal", sasValidityDays: 30 };
+
+export const AzureBucketOptions = z.strictObject({
+  /** Explicit storage account name (3-24 lowercase letters and digits, globally unique). */
+  accountName: z.string().regex(/^[a-z0-9]{3,24}$/, "must be 3-24 lowercase letters and digits (Azure storage account rules)").optional(),
+  keys: z.record(z.string(), AzureKeyOptions).default({}),
+  /** Blob soft delete: deleted or overwritten blobs stay recoverable this many days. */
+  softDeleteDays: z.int().min(1).max(365).default(14),
+  /** Container soft delete. */
+  containerSoftDeleteDays: z.int().min(1).max(365).default(14),
+  /** Change feed retention (the per-blob change log); omitted keeps it 90 days. */
+  changeFeedDays: z.int().min(1).max(146_000).default(90),
+  /** Lifecycle tier-down of current blobs, days after last modification. */
+  tierToCoolDays: z.int().min(1).optional(),
+  tierToColdDays: z.int().min(1).optional(),
+  tierToArchiveDays: z.int().min(1).optional(),
+});
+export type AzureBucketOptions = z.infer<typeof AzureBucketOptions>;
+export type AzureBucketOptionsInput = z.input<typeof AzureBucketOptions>;
