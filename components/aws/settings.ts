@@ -1,0 +1,39 @@
+/**
+ * `storage:aws` stack config. Cloud credentials are never config: the AWS provider takes them from
+ * the environment (OIDC in CI, a profile on a laptop).
+ */
+import { z } from "zod";
+
+/** Commercial-partition region names (`eu-central-1`); the access documents speak `arn:aws:` only. */
+export const AWS_REGION = /^[a-z]{2}-[a-z]+-\d{1,2}$/;
+
+export const AwsSettings = z.strictObject({
+  region: z
+    .string()
+    .refine((r) => !/^(cn|us-gov|us-iso[a-z]?|eu-isoe?)-/.test(r), "only the commercial partition (arn:aws:) is supported")
+    .refine((r) => AWS_REGION.test(r), "must be an AWS region such as eu-central-1"),
+  /**
+   * The 12-digit account the stack must deploy to. When set, the provider refuses any other account
+   * (allowedAccountIds) and policies name it literally; when unset it is read from STS.
+   */
+  accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),
+  /** Prod: `protect` + `retainOnDelete` on buckets and component-made KMS keys, so data survives a destroy. */
+  protect: z.boolean().default(false),
+  /** Server access logging to a hardened log bucket for every bucket (per bucket: options.accessLogging). */
+  accessLogging: z.boolean().default(true),
+  /** Days access logs are kept in the log bucket. */
+  logRetentionDays: z.int().min(1).max(3650).default(365),
+  /** ARN of a permissions boundary put on every IAM user and role the component makes. */
+  permissionsBoundary: z
+    .string()
+    .regex(/^arn:aws:iam::\d{12}:policy\/[\w+=,.@/-]+$/, "must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)")
+    .optional(),
+  /** Tags on every resource (provider defaultTags). */
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+});
+export type AwsSettings = z.infer<typeof AwsSettings>;
+
+/** The regional S3 endpoint applications and `npm run verify` use. */
+export function s3Endpoint(region: string): string {
+  return `https://s3.${region}.amazonaws.com`;
+}
