@@ -20,6 +20,7 @@ import type { AdminCredentials } from "../components/minio/admin-client";
 import { request } from "../components/minio/http";
 import { s3ClientFor } from "../components/minio/s3-client";
 import type { ProbeResult } from "./report";
+import { probeUploads } from "./upload-probes";
 
 const EVIL_ORIGIN = "https://evil.example";
 
@@ -104,6 +105,9 @@ export class S3BucketProber {
     }
 
     for (const [name, k] of keys) await this.probeKey(name, k);
+    for (const [name, k] of keys) {
+      await probeUploads(this.b, name, k, this.run, (...args) => this.record(...args), (key) => this.written.set(key, Buffer.alloc(0)));
+    }
     await this.probeCors(bucketUrl);
     await this.cleanup();
     return this.rows;

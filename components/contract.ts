@@ -2,7 +2,7 @@
  * The stack output `storage`: what applications and `npm run verify` consume.
  * `secret` values are Pulumi secrets in the stack output.
  */
-import type { Access, CorsRule, Presign, Provider } from "./spec";
+import type { Access, CorsRule, Presign, Provider, UploadRule } from "./spec";
 
 export interface Credential {
   id: string;
@@ -26,6 +26,10 @@ export interface BucketContract {
   /** PEM CA bundle clients must trust for `endpoint` (private-CA deployments only). */
   caBundle?: string;
   presign: Presign;
+  /** Upload limits the presign helpers (client/presign.ts) sign into every upload URL. */
+  uploads?: UploadRule[];
+  /** Headers every upload must carry because the bucket requires them (e.g. SSE-KMS on AWS). */
+  uploadHeaders?: Record<string, string>;
   cors: CorsRule[];
   keys: Record<string, KeyContract>;
 }

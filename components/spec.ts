@@ -87,6 +87,27 @@ export const Presign = z.strictObject({
 });
 export type Presign = z.infer<typeof Presign>;
 
+/** The largest object S3-compatible APIs accept in one PUT or POST request (5 GiB). */
+export const MAX_SINGLE_UPLOAD_BYTES = 5 * 1024 ** 3;
+const mimeType = z
+  .string()
+  .regex(/^[a-z]+\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/, 'must be a MIME type such as "image/png" (lowercase, no parameters or wildcards)');
+
+/**
+ * What uploads may be, enforced by the storage through signed conditions (presigned POST
+ * policies, signed Content-Type/Content-Length on PUT), not only by application code.
+ * A rule with a prefix applies under it; the rule without one applies everywhere else.
+ */
+export const UploadRule = z.strictObject({
+  prefix: Prefix.optional(),
+  maxBytes: z
+    .int("must be a whole number of bytes")
+    .min(1, "must be at least 1")
+    .max(MAX_SINGLE_UPLOAD_BYTES, `must be at most ${MAX_SINGLE_UPLOAD_BYTES} (5 GiB, the single-request upload limit)`),
+  contentTypes: z.array(mimeType).min(1, "must list at least one content type"),
+});
+export type UploadRule = z.infer<typeof UploadRule>;
+
 export const ObjectLock = z.strictObject({
   mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
   days: z.int().min(1).max(36_500),
@@ -100,6 +121,8 @@ export const Bucket = z.strictObject({
   cors: z.array(CorsRule).default([]),
   lifecycle: z.array(LifecycleRule).default([]),
   presign: Presign.default({ uploadSeconds: 900, downloadSeconds: 3600 }),
+  /** Size and content-type limits on uploads; none means any size up to the provider's limit. */
+  uploads: z.array(UploadRule).default([]),
   objectLock: ObjectLock.optional(),
   /** Allow `pulumi destroy` to delete a non-empty bucket. Off by default; dev stacks turn it on. */
   forceDestroy: z.boolean().default(false),
@@ -128,6 +151,17 @@ export const StorageSpec = z
             path: ["buckets", name, "cors", i, "origins"],
             message: 'must not be "*" when write methods (PUT, POST, DELETE) are allowed',
           });
+        }
+      });
+      const uploadPrefixes = b.uploads.map((u) => u.prefix ?? "");
+      uploadPrefixes.forEach((p, i) => {
+        if (uploadPrefixes.indexOf(p) !== i) {
+          ctx.addIssue({ code: "custom", path: ["buckets", name, "uploads", i, "prefix"], message: p ? `"${p}" already has a rule` : "only one rule may omit prefix" });
+        }
+      });
+      b.uploads.forEach((u, i) => {
+        if (new Set(u.contentTypes).size !== u.contentTypes.length) {
+          ctx.addIssue({ code: "custom", path: ["buckets", name, "uploads", i, "contentTypes"], message: "must not repeat a content type" });
         }
       });
       for (const [keyName, k] of Object.entries(b.keys)) {

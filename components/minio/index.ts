@@ -83,6 +83,7 @@ export class MinioBucket extends pulumi.ComponentResource {
       endpoint: settings.endpoint,
       ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
       presign: spec.presign,
+      uploads: spec.uploads,
       cors: spec.cors,
       keys,
     };

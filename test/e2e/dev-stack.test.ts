@@ -70,6 +70,13 @@ describe("dev stack on MinIO, end to end", () => {
     expect(failed).toEqual([]);
     expect(rows.filter((r) => r.expect === "deny").length).toBeGreaterThanOrEqual(20);
     expect(rows.some((r) => r.probe.startsWith("presigned GET round trip") && r.seen.includes("same bytes"))).toBe(true);
+    // Upload limits are the server's: 10 MB + 1 byte, another type, another place, an expired policy.
+    const seen = (probe: string) => rows.find((r) => r.bucket === "clinic" && r.probe === probe)?.seen;
+    expect(seen("POST maxBytes + 1 (10485761 B)")).toBe("400 EntityTooLarge");
+    expect(seen("POST with a type other than the signed one")).toMatch(/^403/);
+    expect(seen("POST outside the signed key prefix")).toMatch(/^403/);
+    expect(seen("POST with an expired policy")).toMatch(/^403/);
+    expect(seen("PUT with more bytes than signed")).toMatch(/^403/);
   });
 
   it("a second run, and a refresh, change nothing", async () => {

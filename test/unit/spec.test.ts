@@ -72,3 +72,28 @@ describe("storage spec", () => {
     expect(p).toEqual(["storage:buckets.b1.versioning: must be true when objectLock is set"]);
   });
 });
+
+describe("upload rules in the spec", () => {
+  const problemsOf = (uploads: unknown) => {
+    try {
+      parseStorageSpec({ buckets: { b1: { provider: "minio", uploads } } });
+      return [];
+    } catch (e) {
+      return (e as SpecError).problems;
+    }
+  };
+  it("accepts the clinic rule", () => {
+    expect(problemsOf([{ prefix: "workspaces/", maxBytes: 10485760, contentTypes: ["image/jpeg", "application/pdf"] }])).toEqual([]);
+  });
+  it.each([
+    [[{ maxBytes: 0, contentTypes: ["image/png"] }], "storage:buckets.b1.uploads[0].maxBytes: must be at least 1"],
+    [[{ maxBytes: 6 * 1024 ** 3, contentTypes: ["image/png"] }], "storage:buckets.b1.uploads[0].maxBytes: must be at most 5368709120 (5 GiB, the single-request upload limit)"],
+    [[{ maxBytes: 10, contentTypes: ["png"] }], 'storage:buckets.b1.uploads[0].contentTypes[0]: must be a MIME type such as "image/png" (lowercase, no parameters or wildcards)'],
+    [[{ maxBytes: 10, contentTypes: ["image/*"] }], 'storage:buckets.b1.uploads[0].contentTypes[0]: must be a MIME type such as "image/png" (lowercase, no parameters or wildcards)'],
+    [[{ maxBytes: 10, contentTypes: [] }], "storage:buckets.b1.uploads[0].contentTypes: must list at least one content type"],
+    [[{ maxBytes: 10, contentTypes: ["a/b"] }, { maxBytes: 5, contentTypes: ["a/c"] }], "storage:buckets.b1.uploads[1].prefix: only one rule may omit prefix"],
+    [[{ maxBytes: 10, contentTypes: ["a/b", "a/b"] }], "storage:buckets.b1.uploads[0].contentTypes: must not repeat a content type"],
+  ])("refuses %j", (uploads, problem) => {
+    expect(problemsOf(uploads)).toEqual([problem]);
+  });
+});
