@@ -6,13 +6,11 @@ import { awsAdapter } from "./aws/adapter";
 import { azureAdapter } from "./azure/adapter";
 import { gcpAdapter } from "./gcp/adapter";
 import { b2Adapter } from "./b2/adapter";
-import { b2Adapter } from "./b2/adapter";
 
 export const ADAPTERS: Partial<Record<Provider, ProviderAdapter>> = {
   minio: minioAdapter,
   aws: awsAdapter,
   azure: azureAdapter,
   gcp: gcpAdapter,
-  b2: b2Adapter,
   b2: b2Adapter,
 };
