@@ -3,6 +3,7 @@
  * Runs the program in stacks/ through the Automation API with the real Pulumi CLI, streaming
  * the engine's progress. Secrets stay secret: the engine masks them and we print no outputs.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { StorageContract } from "../components/contract";
@@ -42,15 +43,18 @@ async function main(): Promise<void> {
   }
   const onOutput = (s: string) => process.stdout.write(s);
   const policyPacks = values["policy-pack"] ? [path.join(ROOT, "policies")] : undefined;
+  // Enforcement levels: policies/config.<stack>.json, else prod's (every policy mandatory).
+  const levels = ["policies/config." + values.stack + ".json", "policies/config.prod.json"].map((f) => path.join(ROOT, f)).find((f) => fs.existsSync(f));
+  const policyPackConfigs = policyPacks && levels ? [levels] : undefined;
   const expectNoChanges = values["expect-no-changes"];
   switch (command) {
     case "up": {
-      const r = await stack.up({ onOutput, policyPacks, expectNoChanges, color: "never" });
+      const r = await stack.up({ onOutput, policyPacks, policyPackConfigs, expectNoChanges, color: "never" });
       console.log(`\nup: ${r.summary.result}; ${JSON.stringify(r.summary.resourceChanges ?? {})}`);
       break;
     }
     case "preview": {
-      const r = await stack.preview({ onOutput, policyPacks, expectNoChanges, diff: true, color: "never" });
+      const r = await stack.preview({ onOutput, policyPacks, policyPackConfigs, expectNoChanges, diff: true, color: "never" });
       console.log(`\npreview: ${JSON.stringify(r.changeSummary)}`);
       break;
     }

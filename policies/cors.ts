@@ -1,0 +1,16 @@
+/** CORS rules, whatever the provider calls their fields: a wildcard origin must not come with writes. */
+import { knownStrings, type Plain } from "./props";
+
+/** Methods that change data (Azure adds MERGE; GCS accepts `*` for all). */
+const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH", "MERGE", "*"]);
+
+/** `*` or a scheme-wide wildcard such as `https://*`: any site on the web. */
+export const isAnyOrigin = (o: string) => /^(\*|https?:\/\/\*)$/.test(o.trim());
+
+/** A message when a known `*` origin comes with a known write method; nothing for unknowns. */
+export function wildcardWriteRule(origins: Plain, methods: Plain, where: string): string | undefined {
+  const anyOrigin = knownStrings(origins).filter(isAnyOrigin);
+  const writes = knownStrings(methods).filter((m) => WRITE_METHODS.has(m.toUpperCase()));
+  if (!anyOrigin.length || !writes.length) return undefined;
+  return `${where} lets any origin (${anyOrigin.map((o) => `"${o}"`).join(", ")}) send ${writes.join(", ")}: list the application origins`;
+}

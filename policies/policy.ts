@@ -1,0 +1,108 @@
+/**
+ * How this pack defines a policy: a check over plain data (props.ts) plus the metadata the docs
+ * table and the enforcement-level rules need. `policy` is the CrossGuard object the pack serves.
+ */
+import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { plain, type Plain, type PlainObject } from "./props";
+
+export type PolicyProvider = "aws" | "azure" | "gcp" | "minio" | "b2";
+
+/**
+ * What a policy protects. Public access and encryption are locked: mandatory in every stack, no
+ * policy config may lower them (levels.ts refuses such a config).
+ */
+export type Guard = "public-access" | "encryption" | "least-privilege" | "data-protection" | "logging" | "hardening";
+export const LOCKED_GUARDS: readonly Guard[] = ["public-access", "encryption"];
+
+interface Meta {
+  name: string;
+  /** One sentence: what must hold. */
+  summary: string;
+  /** Benchmark controls enforced: AWS FSBP S3.x, CIS, checkov CKV_* (or an explicit equivalent). */
+  controls: string[];
+  providers: PolicyProvider[];
+  guard: Guard;
+}
+
+export interface StoragePolicy extends Meta {
+  kind: "resource" | "stack";
+  /** Resource type tokens a resource policy looks at. */
+  types: string[];
+  policy: ResourceValidationPolicy | StackValidationPolicy;
+}
+
+const description = (m: Meta) => `${m.summary} Controls: ${m.controls.join(", ")}.`;
+
+export interface ResourceDef extends Meta {
+  types: string[];
+  /** Violation messages for one resource's plain properties; unknown values must yield nothing. */
+  check(props: PlainObject, type: string): string[];
+}
+
+export function resourcePolicy(def: ResourceDef): StoragePolicy {
+  const types = new Set(def.types);
+  return {
+    ...pick(def),
+    kind: "resource",
+    types: def.types,
+    policy: {
+      name: def.name,
+      description: description(def),
+      enforcementLevel: "mandatory",
+      validateResource: (args, report) => {
+        if (!types.has(args.type)) return;
+        for (const message of def.check(asObject(plain(args.props)), args.type)) report(message);
+      },
+    },
+  };
+}
+
+/** A stack resource as stack policies see it: plain properties and its dependencies by URN. */
+export interface StackResource {
+  type: string;
+  urn: string;
+  name: string;
+  props: PlainObject;
+  /** URNs of the resources each input property depends on (links companions to buckets in preview). */
+  propertyDependencies: Record<string, string[]>;
+}
+
+export interface StackViolation {
+  message: string;
+  urn?: string;
+}
+
+export interface StackDef extends Meta {
+  check(resources: StackResource[]): StackViolation[];
+}
+
+export function stackPolicy(def: StackDef): StoragePolicy {
+  return {
+    ...pick(def),
+    kind: "stack",
+    types: [],
+    policy: {
+      name: def.name,
+      description: description(def),
+      enforcementLevel: "mandatory",
+      validateStack: (args, report: ReportViolation) => {
+        const resources: StackResource[] = args.resources.map((r) => ({
+          type: r.type,
+          urn: r.urn,
+          name: r.name,
+          props: asObject(plain(r.props)),
+          propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)])),
+        }));
+        for (const v of def.check(resources)) report(v.message, v.urn);
+      },
+    },
+  };
+}
+
+function pick(m: Meta): Meta {
+  return { name: m.name, summary: m.summary, controls: m.controls, providers: m.providers, guard: m.guard };
+}
+
+function asObject(p: Plain): PlainObject {
+  return p && typeof p === "object" && !Array.isArray(p) ? (p as PlainObject) : {};
+}

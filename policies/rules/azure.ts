@@ -1,0 +1,79 @@
+/** Azure Blob (azure-native): storage accounts, containers and blob service properties. */
+import { wildcardWriteRule } from "../cors";
+import { resourcePolicy, type StoragePolicy } from "../policy";
+import { asBool, at, isUnknown, list } from "../props";
+import { AZURE } from "./types";
+
+const TLS_OK = ["TLS1_2", "TLS1_3"];
+
+export const azurePolicies: StoragePolicy[] = [
+  resourcePolicy({
+    name: "azure-storage-no-blob-public-access",
+    summary: "Storage accounts must set allowBlobPublicAccess to false (older API versions default to true).",
+    controls: ["CIS Azure 3.7", "CKV_AZURE_190"],
+    providers: ["azure"],
+    guard: "public-access",
+    types: [...AZURE.account],
+    check: (p) => {
+      const v = asBool(p.allowBlobPublicAccess);
+      return isUnknown(v) || v === false ? [] : [`allowBlobPublicAccess is ${v === undefined ? "not set" : String(v)}; it must be false`];
+    },
+  }),
+  resourcePolicy({
+    name: "azure-container-private",
+    summary: 'Blob containers must have publicAccess "None" (no anonymous Blob or Container access).',
+    controls: ["CIS Azure 3.7", "CKV_AZURE_34"],
+    providers: ["azure"],
+    guard: "public-access",
+    types: [...AZURE.container],
+    check: (p) => (isUnknown(p.publicAccess) || p.publicAccess === undefined || p.publicAccess === "None" ? [] : [`publicAccess is "${String(p.publicAccess)}"; it must be "None"`]),
+  }),
+  resourcePolicy({
+    name: "azure-storage-min-tls",
+    summary: "Storage accounts must require TLS 1.2 or newer (minimumTlsVersion TLS1_2).",
+    controls: ["CIS Azure 3.15", "CKV_AZURE_44"],
+    providers: ["azure"],
+    guard: "encryption",
+    types: [...AZURE.account],
+    check: (p) => {
+      const v = p.minimumTlsVersion;
+      return isUnknown(v) || (typeof v === "string" && TLS_OK.includes(v)) ? [] : [`minimumTlsVersion is ${v === undefined ? "not set (TLS1_0 on older accounts)" : JSON.stringify(v)}; it must be "TLS1_2"`];
+    },
+  }),
+  resourcePolicy({
+    name: "azure-storage-https-only",
+    summary: "Storage accounts must accept HTTPS only (enableHttpsTrafficOnly not false).",
+    controls: ["CIS Azure 3.1", "CKV_AZURE_3"],
+    providers: ["azure"],
+    guard: "encryption",
+    types: [...AZURE.account],
+    check: (p) => (asBool(p.enableHttpsTrafficOnly) === false ? ["enableHttpsTrafficOnly is false: plain HTTP is accepted"] : []),
+  }),
+  resourcePolicy({
+    name: "azure-blob-cors-no-wildcard-write",
+    summary: 'Blob service CORS rules must not let origin "*" use write methods (PUT, POST, DELETE, MERGE, PATCH).',
+    controls: ["OWASP ASVS 4.0.3 V14.5.3"],
+    providers: ["azure"],
+    guard: "hardening",
+    types: [...AZURE.blobService],
+    check: (p) =>
+      list(at(p, "cors", "corsRules"))
+        .map((r, i) => wildcardWriteRule(at(r, "allowedOrigins"), at(r, "allowedMethods"), `cors.corsRules[${i}]`))
+        .filter((m): m is string => Boolean(m)),
+  }),
+  resourcePolicy({
+    name: "azure-blob-soft-delete",
+    summary: "Blob service properties must enable soft delete for blobs and for containers.",
+    controls: ["CIS Azure 3.11", "CKV2_AZURE_38"],
+    providers: ["azure"],
+    guard: "data-protection",
+    types: [...AZURE.blobService],
+    check: (p) =>
+      ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]
+        .filter((f) => {
+          const enabled = asBool(at(p, f, "enabled"));
+          return !isUnknown(enabled) && enabled !== true;
+        })
+        .map((f) => `${f}.enabled is not true: deleted data cannot be recovered`),
+  }),
+];

@@ -1,0 +1,88 @@
+/** Google Cloud Storage: bucket settings and anyone-on-the-internet IAM members / ACL entities. */
+import { wildcardWriteRule } from "../cors";
+import { resourcePolicy, type StoragePolicy } from "../policy";
+import { asBool, at, isObject, isUnknown, knownStrings, list, type Plain, type PlainObject } from "../props";
+import { GCP } from "./types";
+
+const PUBLIC_MEMBERS = ["allUsers", "allAuthenticatedUsers"];
+
+/** Members (IAM) or entities (ACL, possibly `ROLE:entity`) that mean anyone. */
+function publicEntities(type: string, p: PlainObject): string[] {
+  let found: string[] = [];
+  if (GCP.iamMember.includes(type as never)) found = knownStrings(p.member);
+  else if (GCP.iamBinding.includes(type as never)) found = knownStrings(p.members);
+  else if (GCP.iamPolicy.includes(type as never)) found = policyDataMembers(p.policyData);
+  else if (p.roleEntities !== undefined) found = knownStrings(p.roleEntities).map((e) => e.split(":").pop() ?? e);
+  else found = knownStrings(p.entity);
+  return found.filter((m) => PUBLIC_MEMBERS.includes(m));
+}
+
+function policyDataMembers(v: Plain): string[] {
+  if (typeof v !== "string" || isUnknown(v)) return [];
+  try {
+    const doc = JSON.parse(v) as Plain;
+    return list(at(doc, "bindings")).flatMap((b) => (isObject(b) ? knownStrings(b.members) : []));
+  } catch {
+    return [];
+  }
+}
+
+export const gcpPolicies: StoragePolicy[] = [
+  resourcePolicy({
+    name: "gcp-storage-uniform-access",
+    summary: "GCS buckets must enable uniform bucket-level access (no object ACLs).",
+    controls: ["CIS GCP 5.2", "CKV_GCP_29"],
+    providers: ["gcp"],
+    guard: "public-access",
+    types: [...GCP.bucket],
+    check: (p) => {
+      const v = asBool(p.uniformBucketLevelAccess);
+      return isUnknown(v) || v === true ? [] : [`uniformBucketLevelAccess is ${v === undefined ? "not set (false)" : String(v)}; it must be true`];
+    },
+  }),
+  resourcePolicy({
+    name: "gcp-storage-public-access-prevention",
+    summary: 'GCS buckets must set publicAccessPrevention to "enforced" ("inherited" allows public grants).',
+    controls: ["CIS GCP 5.1", "CKV_GCP_114"],
+    providers: ["gcp"],
+    guard: "public-access",
+    types: [...GCP.bucket],
+    check: (p) => {
+      const v = p.publicAccessPrevention;
+      return isUnknown(v) || v === "enforced" ? [] : [`publicAccessPrevention is ${v === undefined ? "not set (inherited)" : JSON.stringify(v)}; it must be "enforced"`];
+    },
+  }),
+  resourcePolicy({
+    name: "gcp-storage-no-public-members",
+    summary: "GCS bucket IAM members/bindings/policies and ACLs must not include allUsers or allAuthenticatedUsers.",
+    controls: ["CIS GCP 5.1", "CKV_GCP_28"],
+    providers: ["gcp"],
+    guard: "public-access",
+    types: [...GCP.iamMember, ...GCP.iamBinding, ...GCP.iamPolicy, ...GCP.acl],
+    check: (p, type) => publicEntities(type, p).map((m) => `grants ${m}: anyone on the internet${m === "allAuthenticatedUsers" ? " with a Google account" : ""}`),
+  }),
+  resourcePolicy({
+    name: "gcp-storage-cors-no-wildcard-write",
+    summary: 'GCS CORS entries must not let origin "*" use write methods (PUT, POST, DELETE, "*").',
+    controls: ["OWASP ASVS 4.0.3 V14.5.3"],
+    providers: ["gcp"],
+    guard: "hardening",
+    types: [...GCP.bucket],
+    check: (p) =>
+      list(p.cors)
+        .map((r, i) => wildcardWriteRule(at(r, "origins"), at(r, "methods"), `cors[${i}]`))
+        .filter((m): m is string => Boolean(m)),
+  }),
+  resourcePolicy({
+    name: "gcp-storage-versioning",
+    summary: "GCS buckets must enable object versioning.",
+    controls: ["CKV_GCP_78"],
+    providers: ["gcp"],
+    guard: "data-protection",
+    types: [...GCP.bucket],
+    check: (p) => {
+      const v = asBool(at(p, "versioning", "enabled"));
+      return isUnknown(v) || v === true ? [] : [`versioning.enabled is ${v === undefined ? "not set" : String(v)}; it must be true`];
+    },
+  }),
+];

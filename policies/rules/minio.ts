@@ -1,0 +1,97 @@
+/**
+ * MinIO through this project's dynamic resources (components/minio/resources.ts): the bucket's
+ * inputs, canned policies (an IAM-language JSON document), users and the server-wide CORS list.
+ */
+import { isDocument, parseDocument, publicGrants, wildcardGrants } from "../iam";
+import { resourcePolicy, type StoragePolicy } from "../policy";
+import { asBool, at, isUnknown, knownStrings, type Plain } from "../props";
+import { isAnyOrigin } from "../cors";
+import { MINIO } from "./types";
+
+function documentFindings(v: Plain, find: (doc: Exclude<ReturnType<typeof parseDocument>, undefined | symbol | { error: string }>) => string[]): string[] {
+  const doc = parseDocument(v);
+  if (doc === undefined) return ["policy has no document"];
+  if (isUnknown(doc)) return [];
+  if (!isDocument(doc)) return [`document: ${doc.error}`];
+  return find(doc).map((m) => `document: ${m}`);
+}
+
+/** MinIO admin actions in a key's policy let it manage users, policies or the server. */
+const adminActions = (doc: { statements: Array<Record<string, Plain>> }) =>
+  doc.statements
+    .filter((st) => st.Effect === "Allow")
+    .flatMap((st) => knownStrings(st.Action).filter((a) => a.toLowerCase().startsWith("admin:")))
+    .map((a) => `allows MinIO admin action "${a}"`);
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+export const minioPolicies: StoragePolicy[] = [
+  resourcePolicy({
+    name: "minio-policy-least-privilege",
+    summary: 'MinIO key policies must not allow "*"/"s3:*"-style actions, admin actions, or "*"/"arn:aws:s3:::*" resources.',
+    controls: ["equivalent of AWS FSBP IAM.1 / IAM.21", "CKV_AWS_63", "CKV_AWS_355"],
+    providers: ["minio"],
+    guard: "least-privilege",
+    types: [...MINIO.policy],
+    check: (p) => documentFindings(p.document, (doc) => [...wildcardGrants(doc, false), ...adminActions(doc)]),
+  }),
+  resourcePolicy({
+    name: "minio-policy-not-public",
+    summary: 'MinIO policies must not allow Principal "*" (anonymous access).',
+    controls: ["equivalent of AWS FSBP S3.2 / S3.3", "CKV_AWS_70"],
+    providers: ["minio"],
+    guard: "public-access",
+    types: [...MINIO.policy],
+    check: (p) => documentFindings(p.document, publicGrants).filter((m) => m !== "policy has no document"),
+  }),
+  resourcePolicy({
+    name: "minio-bucket-encryption",
+    summary: "MinIO buckets must encrypt by default with a KMS key (kmsKeyId set).",
+    controls: ["equivalent of AWS FSBP S3.17", "CKV_AWS_145"],
+    providers: ["minio"],
+    guard: "encryption",
+    types: [...MINIO.bucket],
+    check: (p) => (isUnknown(p.kmsKeyId) || (typeof p.kmsKeyId === "string" && p.kmsKeyId.trim() !== "") ? [] : ["kmsKeyId is not set: objects would be stored unencrypted"]),
+  }),
+  resourcePolicy({
+    name: "minio-bucket-versioning",
+    summary: "MinIO buckets must enable versioning.",
+    controls: ["equivalent of AWS FSBP S3.14", "CKV_AWS_21"],
+    providers: ["minio"],
+    guard: "data-protection",
+    types: [...MINIO.bucket],
+    check: (p) => {
+      const v = asBool(p.versioning);
+      return isUnknown(v) || v === true ? [] : [`versioning is ${v === undefined ? "not set" : String(v)}; it must be true`];
+    },
+  }),
+  resourcePolicy({
+    name: "minio-endpoint-tls",
+    summary: "MinIO endpoints must use https; plain http is allowed only on a loopback address (the traffic never leaves the host).",
+    controls: ["equivalent of AWS FSBP S3.5"],
+    providers: ["minio"],
+    guard: "encryption",
+    types: [...MINIO.all],
+    check: (p) => {
+      const endpoint = at(p, "conn", "endpoint");
+      if (typeof endpoint !== "string" || isUnknown(endpoint)) return [];
+      let url: URL;
+      try {
+        url = new URL(endpoint);
+      } catch {
+        return [`conn.endpoint "${endpoint}" is not a URL`];
+      }
+      if (url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.test(url.hostname))) return [];
+      return [`conn.endpoint "${endpoint}" is not https: keys and data would cross the network in clear text`];
+    },
+  }),
+  resourcePolicy({
+    name: "minio-cors-no-wildcard",
+    summary: 'The MinIO server CORS origins must not include "*": MinIO cannot narrow methods, so any origin could write.',
+    controls: ["OWASP ASVS 4.0.3 V14.5.3"],
+    providers: ["minio"],
+    guard: "hardening",
+    types: [...MINIO.serverCors],
+    check: (p) => knownStrings(p.origins).filter(isAnyOrigin).map((o) => `origin "${o}" lets any site read and write with browser credentials`),
+  }),
+];

@@ -1,0 +1,53 @@
+/** Resource type tokens the policies look at, per provider (AWS keeps its V2 aliases alive). */
+const aws = (mod: string, names: string[]) => names.flatMap((n) => [`aws:${mod}/${n[0].toLowerCase()}${n.slice(1)}:${n}`]);
+
+export const AWS = {
+  bucket: aws("s3", ["Bucket", "BucketV2"]),
+  acl: aws("s3", ["BucketAcl", "BucketAclV2"]),
+  policy: aws("s3", ["BucketPolicy"]),
+  publicAccessBlock: aws("s3", ["BucketPublicAccessBlock"]),
+  ownership: aws("s3", ["BucketOwnershipControls"]),
+  encryption: aws("s3", ["BucketServerSideEncryptionConfiguration", "BucketServerSideEncryptionConfigurationV2"]),
+  cors: aws("s3", ["BucketCorsConfiguration", "BucketCorsConfigurationV2"]),
+  lifecycle: aws("s3", ["BucketLifecycleConfiguration", "BucketLifecycleConfigurationV2"]),
+  versioning: aws("s3", ["BucketVersioning", "BucketVersioningV2"]),
+  logging: aws("s3", ["BucketLogging", "BucketLoggingV2"]),
+  website: aws("s3", ["BucketWebsiteConfiguration", "BucketWebsiteConfigurationV2"]),
+  iamPolicy: aws("iam", ["Policy", "UserPolicy", "RolePolicy", "GroupPolicy"]),
+} as const;
+
+export const AZURE = {
+  account: ["azure-native:storage:StorageAccount"],
+  container: ["azure-native:storage:BlobContainer"],
+  blobService: ["azure-native:storage:BlobServiceProperties"],
+  /** The Azure component's service-SAS issuer (components/azure/resources.ts). */
+  storedAccessPolicy: ["pulumi-nodejs:dynamic/azure:StoredAccessPolicy"],
+} as const;
+
+export const GCP = {
+  bucket: ["gcp:storage/bucket:Bucket"],
+  iamMember: ["gcp:storage/bucketIAMMember:BucketIAMMember"],
+  iamBinding: ["gcp:storage/bucketIAMBinding:BucketIAMBinding"],
+  iamPolicy: ["gcp:storage/bucketIAMPolicy:BucketIAMPolicy"],
+  acl: [
+    "gcp:storage/bucketACL:BucketACL",
+    "gcp:storage/defaultObjectACL:DefaultObjectACL",
+    "gcp:storage/bucketAccessControl:BucketAccessControl",
+    "gcp:storage/defaultObjectAccessControl:DefaultObjectAccessControl",
+    "gcp:storage/objectAccessControl:ObjectAccessControl",
+  ],
+} as const;
+
+/** Dynamic resources: `pulumi-nodejs:dynamic/<module>:<Type>` (components/*\/resources.ts). */
+export const MINIO = {
+  bucket: ["pulumi-nodejs:dynamic/minio:Bucket"],
+  policy: ["pulumi-nodejs:dynamic/minio:Policy"],
+  user: ["pulumi-nodejs:dynamic/minio:User"],
+  serverCors: ["pulumi-nodejs:dynamic/minio:ServerCors"],
+  all: ["pulumi-nodejs:dynamic/minio:Bucket", "pulumi-nodejs:dynamic/minio:Policy", "pulumi-nodejs:dynamic/minio:User", "pulumi-nodejs:dynamic/minio:ServerCors"],
+} as const;
+
+export const B2 = {
+  bucket: ["pulumi-nodejs:dynamic/b2:Bucket"],
+  key: ["pulumi-nodejs:dynamic/b2:ApplicationKey"],
+} as const;
