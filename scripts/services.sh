@@ -7,25 +7,28 @@ source "$(dirname "$0")/env.sh"
 cd "$SS_ROOT"
 
 MINIO_PORT="${MINIO_PORT:-9000}"
+MINIO_TLS_PORT="${MINIO_TLS_PORT:-9443}"
 AZURITE_PORT="${AZURITE_PORT:-10000}"
 GCS_PORT="${GCS_PORT:-4443}"
 RUN="$SS_LOCAL/run"
-ALL=(minio azurite gcs)
+ALL=(minio minio-tls azurite gcs)
 
 usage() {
   cat <<USAGE
-Usage: npm run services -- <start|stop|status> [minio|azurite|gcs ...]
-  minio    S3 API on http://127.0.0.1:$MINIO_PORT (root credentials and KMS key from .local/minio.env)
+Usage: npm run services -- <start|stop|status> [minio|minio-tls|azurite|gcs ...]
+  minio      S3 API on http://127.0.0.1:$MINIO_PORT (root credentials and KMS key from .local/minio.env)
+  minio-tls  the same over HTTPS on https://127.0.0.1:$MINIO_TLS_PORT, certificate from the private CA in .local/tls/ca.pem
   azurite  Azure Blob on http://127.0.0.1:$AZURITE_PORT
   gcs      fake-gcs-server on http://127.0.0.1:$GCS_PORT
 Logs and pid files live in .local/run/.
 USAGE
 }
 
-port_of() { case "$1" in minio) echo "$MINIO_PORT" ;; azurite) echo "$AZURITE_PORT" ;; gcs) echo "$GCS_PORT" ;; esac; }
+port_of() { case "$1" in minio) echo "$MINIO_PORT" ;; minio-tls) echo "$MINIO_TLS_PORT" ;; azurite) echo "$AZURITE_PORT" ;; gcs) echo "$GCS_PORT" ;; esac; }
 health_url() {
   case "$1" in
     minio) echo "http://127.0.0.1:$MINIO_PORT/minio/health/live" ;;
+    minio-tls) echo "https://127.0.0.1:$MINIO_TLS_PORT/minio/health/live" ;;
     azurite) echo "http://127.0.0.1:$AZURITE_PORT/$(sed -n 's/^AZURITE_ACCOUNTS=\([a-z0-9]*\):.*/\1/p' "$SS_LOCAL/azurite.env" 2>/dev/null)?comp=list" ;;
     gcs) echo "http://127.0.0.1:$GCS_PORT/storage/v1/b" ;;
   esac
@@ -48,6 +51,15 @@ start_one() {
         MINIO_BROWSER=off MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
         nohup minio server --quiet --address "127.0.0.1:$port" "$SS_LOCAL/data/minio" >"$log" 2>&1 &
         echo $! >"$RUN/minio.pid" ) ;;
+    minio-tls)
+      # The bank scenario: HTTPS on a non-standard port with a certificate from the private CA made by setup.
+      [[ -s "$SS_LOCAL/tls/minio/public.crt" ]] || { echo "services: .local/tls missing; run npm run setup" >&2; return 1; }
+      command -v minio >/dev/null || { echo "services: minio not built; run npm run setup" >&2; return 1; }
+      mkdir -p "$SS_LOCAL/tls/minio/CAs" && cp "$SS_LOCAL/tls/ca.pem" "$SS_LOCAL/tls/minio/CAs/ca.pem"
+      ( set -a; source "$SS_LOCAL/minio.env"; set +a
+        MINIO_BROWSER=off MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
+        nohup minio server --quiet --address "127.0.0.1:$port" --certs-dir "$SS_LOCAL/tls/minio" "$SS_LOCAL/data/minio-tls" >"$log" 2>&1 &
+        echo $! >"$RUN/minio-tls.pid" ) ;;
     azurite)
       # The account and its random key come from .local/azurite.env (AZURITE_ACCOUNTS=<name>:<base64 key>),
       # so the well-known devstoreaccount1 key is never accepted.
@@ -65,7 +77,7 @@ start_one() {
   local url i
   url="$(health_url "$svc")"
   for i in $(seq 1 60); do
-    if curl -fsS -o /dev/null "$url" 2>/dev/null || { [[ "$svc" == azurite ]] && curl -sS -o /dev/null "$url" 2>/dev/null; }; then
+    if curl -fsS --cacert "$SS_LOCAL/tls/ca.pem" -o /dev/null "$url" 2>/dev/null || { [[ "$svc" == azurite ]] && curl -sS -o /dev/null "$url" 2>/dev/null; }; then
       echo "$svc: healthy on 127.0.0.1:$port (pid $(cat "$RUN/$svc.pid"))"
       return 0
     fi

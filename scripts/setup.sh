@@ -15,7 +15,7 @@ usage() {
 Usage: npm run setup [-- --help]
 Installs npm dependencies and builds the project's tools into $SS_TOOLS:
   pulumi $SS_PULUMI_VERSION (+ dynamic-provider and policy hosts), minio, fake-gcs-server, actionlint.
-Generates .local/ secrets (Pulumi passphrase, MinIO root credentials and KMS key, Azurite account key) once per clone.
+Generates .local/ secrets (Pulumi passphrase, MinIO root credentials and KMS key, Azurite account key, private CA for HTTPS MinIO) once per clone.
 Environment: SECURE_STORAGE_CACHE overrides the cache directory.
 USAGE
 }
@@ -108,6 +108,21 @@ if [[ ! -s "$SS_LOCAL/azurite.env" ]]; then
   # Azurite's default devstoreaccount1 key is public; this clone's account gets a random 64-byte key.
   echo "AZURITE_ACCOUNTS=ssdev$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n'):$(head -c 64 /dev/urandom | base64 | tr -d '\n')" >"$SS_LOCAL/azurite.env"
   echo "    generated Azurite account and key (.local/azurite.env)"
+fi
+
+if [[ ! -s "$SS_LOCAL/tls/ca.pem" || ! -s "$SS_LOCAL/tls/minio/public.crt" ]]; then
+  # A private CA for the HTTPS MinIO (SCENARIOS.md 5): clients trust ca.pem, nothing disables verification.
+  tls="$SS_LOCAL/tls"
+  mkdir -p "$tls/minio"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 -subj "/CN=secure-storage dev CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$tls/minio/private.key" -out "$tls/minio/server.csr" 2>/dev/null
+  openssl x509 -req -in "$tls/minio/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 825 \
+    -extfile <(printf "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE") \
+    -out "$tls/minio/public.crt" 2>/dev/null
+  rm -f "$tls/minio/server.csr" "$tls/ca.srl"
+  echo "    generated a private CA and the HTTPS MinIO certificate (.local/tls/)"
 fi
 
 step "setup complete: $(pulumi version) · $(du -sh "$SS_TOOLS" | cut -f1) in $SS_TOOLS"

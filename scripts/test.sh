@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 started=()
-for svc in minio azurite gcs; do
+for svc in minio minio-tls azurite gcs; do
   if ! bash scripts/services.sh status "$svc" | grep -q running; then
     bash scripts/services.sh start "$svc"
     started+=("$svc")

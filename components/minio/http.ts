@@ -1,6 +1,7 @@
 /** A minimal HTTP client over node:http(s) that can trust a private CA (no global agent tweaks). */
 import * as http from "node:http";
 import * as https from "node:https";
+import { assertTlsVerification, explainTlsError } from "./tls";
 
 export interface HttpResponse {
   status: number;
@@ -21,6 +22,7 @@ export interface HttpRequest {
 export function request(req: HttpRequest): Promise<HttpResponse> {
   const mod = req.url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
+    assertTlsVerification(); // throwing here rejects the promise
     const r = mod.request(
       req.url,
       {
@@ -40,7 +42,7 @@ export function request(req: HttpRequest): Promise<HttpResponse> {
       },
     );
     r.on("timeout", () => r.destroy(new Error(`timed out after ${req.timeoutMs ?? 30_000} ms: ${req.method} ${req.url.origin}`)));
-    r.on("error", reject);
+    r.on("error", (e) => reject(explainTlsError(e, req.url.origin)));
     if (req.body !== undefined) r.write(req.body);
     r.end();
   });

@@ -2,14 +2,27 @@ import * as https from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AdminCredentials, MinioConnection } from "./admin-client";
+import { assertTlsVerification, explainTlsError } from "./tls";
 
 /** An S3 client for a MinIO (or any S3-compatible) endpoint, trusting `caBundle` when given. */
 export function s3ClientFor(conn: MinioConnection, creds: AdminCredentials): S3Client {
-  return new S3Client({
+  assertTlsVerification();
+  const client = new S3Client({
     endpoint: conn.endpoint,
     region: conn.region,
     forcePathStyle: true,
     credentials: creds,
     ...(conn.caBundle ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: conn.caBundle }) }) } : {}),
   });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        throw explainTlsError(e, conn.endpoint);
+      }
+    },
+    { step: "finalizeRequest", name: "explainTlsErrors" },
+  );
+  return client;
 }

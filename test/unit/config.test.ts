@@ -53,3 +53,23 @@ describe("physical names", () => {
     expect(long).toMatch(/^[a-z0-9][a-z0-9-]+[a-z0-9]$/);
   });
 });
+
+describe("MinIO private-CA settings", () => {
+  const bucket = { b1: { provider: "minio" } };
+  it("names a missing CA file, a non-PEM bundle and a CA on plain http", () => {
+    expect(problems({ buckets: bucket, minio: { endpoint: "https://127.0.0.1:9443", kmsKeyId: "k", caBundleFile: ".local/tls/nope.pem" } })).toEqual([
+      "storage:minio.caBundleFile: .local/tls/nope.pem does not exist (npm run setup generates .local/tls/ca.pem)",
+    ]);
+    expect(problems({ buckets: bucket, minio: { endpoint: "https://127.0.0.1:9443", kmsKeyId: "k", caBundle: "not a pem" } })).toEqual([
+      "storage:minio.caBundle: must be a PEM bundle with at least one CERTIFICATE block",
+    ]);
+    const pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----";
+    const p = problems({ buckets: bucket, minio: { endpoint: "http://127.0.0.1:9000", kmsKeyId: "k", caBundle: pem } });
+    expect(p).toContain("storage:minio.caBundle: a CA bundle needs an https endpoint");
+    expect(p.some((x) => x.startsWith("storage:minio.caBundle: holds a certificate that does not parse"))).toBe(true);
+  });
+
+  it("has no setting that disables verification", () => {
+    expect(problems({ buckets: bucket, minio: { ...minio, insecureSkipVerify: true } })).toEqual(['storage:minio: unknown field(s) "insecureSkipVerify"']);
+  });
+});
