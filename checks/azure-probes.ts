@@ -1,0 +1,307 @@
+/**
+ * Probes for Azure Blob buckets (Azure or Azurite): real requests with each key's service SAS,
+ * proving what it may do and that everything else is denied, including by a tampered, expired or
+ * revoked SAS. Identity keys (Entra ID + ABAC) cannot be exercised with a SAS; they get one row
+ * that says so.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import {
+  AnonymousCredential,
+  BlobServiceClient,
+  ContainerClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  RestError,
+  StorageSharedKeyCredential,
+} from "@azure/storage-blob";
+import type { BucketContract, Credential, KeyContract } from "../components/contract";
+import { sasPermissions } from "../components/azure/grants";
+import { storedPolicyId } from "../components/azure/names";
+import { request } from "../components/minio/http";
+import type { ProbeResult } from "./report";
+
+/** The account's shared key: optional, used to clean up and for probes that must sign a SAS themselves. */
+export interface AzureAdmin {
+  accountName: string;
+  accountKey: string;
+}
+
+const EVIL_ORIGIN = "https://evil.example";
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const isAllowed = (status: number) => status >= 200 && status < 300;
+const NO_RETRY = { retryOptions: { maxTries: 1 } };
+
+/** Account name of a blob service URL: `https://acct.blob.core.windows.net` or emulator-style `http://host:10000/acct`. */
+export function accountNameOf(endpoint: string): string {
+  const url = new URL(endpoint);
+  const segment = url.pathname.split("/").filter(Boolean)[0];
+  return segment ?? url.hostname.split(".")[0];
+}
+
+/**
+ * Shared key for the bucket's account from the environment: AZURE_STORAGE_ACCOUNT/AZURE_STORAGE_KEY
+ * (the az CLI's names) or, for Azurite, AZURITE_ACCOUNTS=<name>:<key>. Undefined when absent.
+ */
+export function azureAdminFromEnv(b: BucketContract, env: NodeJS.ProcessEnv = process.env): AzureAdmin | undefined {
+  const accountName = accountNameOf(b.endpoint);
+  if (env.AZURE_STORAGE_ACCOUNT === accountName && env.AZURE_STORAGE_KEY) return { accountName, accountKey: env.AZURE_STORAGE_KEY };
+  for (const entry of (env.AZURITE_ACCOUNTS ?? "").split(";")) {
+    const [name, key] = entry.split(":");
+    if (name === accountName && key) return { accountName, accountKey: key };
+  }
+  return undefined;
+}
+
+const isSas = (c: Credential) => /(^|&)sig=/.test(c.secret);
+
+export class AzureBucketProber {
+  readonly rows: ProbeResult[] = [];
+  private readonly run = `verify-${randomUUID().slice(0, 8)}`;
+  private readonly written = new Map<string, Buffer>();
+  private readonly containerUrl: string;
+
+  constructor(
+    private readonly logical: string,
+    private readonly b: BucketContract,
+    private readonly admin?: AzureAdmin,
+    /** Credentials retired by a rotation (per key): each must now be refused. */
+    private readonly retired: Record<string, Credential> = {},
+  ) {
+    this.containerUrl = `${b.endpoint.replace(/\/$/, "")}/${b.bucket}`;
+  }
+
+  private async record(key: string, probe: string, expect: ProbeResult["expect"], fn: () => Promise<{ status: number; note?: string; ok?: boolean }>) {
+    const start = Date.now();
+    let seen: string;
+    let ok: boolean;
+    try {
+      const r = await fn();
+      seen = `${r.status}${r.note ? ` ${r.note}` : ""}`;
+      // Denied means refused on authorization (403), not any other error.
+      ok = r.ok ?? (expect === "allow" ? isAllowed(r.status) : r.status === 403);
+    } catch (e) {
+      seen = `error: ${(e as Error).message.split("\n")[0].slice(0, 80)}`;
+      ok = false;
+    }
+    this.rows.push({ bucket: this.logical, key, probe, expect, seen, ok, ms: Date.now() - start });
+  }
+
+  /** Run an SDK call and reduce it to the HTTP status Azure answered. */
+  private async status(fn: () => Promise<unknown>): Promise<{ status: number; note?: string }> {
+    try {
+      await fn();
+      return { status: 200 };
+    } catch (e) {
+      if (e instanceof RestError && e.statusCode) return { status: e.statusCode, ...(e.code ? { note: e.code } : {}) };
+      throw e;
+    }
+  }
+
+  private withSas(sas: string): ContainerClient {
+    return new ContainerClient(`${this.containerUrl}?${sas}`, new AnonymousCredential(), NO_RETRY);
+  }
+
+  private adminContainer(): ContainerClient | undefined {
+    if (!this.admin) return undefined;
+    return new BlobServiceClient(this.b.endpoint, new StorageSharedKeyCredential(this.admin.accountName, this.admin.accountKey), NO_RETRY).getContainerClient(
+      this.b.bucket,
+    );
+  }
+
+  /** A SAS this prober signs itself with the account key (only for probes that need one: expired, revoked). */
+  private adminSas(opts: { identifier?: string; permissions?: string; expiresOn?: Date; startsOn?: Date }): string {
+    const { accountName, accountKey } = this.admin!;
+    return generateBlobSASQueryParameters(
+      {
+        containerName: this.b.bucket,
+        ...(opts.identifier ? { identifier: opts.identifier } : {}),
+        ...(opts.permissions ? { permissions: ContainerSASPermissions.parse(opts.permissions) } : {}),
+        ...(opts.startsOn ? { startsOn: opts.startsOn } : {}),
+        ...(opts.expiresOn ? { expiresOn: opts.expiresOn } : {}),
+      },
+      new StorageSharedKeyCredential(accountName, accountKey),
+    ).toString();
+  }
+
+  async runAll(): Promise<ProbeResult[]> {
+    const keys = Object.entries(this.b.keys);
+    const anon = (method: string, path: string, body?: Buffer) =>
+      request({ method, url: new URL(`${this.containerUrl}${path}`), ...(body ? { body, headers: { "x-ms-blob-type": "BlockBlob" } } : {}) }).then((r) => ({
+        status: r.status,
+      }));
+    // Azure answers anonymous requests to a private container with 404 (existence is not disclosed) or 403.
+    const anonDenied = (r: { status: number }) => ({ ...r, ok: r.status === 403 || r.status === 404 });
+
+    await this.record("(anonymous)", "list container", "deny", async () => anonDenied(await anon("GET", "?restype=container&comp=list")));
+    await this.record("(anonymous)", "put blob", "deny", async () => anonDenied(await anon("PUT", `/${this.run}/anon.bin`, Buffer.from("x"))));
+
+    for (const [name, k] of keys) {
+      if (!isSas(k.current) || !k.access.includes("write")) continue;
+      const blob = `${this.run}/${name}.bin`;
+      const data = randomBytes(4096);
+      await this.record(name, "SAS PUT", "allow", async () => {
+        const r = await this.status(() => this.withSas(k.current.secret).getBlockBlobClient(blob).uploadData(data));
+        if (isAllowed(r.status)) this.written.set(blob, data);
+        return r;
+      });
+    }
+    const anyBlob = [...this.written.keys()][0];
+    if (anyBlob) await this.record("(anonymous)", "get blob", "deny", async () => anonDenied(await anon("GET", `/${anyBlob}`)));
+
+    for (const [name, k] of keys) {
+      if (isSas(k.current)) await this.probeSasKey(name, k);
+      else {
+        this.rows.push({
+          bucket: this.logical,
+          key: name,
+          probe: "identity key (Entra ID role + ABAC condition)",
+          expect: "contain",
+          seen: "not probed: needs an Entra ID token for the principal; no secret exists",
+          ok: true,
+          ms: 0,
+        });
+      }
+    }
+    await this.probeDeletes(keys);
+    await this.probeStoredPolicies();
+    await this.probeCors();
+    await this.cleanup();
+    return this.rows;
+  }
+
+  private async probeSasKey(name: string, k: KeyContract): Promise<void> {
+    const sas = k.current.secret;
+    const c = this.withSas(sas);
+    const [blob, data] = [...this.written.entries()][0] ?? [];
+
+    // A service SAS at container scope cannot be narrowed to a prefix; the config refuses SAS keys with prefixes.
+    this.rows.push({
+      bucket: this.logical,
+      key: name,
+      probe: "prefix scope",
+      expect: "contain",
+      seen: k.prefixes.length ? `OVER-BROAD: SAS covers the whole container, key claims ${k.prefixes.join(" ")}` : "whole container (prefixes: [])",
+      ok: k.prefixes.length === 0,
+      ms: 0,
+    });
+
+    // One operation the key may do, to show that a bad token for it is refused.
+    const permitted = (token: string) => {
+      const tc = this.withSas(token);
+      if (k.access.includes("read") && blob) return this.status(() => tc.getBlockBlobClient(blob).downloadToBuffer());
+      if (k.access.includes("write")) return this.status(() => tc.getBlockBlobClient(`${this.run}/${name}-probe.bin`).uploadData(Buffer.from("x")));
+      if (k.access.includes("list")) return this.status(async () => tc.listBlobsFlat({ prefix: `${this.run}/` }).byPage({ maxPageSize: 1 }).next());
+      return this.status(() => tc.getBlockBlobClient(`${this.run}/${name}-absent.bin`).delete());
+    };
+
+    if (k.access.includes("read") && blob && data) {
+      await this.record(name, "SAS GET round trip (sha256)", "allow", async () => {
+        try {
+          const got = await c.getBlockBlobClient(blob).downloadToBuffer();
+          const same = sha(got) === sha(data);
+          return { status: 200, note: same ? "same bytes" : "bytes differ", ok: same };
+        } catch (e) {
+          if (e instanceof RestError && e.statusCode) return { status: e.statusCode, note: e.code ?? "" };
+          throw e;
+        }
+      });
+    } else if (blob) {
+      await this.record(name, "GET without read permission", "deny", () => this.status(() => c.getBlockBlobClient(blob).downloadToBuffer()));
+    }
+    if (k.previous) {
+      const prev = k.previous;
+      await this.record(name, `previous SAS (g${prev.generation})`, "allow", () => permitted(prev.secret));
+    }
+    await this.record(name, "tampered signature", "deny", () => {
+      const params = new URLSearchParams(sas);
+      const sig = params.get("sig")!;
+      params.set("sig", (sig.startsWith("A") ? "B" : "A") + sig.slice(1));
+      return permitted(params.toString());
+    });
+    if (this.retired[name]) {
+      const old = this.retired[name];
+      await this.record(name, `retired SAS (g${old.generation}, stored policy deleted)`, "deny", () => permitted(old.secret));
+    }
+    if (this.admin) {
+      await this.record(name, "expired SAS (same permissions, signed with the account key)", "deny", () =>
+        permitted(this.adminSas({ permissions: sasPermissions(k.access), startsOn: new Date(Date.now() - 7200_000), expiresOn: new Date(Date.now() - 3600_000) })),
+      );
+      // Any generation before the oldest live one must have lost its stored policy, so a SAS naming it is refused.
+      const revoked = (k.previous ?? k.current).generation - 1;
+      if (revoked >= 1) {
+        await this.record(name, `revoked stored policy ${storedPolicyId(name, revoked)}`, "deny", () =>
+          permitted(this.adminSas({ identifier: storedPolicyId(name, revoked) })),
+        );
+      }
+    }
+
+    if (!k.access.includes("write")) {
+      await this.record(name, "PUT without write permission", "deny", () =>
+        this.status(() => c.getBlockBlobClient(`${this.run}/${name}-denied.bin`).uploadData(Buffer.from("x"))),
+      );
+    }
+
+    const list = () => this.status(async () => c.listBlobsFlat({ prefix: `${this.run}/` }).byPage({ maxPageSize: 5 }).next());
+    if (k.access.includes("list")) await this.record(name, "list container", "allow", list);
+    else await this.record(name, "list without list permission", "deny", list);
+
+  }
+
+  /** Deletes last, so every key had a blob to read; refused deletes before allowed ones. */
+  private async probeDeletes(keys: Array<[string, KeyContract]>): Promise<void> {
+    const sasKeys = keys.filter(([, k]) => isSas(k.current));
+    for (const [name, k] of sasKeys.filter(([, k]) => !k.access.includes("delete"))) {
+      const blob = [...this.written.keys()][0];
+      if (blob) await this.record(name, "DELETE without delete permission", "deny", () => this.status(() => this.withSas(k.current.secret).getBlockBlobClient(blob).delete()));
+    }
+    for (const [name, k] of sasKeys.filter(([, k]) => k.access.includes("delete"))) {
+      const blob = [...this.written.keys()][0];
+      if (!blob) continue;
+      await this.record(name, "SAS DELETE", "allow", () => this.status(() => this.withSas(k.current.secret).getBlockBlobClient(blob).delete()));
+      this.written.delete(blob);
+    }
+  }
+
+  /** The container holds exactly the stored policies of the contract's SAS credentials: nothing stale, nothing extra. */
+  private async probeStoredPolicies(): Promise<void> {
+    const c = this.adminContainer();
+    if (!c) return;
+    const expected = Object.values(this.b.keys)
+      .flatMap((k) => [k.current, ...(k.previous ? [k.previous] : [])])
+      .filter(isSas)
+      .map((cred) => cred.id)
+      .sort();
+    await this.record("(container)", "stored access policies = contract credentials", "contain", async () => {
+      const ids = (await c.getAccessPolicy()).signedIdentifiers.map((i) => i.id).sort();
+      const same = JSON.stringify(ids) === JSON.stringify(expected);
+      return { status: 200, note: same ? ids.join(" ") || "none" : `has [${ids.join(" ")}], expected [${expected.join(" ")}]`, ok: same };
+    });
+  }
+
+  private async probeCors(): Promise<void> {
+    const preflight = (origin: string) =>
+      request({ method: "OPTIONS", url: new URL(`${this.containerUrl}/${this.run}/cors.bin`), headers: { Origin: origin, "Access-Control-Request-Method": "PUT" } });
+    for (const origin of [...new Set(this.b.cors.flatMap((r) => r.origins))].filter((o) => o !== "*")) {
+      await this.record("(browser)", `CORS preflight from ${origin}`, "allow", async () => {
+        const r = await preflight(origin);
+        const acao = r.headers["access-control-allow-origin"];
+        return { status: r.status, note: `ACAO=${acao ?? "none"}`, ok: acao === origin };
+      });
+    }
+    await this.record("(browser)", `CORS preflight from ${EVIL_ORIGIN}`, "deny", async () => {
+      const r = await preflight(EVIL_ORIGIN);
+      const acao = r.headers["access-control-allow-origin"];
+      return { status: r.status, note: `ACAO=${acao ?? "none"}`, ok: acao !== EVIL_ORIGIN && acao !== "*" };
+    });
+  }
+
+  /** Remove every blob (and version) this run wrote; needs the account key. */
+  private async cleanup(): Promise<void> {
+    const c = this.adminContainer();
+    if (!c) return;
+    for await (const item of c.listBlobsFlat({ prefix: `${this.run}/`, includeVersions: true })) {
+      const blob = c.getBlobClient(item.name);
+      await (item.versionId ? blob.withVersion(item.versionId) : blob).delete().catch(() => undefined);
+    }
+  }
+}
