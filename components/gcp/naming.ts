@@ -13,7 +13,7 @@ export function gcsBucketNameProblems(name: string): string[] {
   if (!/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(name)) problems.push("must be 3-63 chars of a-z, 0-9, '-' and '_', starting and ending with a letter or digit");
   if (name.startsWith("goog")) problems.push('must not start with "goog" (reserved by Google)');
   if (/g[o0]{2}gle/.test(name)) problems.push('must not contain "google" or a close misspelling of it');
-  if (/^\d{1,3}(-\d{1,3}){3}$/.test(name.replace(/\./g, "-"))) problems.push("must not look like an IP address");
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) problems.push("must not be an IP address in dotted-decimal notation");
   return problems;
 }
 
