@@ -18,12 +18,13 @@ ss_tool_dir() { # name module-or-version -> cache dir
 
 export PATH="$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_ROOT/scripts/bin:$SS_ROOT/node_modules/.bin:$PATH"
 
-# Pulumi: local file backend, passphrase secrets, never phone home or fetch plugins.
-export PULUMI_HOME="$SS_LOCAL/pulumi-home"
-export PULUMI_BACKEND_URL="file://$SS_LOCAL/state"
-export PULUMI_CONFIG_PASSPHRASE_FILE="$SS_LOCAL/passphrase"
+# Pulumi: local file backend, passphrase secrets, never phone home or fetch plugins. CI (the
+# workflows in .github/) sets its own backend, passphrase and plugin policy; those win.
+export PULUMI_HOME="${PULUMI_HOME:-$SS_LOCAL/pulumi-home}"
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$SS_LOCAL/state}"
+if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ]]; then export PULUMI_CONFIG_PASSPHRASE_FILE="${PULUMI_CONFIG_PASSPHRASE_FILE:-$SS_LOCAL/passphrase}"; fi
 export PULUMI_SKIP_UPDATE_CHECK=1
-export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=false
 export SS_ROOT SS_CACHE SS_TOOLS SS_LOCAL
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true

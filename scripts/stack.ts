@@ -15,7 +15,8 @@ const command = process.argv[2];
 
 const HELP = `Usage: npm run <deploy|preview|destroy|refresh> -- [options]
   --stack NAME            stack to operate on (default: dev)
-  --expect-no-changes     fail if preview/up would change anything
+  --expect-no-changes     fail if preview/up/refresh would change anything (drift detection)
+  --preview-only          refresh: show drift without writing it to the state
   --policy-pack           run with the policy pack in policies/
   --help                  this text`;
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     options: {
       stack: { type: "string", default: "dev" },
       "expect-no-changes": { type: "boolean", default: false },
+      "preview-only": { type: "boolean", default: false },
       "policy-pack": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -58,9 +60,15 @@ async function main(): Promise<void> {
       console.log(`\npreview: ${JSON.stringify(r.changeSummary)}`);
       break;
     }
-    case "refresh":
-      await stack.refresh({ onOutput, color: "never" });
+    case "refresh": {
+      if (values["preview-only"]) {
+        const r = await stack.previewRefresh({ onOutput, expectNoChanges, color: "never" });
+        const drift = Object.entries(r.changeSummary).filter(([op, n]) => op !== "same" && n > 0);
+        console.log(`\nrefresh preview: ${JSON.stringify(r.changeSummary)}`);
+        if (expectNoChanges && drift.length) throw new Error(`drift detected: ${JSON.stringify(Object.fromEntries(drift))}`);
+      } else await stack.refresh({ onOutput, expectNoChanges, color: "never" });
       break;
+    }
     case "destroy":
       await stack.destroy({ onOutput, color: "never" });
       break;

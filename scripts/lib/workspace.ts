@@ -38,11 +38,12 @@ export interface OpenOptions {
 export async function openStack({ stack, program, configFrom, config }: OpenOptions): Promise<auto.Stack> {
   const stackFile = path.join(ROOT, `Pulumi.${configFrom ?? stack}.yaml`);
   if (!config && !fs.existsSync(stackFile)) throw new Error(`no stack config ${path.relative(ROOT, stackFile)} (known stacks: ${knownStacks().join(", ")})`);
-  for (const need of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE_FILE"]) {
-    if (!process.env[need]) throw new Error(`${need} is not set; run through npm (scripts/env.sh sets it)`);
+  if (!process.env.PULUMI_BACKEND_URL) throw new Error("PULUMI_BACKEND_URL is not set; run through npm (scripts/env.sh sets it)");
+  if (!process.env.PULUMI_CONFIG_PASSPHRASE_FILE && !process.env.PULUMI_CONFIG_PASSPHRASE) {
+    throw new Error("PULUMI_CONFIG_PASSPHRASE_FILE is not set; run through npm (scripts/env.sh sets it)");
   }
-  const stateDir = process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
-  fs.mkdirSync(stateDir, { recursive: true });
+  const backend = process.env.PULUMI_BACKEND_URL;
+  if (backend.startsWith("file://")) fs.mkdirSync(backend.replace(/^file:\/\//, ""), { recursive: true });
   const project = readYaml(path.join(ROOT, "Pulumi.yaml"));
   const committed = config ? { config } : readYaml(stackFile);
   const workDir = path.join(LOCAL, "workspace");
