@@ -150,7 +150,7 @@ export const awsPolicies: StoragePolicy[] = [
     guard: "public-access",
     types: [...AWS.bucket, ...AWS.website],
     check: (p, type) => {
-      if (AWS.bucket.includes(type as never)) return p.website === undefined || p.website === null ? [] : ["website hosting is configured on a private bucket"];
+      if (AWS.bucket.includes(type as never)) return p.website === undefined || p.website === null || isUnknown(p.website) ? [] : ["website hosting is configured on a private bucket"];
       return ["website hosting is configured on a private bucket"];
     },
   }),

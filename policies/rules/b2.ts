@@ -76,7 +76,7 @@ export const b2Policies: StoragePolicy[] = [
       const ids = p.bucketIds;
       if (Array.isArray(ids) && ids.length > 1) out.push(`bucketIds lists ${ids.length} buckets; a key must reach one`);
       const single = (typeof p.bucketId === "string" && p.bucketId !== "") || (Array.isArray(ids) && ids.length === 1);
-      if (!single && !isUnknown(p.bucketId) && !isUnknown(ids)) out.push("bucketId is not set: the key reaches every bucket of the account");
+      if (!single && !(Array.isArray(ids) && ids.length > 1) && !isUnknown(p.bucketId) && !isUnknown(ids)) out.push("bucketId is not set: the key reaches every bucket of the account");
       return out;
     },
   }),

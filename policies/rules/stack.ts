@@ -170,9 +170,9 @@ export const stackPolicies: StoragePolicy[] = [
   }),
   stackPolicy({
     name: "storage-stack-key-single-bucket",
-    summary: "No scoped key (AWS IAM user/role policy, MinIO policy, GCS service account, B2 key) may reach more than one bucket.",
+    summary: "No scoped key (AWS IAM user, role or group policies, a MinIO policy, a GCS service account) may reach more than one bucket; B2 keys are held to one bucket by b2-key-scoped.",
     controls: ["AWS FSBP IAM.21", "CKV_AWS_355", "CIS Controls v8 6.8"],
-    providers: ["aws", "gcp", "minio", "b2"],
+    providers: ["aws", "gcp", "minio"],
     guard: "least-privilege",
     check: (all) => keyReach(all),
   }),

@@ -1,0 +1,38 @@
+import type { ResourceCase } from "../harness";
+import { U } from "../harness";
+
+const ACCOUNT = "azure-native:storage:StorageAccount";
+const SERVICE = "azure-native:storage:BlobServiceProperties";
+const secure = { accountName: "acct", resourceGroupName: "rg", kind: "StorageV2", sku: { name: "Standard_ZRS" }, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2", enableHttpsTrafficOnly: true };
+const softDelete = { deleteRetentionPolicy: { enabled: true, days: 7 }, containerDeleteRetentionPolicy: { enabled: true, days: 7 } };
+
+export const azureCases: ResourceCase[] = [
+  { policy: "azure-storage-no-blob-public-access", title: "explicitly off", type: ACCOUNT, props: secure },
+  { policy: "azure-storage-no-blob-public-access", title: "not set", type: ACCOUNT, props: { ...secure, allowBlobPublicAccess: undefined }, bad: [/not set/] },
+  { policy: "azure-storage-no-blob-public-access", title: "on", type: ACCOUNT, props: { ...secure, allowBlobPublicAccess: true }, bad: [/is true/] },
+  { policy: "azure-storage-no-blob-public-access", title: "unknown", type: ACCOUNT, props: { ...secure, allowBlobPublicAccess: U.bool } },
+  { policy: "azure-container-private", title: "None", type: "azure-native:storage:BlobContainer", props: { accountName: "acct", publicAccess: "None" } },
+  { policy: "azure-container-private", title: "Blob", type: "azure-native:storage:BlobContainer", props: { accountName: "acct", publicAccess: "Blob" }, bad: [/"Blob"/] },
+  { policy: "azure-container-private", title: "Container", type: "azure-native:storage:BlobContainer", props: { accountName: U.string, publicAccess: "Container" }, bad: [/"Container"/] },
+  { policy: "azure-storage-min-tls", title: "TLS1_2", type: ACCOUNT, props: secure },
+  { policy: "azure-storage-min-tls", title: "TLS1_1", type: ACCOUNT, props: { ...secure, minimumTlsVersion: "TLS1_1" }, bad: [/"TLS1_1"/] },
+  { policy: "azure-storage-min-tls", title: "not set", type: ACCOUNT, props: { ...secure, minimumTlsVersion: undefined }, bad: [/not set/] },
+  { policy: "azure-storage-https-only", title: "default (not set)", type: ACCOUNT, props: { ...secure, enableHttpsTrafficOnly: undefined } },
+  { policy: "azure-storage-https-only", title: "HTTP allowed", type: ACCOUNT, props: { ...secure, enableHttpsTrafficOnly: false }, bad: [/plain HTTP/] },
+  {
+    policy: "azure-blob-cors-no-wildcard-write",
+    title: "app origin",
+    type: SERVICE,
+    props: { ...softDelete, cors: { corsRules: [{ allowedOrigins: ["https://app.example.com"], allowedMethods: ["GET", "PUT"], allowedHeaders: ["*"], exposedHeaders: ["ETag"], maxAgeInSeconds: 600 }] } },
+  },
+  {
+    policy: "azure-blob-cors-no-wildcard-write",
+    title: "* with MERGE",
+    type: SERVICE,
+    props: { ...softDelete, cors: { corsRules: [{ allowedOrigins: ["*"], allowedMethods: ["GET", "MERGE"], allowedHeaders: [], exposedHeaders: [], maxAgeInSeconds: 0 }] } },
+    bad: [/cors.corsRules\[0\].*MERGE/],
+  },
+  { policy: "azure-blob-soft-delete", title: "both on", type: SERVICE, props: softDelete },
+  { policy: "azure-blob-soft-delete", title: "container retention unknown", type: SERVICE, props: { ...softDelete, containerDeleteRetentionPolicy: U.object } },
+  { policy: "azure-blob-soft-delete", title: "blob soft delete off, container not set", type: SERVICE, props: { deleteRetentionPolicy: { enabled: false } }, bad: [/^deleteRetentionPolicy/, /^containerDeleteRetentionPolicy/] },
+];

@@ -1,0 +1,33 @@
+import { canonicalJson, s3KeyPolicy } from "../../../components/access";
+import type { ResourceCase } from "../harness";
+import { U } from "../harness";
+
+const BUCKET = "pulumi-nodejs:dynamic/minio:Bucket";
+const POLICY = "pulumi-nodejs:dynamic/minio:Policy";
+const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
+const bucket = { conn, bucket: "clinic-dev-1", versioning: true, kmsKeyId: "dev-sse-key", lifecycle: [], forceDestroy: false };
+/** What the component really emits for a scoped key. */
+const componentDoc = canonicalJson(s3KeyPolicy("arn:aws:s3:::clinic-dev-1", { access: ["read", "write", "delete", "list"], prefixes: ["workspaces/"] }));
+const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+export const minioCases: ResourceCase[] = [
+  { policy: "minio-policy-least-privilege", title: "component's scoped key policy", type: POLICY, props: { conn, name: "p", document: componentDoc } },
+  { policy: "minio-policy-least-privilege", title: "s3:* on arn:aws:s3:::*", type: POLICY, props: { conn, name: "p", document: doc({ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::*"] }) }, bad: [/"s3:\*"/, /"arn:aws:s3:::\*"/] },
+  { policy: "minio-policy-least-privilege", title: "admin action", type: POLICY, props: { conn, name: "p", document: doc({ Effect: "Allow", Action: ["admin:CreateUser"], Resource: ["arn:aws:s3:::b/*"] }) }, bad: [/admin action "admin:CreateUser"/] },
+  { policy: "minio-policy-least-privilege", title: "wildcard bucket name prefix", type: POLICY, props: { conn, name: "p", document: doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::clinic-*/x/*"] }) }, bad: [/every bucket/] },
+  { policy: "minio-policy-least-privilege", title: "document unknown in preview", type: POLICY, props: { conn, name: U.string, document: U.string } },
+  { policy: "minio-policy-not-public", title: "component's policy", type: POLICY, props: { conn, name: "p", document: componentDoc } },
+  { policy: "minio-policy-not-public", title: "anonymous read", type: POLICY, props: { conn, name: "p", document: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/*"] }) }, bad: [/Principal "\*"/] },
+  { policy: "minio-bucket-encryption", title: "KMS key", type: BUCKET, props: bucket },
+  { policy: "minio-bucket-encryption", title: "KMS key unknown", type: BUCKET, props: { ...bucket, kmsKeyId: U.string } },
+  { policy: "minio-bucket-encryption", title: "no KMS key", type: BUCKET, props: { ...bucket, kmsKeyId: undefined }, bad: [/kmsKeyId is not set/] },
+  { policy: "minio-bucket-encryption", title: "empty KMS key", type: BUCKET, props: { ...bucket, kmsKeyId: " " }, bad: [/kmsKeyId is not set/] },
+  { policy: "minio-bucket-versioning", title: "on", type: BUCKET, props: bucket },
+  { policy: "minio-bucket-versioning", title: "off", type: BUCKET, props: { ...bucket, versioning: false }, bad: [/versioning is false/] },
+  { policy: "minio-endpoint-tls", title: "loopback http", type: BUCKET, props: bucket },
+  { policy: "minio-endpoint-tls", title: "https", type: "pulumi-nodejs:dynamic/minio:User", props: { conn: { endpoint: "https://minio.example.com" }, policyName: "p", generation: 1, label: "k" } },
+  { policy: "minio-endpoint-tls", title: "http over the network", type: POLICY, props: { conn: { endpoint: "http://minio.internal:9000" }, name: "p", document: componentDoc }, bad: [/is not https/] },
+  { policy: "minio-endpoint-tls", title: "conn unknown", type: BUCKET, props: { ...bucket, conn: U.object } },
+  { policy: "minio-cors-no-wildcard", title: "app origin", type: "pulumi-nodejs:dynamic/minio:ServerCors", props: { conn, origins: ["http://localhost:3000"] } },
+  { policy: "minio-cors-no-wildcard", title: "*", type: "pulumi-nodejs:dynamic/minio:ServerCors", props: { conn, origins: ["http://localhost:3000", "*"] }, bad: [/origin "\*"/] },
+];

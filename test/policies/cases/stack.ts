@@ -1,0 +1,134 @@
+import type { StackCase, TestResource } from "../harness";
+import { U } from "../harness";
+
+const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const grant = (bucket: string) => ({ Effect: "Allow", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${bucket}/*`] });
+
+/** An S3 bucket with every companion, linked by name (`byDeps`: linked only by dependency, names unknown as in preview). */
+function awsBucket(name: string, opts: { omit?: string[]; byDeps?: boolean } = {}): TestResource[] {
+  const omit = new Set(opts.omit ?? []);
+  const link = opts.byDeps ? { props: { bucket: U.string }, deps: { bucket: [name] } } : { props: { bucket: name } };
+  const companion = (kind: string, type: string, props: Record<string, unknown>): TestResource[] =>
+    omit.has(kind) ? [] : [{ type, name: `${name}-${kind}`, props: { ...link.props, ...props }, ...(link.deps ? { deps: link.deps } : {}) }];
+  return [
+    { type: "aws:s3/bucket:Bucket", name, props: { bucket: opts.byDeps ? U.string : name } },
+    ...companion("pab", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+    ...companion("ownership", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerEnforced" } }),
+    ...companion("sse", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] }),
+    ...companion("policy", "aws:s3/bucketPolicy:BucketPolicy", { policy: "{}" }),
+    ...companion("versioning", "aws:s3/bucketVersioning:BucketVersioning", { versioningConfiguration: { status: "Enabled" } }),
+    ...companion("lifecycle", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", { rules: [] }),
+    ...companion("logging", "aws:s3/bucketLogging:BucketLogging", { targetBucket: "logs", targetPrefix: `${name}/` }),
+  ];
+}
+const logBucket: TestResource = { type: "aws:s3/bucket:Bucket", name: "logs", props: { bucket: "logs" } };
+const logBucketBaseline = awsBucket("logs", { omit: ["logging"] }).slice(1);
+
+const account = (name: string, props: Record<string, unknown> = {}): TestResource => ({
+  type: "azure-native:storage:StorageAccount",
+  name,
+  props: { accountName: name, allowSharedKeyAccess: false, ...props },
+});
+const blobService = (acct: string): TestResource => ({ type: "azure-native:storage:BlobServiceProperties", name: `${acct}-blob`, props: { accountName: acct } });
+
+export const stackCases: StackCase[] = [
+  // public access companions
+  { policy: "storage-stack-public-access-companions", title: "bucket with every companion", resources: [...awsBucket("a"), logBucket, ...logBucketBaseline] },
+  { policy: "storage-stack-public-access-companions", title: "linked only by dependency (preview)", resources: awsBucket("a", { byDeps: true }) },
+  {
+    policy: "storage-stack-public-access-companions",
+    title: "bucket without public access block, other bucket without ownership controls",
+    resources: [...awsBucket("a", { omit: ["pab"] }), ...awsBucket("b", { omit: ["ownership"] })],
+    bad: [
+      [/S3 bucket "a" has no public access block/, "a"],
+      [/S3 bucket "b" has no ownership controls/, "b"],
+    ],
+  },
+  {
+    policy: "storage-stack-public-access-companions",
+    title: "companion belongs to another bucket",
+    resources: [...awsBucket("a"), { type: "aws:s3/bucket:Bucket", name: "b", props: { bucket: "b" } }],
+    bad: [
+      [/"b" has no public access block/, "b"],
+      [/"b" has no ownership controls/, "b"],
+    ],
+  },
+  {
+    policy: "storage-stack-public-access-companions",
+    title: "companion's bucket unknown and no dependency: undecided, nothing reported",
+    resources: [...awsBucket("a", { omit: ["pab"] }), { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "x", props: { bucket: U.string } }],
+  },
+  // encryption companions
+  { policy: "storage-stack-encryption-companions", title: "bucket with SSE and policy", resources: awsBucket("a") },
+  {
+    policy: "storage-stack-encryption-companions",
+    title: "inline SSE on the bucket, policy present",
+    resources: [{ type: "aws:s3/bucket:Bucket", name: "a", props: { bucket: "a", serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } } }, ...awsBucket("a", { omit: ["sse"] }).slice(1)],
+  },
+  {
+    policy: "storage-stack-encryption-companions",
+    title: "no SSE, no bucket policy",
+    resources: awsBucket("a", { omit: ["sse", "policy"] }),
+    bad: [
+      [/"a" has no default encryption/, "a"],
+      [/"a" has no bucket policy denying non-TLS/, "a"],
+    ],
+  },
+  // lifecycle companions
+  { policy: "storage-stack-lifecycle-companions", title: "S3 bucket and Azure account with companions", resources: [...awsBucket("a"), account("acct"), blobService("acct")] },
+  {
+    policy: "storage-stack-lifecycle-companions",
+    title: "no lifecycle, no versioning, account without blob service properties",
+    resources: [...awsBucket("a", { omit: ["lifecycle", "versioning"] }), account("acct")],
+    bad: [
+      [/"a" has no versioning/, "a"],
+      [/"a" has no lifecycle configuration/, "a"],
+      [/storage account "acct" has no blob service properties/, "acct"],
+    ],
+  },
+  // access logging
+  { policy: "storage-stack-access-logging", title: "bucket logs to the log bucket, which is exempt", resources: [...awsBucket("a"), logBucket] },
+  { policy: "storage-stack-access-logging", title: "bucket without logging", resources: awsBucket("a", { omit: ["logging"] }), bad: [[/"a" has no server access logging/, "a"]] },
+  // shared key
+  { policy: "azure-storage-shared-key-only-for-sas", title: "shared key off", resources: [account("acct")] },
+  {
+    policy: "azure-storage-shared-key-only-for-sas",
+    title: "shared key on for a SAS-issuing account",
+    resources: [account("acct", { allowSharedKeyAccess: true }), { type: "pulumi-nodejs:dynamic/azure:StoredAccessPolicy", name: "sap", props: { accountName: "acct", containerName: "c", policyId: "k-g1" } }],
+  },
+  {
+    policy: "azure-storage-shared-key-only-for-sas",
+    title: "shared key on (default) without SAS keys",
+    resources: [account("acct", { allowSharedKeyAccess: undefined }), account("other", { allowSharedKeyAccess: true }), { type: "pulumi-nodejs:dynamic/azure:StoredAccessPolicy", name: "sap", props: { accountName: "other" } }],
+    bad: [[/"acct" allows shared key access \(the default\) but issues no SAS keys/, "acct"]],
+  },
+  // one bucket per key
+  {
+    policy: "storage-stack-key-single-bucket",
+    title: "one bucket per user, MinIO policy and service account",
+    resources: [
+      { type: "aws:iam/userPolicy:UserPolicy", name: "u1p", props: { user: "u1", policy: doc(grant("a")) } },
+      { type: "aws:iam/userPolicy:UserPolicy", name: "u2p", props: { user: "u2", policy: doc(grant("b")) } },
+      { type: "pulumi-nodejs:dynamic/minio:Policy", name: "mp", props: { name: "mp", document: doc(grant("c"), { Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::c"] }) } },
+      { type: "gcp:storage/bucketIAMMember:BucketIAMMember", name: "g1", props: { bucket: "g", member: "serviceAccount:k1@p.iam.gserviceaccount.com" } },
+      { type: "gcp:storage/bucketIAMMember:BucketIAMMember", name: "g2", props: { bucket: "h", member: "serviceAccount:k2@p.iam.gserviceaccount.com" } },
+      { type: "pulumi-nodejs:dynamic/minio:Policy", name: "unknown", props: { name: "x", document: U.string } },
+    ],
+  },
+  {
+    policy: "storage-stack-key-single-bucket",
+    title: "a user with policies on two buckets, a MinIO policy on two, a service account on two",
+    resources: [
+      { type: "aws:iam/userPolicy:UserPolicy", name: "u1a", props: { user: "u1", policy: doc(grant("a")) } },
+      { type: "aws:iam/userPolicy:UserPolicy", name: "u1b", props: { user: "u1", policy: doc(grant("b")) } },
+      { type: "pulumi-nodejs:dynamic/minio:Policy", name: "mp", props: { name: "mp", document: doc(grant("c"), grant("d")) } },
+      { type: "gcp:storage/bucketIAMMember:BucketIAMMember", name: "g1", props: { bucket: "g", member: "serviceAccount:k@p.iam.gserviceaccount.com" } },
+      { type: "gcp:storage/bucketIAMBinding:BucketIAMBinding", name: "g2", props: { bucket: "h", members: ["serviceAccount:k@p.iam.gserviceaccount.com"] } },
+    ],
+    bad: [
+      [/user "u1" reaches "a", "b"/, "u1a"],
+      [/Policy "mp" reaches "c", "d"/, "mp"],
+      [/serviceAccount:k@p.iam.gserviceaccount.com reaches "g", "h"/, "g1"],
+    ],
+  },
+];

@@ -1,0 +1,49 @@
+/** Every resource policy against its data table: each row must produce exactly the listed violations. */
+import { describe, expect, it } from "vitest";
+import { awsCases } from "./cases/aws";
+import { azureCases } from "./cases/azure";
+import { b2Cases } from "./cases/b2";
+import { commonCases } from "./cases/common";
+import { gcpCases } from "./cases/gcp";
+import { minioCases } from "./cases/minio";
+import { runResource, U, type ResourceCase } from "./harness";
+
+const tables: Record<string, ResourceCase[]> = { aws: awsCases, azure: azureCases, gcp: gcpCases, minio: minioCases, b2: b2Cases, common: commonCases };
+
+for (const [provider, cases] of Object.entries(tables)) {
+  describe(`${provider} resource policies`, () => {
+    it.each(cases.map((c) => [`${c.policy}: ${c.title} -> ${c.bad ? `${c.bad.length} violation(s)` : "passes"}`, c] as const))("%s", async (_t, c) => {
+      const messages = await runResource(c.policy, c.type, c.props);
+      const expected = c.bad ?? [];
+      expect(messages, messages.join("\n")).toHaveLength(expected.length);
+      expected.forEach((re, i) => expect(messages[i]).toMatch(re));
+    });
+  });
+}
+
+describe("resource policies ignore other types and survive preview", () => {
+  it("a policy reports nothing for a resource type it does not cover", async () => {
+    expect(await runResource("aws-s3-public-access-block", "aws:s3/bucket:Bucket", { blockPublicAcls: false })).toEqual([]);
+  });
+
+  // Every property any policy reads, unknown as in a preview before the values exist.
+  const strings = ["bucket", "acl", "policy", "document", "member", "policyData", "entity", "kmsKeyId", "bucketType", "bucketId", "publicAccess", "minimumTlsVersion", "publicAccessPrevention"];
+  const bools = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets", "allowBlobPublicAccess", "enableHttpsTrafficOnly", "uniformBucketLevelAccess", "forceDestroy"];
+  const arrays = ["grants", "rules", "corsRules", "members", "roleEntities", "origins", "lifecycleRules", "capabilities", "bucketIds"];
+  const objects = ["accessControlPolicy", "rule", "versioning", "versioningConfiguration", "website", "cors", "deleteRetentionPolicy", "containerDeleteRetentionPolicy", "conn", "defaultServerSideEncryption"];
+  const allUnknown = Object.fromEntries([...strings.map((k) => [k, U.string]), ...bools.map((k) => [k, U.bool]), ...arrays.map((k) => [k, U.array]), ...objects.map((k) => [k, U.object])]);
+  // Website configurations are violations by their mere existence, whatever their properties.
+  const existenceIsViolation = new Set(["aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2"]);
+
+  it("every resource policy reports nothing (and does not throw) when every property is unknown", async () => {
+    const { catalog } = await import("../../policies/all");
+    let checked = 0;
+    for (const p of catalog.filter((c) => c.kind === "resource")) {
+      for (const type of p.types.filter((t) => !existenceIsViolation.has(t))) {
+        expect(await runResource(p.name, type, allUnknown), `${p.name} on ${type}`).toEqual([]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+});
