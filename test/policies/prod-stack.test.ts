@@ -1,0 +1,199 @@
+/**
+ * The real program (stacks/index.ts) with Pulumi.prod.yaml's config under Pulumi mocks, and every
+ * policy of the pack over what it registers: resource policies see each resource's inputs (as the
+ * engine's analyze call does), stack policies see every resource's state with the property
+ * dependencies the program declared. Prod's levels are all mandatory, so the expectation is zero.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy } from "@pulumi/policy";
+import { unknownCheckingProxy } from "@pulumi/policy";
+import { parse } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "../../policies/all";
+import { configFile, readLevelConfig } from "../../policies/levels";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const ACCOUNT = "123456789012";
+
+interface Seen {
+  type: string;
+  name: string;
+  urn: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  state: Record<string, unknown>;
+  propertyDependencies: Record<string, string[]>;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
+}
+
+const seen: Seen[] = [];
+const pending = new Map<string, { urn: string; custom: boolean; propertyDependencies: Record<string, string[]> }>();
+const proto = MockMonitor.prototype as unknown as {
+  registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
+  newUrn(parent: string, type: string, name: string): string;
+  __policyWrapped?: boolean;
+};
+if (!proto.__policyWrapped) {
+  const original = proto.registerResource;
+  proto.registerResource = function (this: typeof proto, req: RegisterRequest, cb: unknown) {
+    const deps: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((v, k) => (deps[k] = [...v.getUrnsList()]));
+    pending.set(`${req.getType()}::${req.getName()}`, { urn: this.newUrn(req.getParent(), req.getType(), req.getName()), custom: req.getCustom(), propertyDependencies: deps });
+    return original.call(this, req, cb);
+  };
+  proto.__policyWrapped = true;
+}
+
+/** Outputs the providers would compute that the program reads back (ARNs, ids, names). */
+function mockOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (type) {
+    case "aws:s3/bucket:Bucket":
+      return { arn: `arn:aws:s3:::${String(inputs.bucket)}`, bucket: inputs.bucket };
+    case "aws:iam/user:User":
+      return { arn: `arn:aws:iam::${ACCOUNT}:user/${String(inputs.name)}` };
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::${ACCOUNT}:role/${String(inputs.name)}` };
+    case "aws:kms/key:Key":
+      return { arn: `arn:aws:kms:eu-central-1:${ACCOUNT}:key/mock-${name}`, keyId: `mock-${name}` };
+    case "aws:iam/accessKey:AccessKey":
+      return { secret: `mock-secret-${name}` };
+    case "gcp:serviceaccount/account:Account":
+      return { email: `${String(inputs.accountId)}@p.iam.gserviceaccount.com`, member: `serviceAccount:${String(inputs.accountId)}@p.iam.gserviceaccount.com` };
+    case "gcp:storage/hmacKey:HmacKey":
+      return { accessId: `GOOG-${name}`, secret: `mock-secret-${name}` };
+    case "azure-native:storage:StorageAccount":
+      return { name: inputs.accountName, primaryEndpoints: { blob: `https://${String(inputs.accountName)}.blob.core.windows.net/` } };
+    case "pulumi-nodejs:dynamic/b2:Bucket":
+      return { bucketId: `b2-${name}`, accountId: "acct", s3ApiUrl: "https://s3.eu-central-003.backblazeb2.com", region: "eu-central-003" };
+    default:
+      return {};
+  }
+}
+
+/** `storage:buckets: {...}` as the engine hands config to a program: objects as JSON strings. */
+function engineConfig(file: string): Record<string, string> {
+  const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(doc.config ?? {})) {
+    if (v && typeof v === "object" && "secure" in (v as object)) continue; // secrets are not part of policy input
+    out[k] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+async function settle(): Promise<void> {
+  let last = -1;
+  let stable = 0;
+  while (stable < 10) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (seen.length === last) stable++;
+    else (stable = 0), (last = seen.length);
+  }
+}
+
+const invokes: string[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const extra = mockOutputs(args.type, args.name, args.inputs);
+        const id = typeof args.inputs.bucket === "string" && args.type.startsWith("aws:s3/bucket:") ? args.inputs.bucket : `${args.name}-id`;
+        const state = { ...args.inputs, ...extra };
+        const p = pending.get(`${args.type}::${args.name}`);
+        seen.push({ type: args.type, name: args.name, urn: p?.urn ?? "", custom: p?.custom ?? true, inputs: args.inputs, state: { ...state, id }, propertyDependencies: p?.propertyDependencies ?? {} });
+        return { id, state };
+      },
+      call: (args) => {
+        invokes.push(args.token);
+        if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAMOCK", id: ACCOUNT };
+        if (args.token === "aws:kms/getAlias:getAlias") {
+          const arn = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/0b5c7d0e-1111-4222-8333-944455556666`;
+          return { name: args.inputs.name, targetKeyArn: arn, targetKeyId: arn.split("/")[1], arn, id: arn };
+        }
+        if (args.token === "gcp:storage/getProjectServiceAccount:getProjectServiceAccount") {
+          return { emailAddress: "service-1@gs-project-accounts.iam.gserviceaccount.com", member: "serviceAccount:service-1@gs-project-accounts.iam.gserviceaccount.com", id: "x" };
+        }
+        return {};
+      },
+    },
+    "secure-storage",
+    "prod",
+    false,
+  );
+  pulumi.runtime.setAllConfig(engineConfig(path.join(ROOT, "Pulumi.prod.yaml")));
+  const { program } = await import("../../stacks");
+  program();
+  await settle();
+});
+
+const custom = () => seen.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+
+describe("Pulumi.prod.yaml through the real program, every policy", () => {
+  it("the program registers every bucket the prod config declares", () => {
+    const cfg = JSON.parse(engineConfig(path.join(ROOT, "Pulumi.prod.yaml"))["storage:buckets"] ?? "{}") as Record<string, { provider: string }>;
+    const logical = Object.keys(cfg);
+    expect(logical.length).toBeGreaterThan(0);
+    const components = seen.filter((r) => !r.custom).map((r) => r.name);
+    for (const name of logical) expect(components, `component for ${name}`).toContain(name);
+    expect(custom().length).toBeGreaterThan(logical.length);
+  });
+
+  it("zero mandatory violations from the resource policies", async () => {
+    const levels = readLevelConfig(catalog, configFile("prod"));
+    const violations: string[] = [];
+    let applied = 0;
+    for (const r of custom()) {
+      for (const p of catalog.filter((c) => c.kind === "resource" && c.types.includes(r.type))) {
+        applied++;
+        const args = { type: r.type, props: unknownCheckingProxy(r.inputs), urn: r.urn, name: r.name, getConfig: () => ({}) };
+        await ((p.policy as ResourceValidationPolicy).validateResource as (a: unknown, report: (m: string) => void) => Promise<void> | void)(args, (m) => {
+          if (levels[p.name] === "mandatory") violations.push(`${p.name} on ${r.type} "${r.name}": ${m}`);
+        });
+      }
+    }
+    expect(violations).toEqual([]);
+    if (process.env.POLICY_DEBUG) console.log(`applied ${applied} resource checks over ${custom().length} resources: ${[...new Set(custom().map((r) => r.type))].join(", ")}`);
+    expect(applied).toBeGreaterThan(0);
+  });
+
+  it("zero mandatory violations from the stack policies", async () => {
+    const levels = readLevelConfig(catalog, configFile("prod"));
+    const byUrn = new Map(seen.map((r) => [r.urn, r]));
+    const resources = seen.map((r) => ({
+      type: r.type,
+      urn: r.urn,
+      name: r.name,
+      props: unknownCheckingProxy(r.state),
+      propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.filter((u) => byUrn.has(u)).map((u) => ({ urn: u }))])),
+    }));
+    const violations: string[] = [];
+    for (const p of catalog.filter((c) => c.kind === "stack")) {
+      const args = { resources, getConfig: () => ({}), stackTags: new Map() } as unknown as StackValidationArgs;
+      await (p.policy as StackValidationPolicy).validateStack(args, (m, urn) => {
+        if (levels[p.name] === "mandatory") violations.push(`${p.name}: ${m} (${urn ?? "stack"})`);
+      });
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("the stack policies do see the prod buckets' companions (the zero above is not vacuous)", async () => {
+    const buckets = seen.filter((r) => r.type === "aws:s3/bucket:Bucket");
+    if (!buckets.length) return; // no AWS buckets declared (yet)
+    const pab = seen.filter((r) => r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+    expect(pab.length).toBeGreaterThanOrEqual(buckets.length);
+    for (const b of buckets) {
+      expect(pab.some((c) => (c.propertyDependencies.bucket ?? []).includes(b.urn) || c.inputs.bucket === b.state.bucket), String(b.state.bucket)).toBe(true);
+    }
+  });
+});
