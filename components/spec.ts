@@ -31,12 +31,12 @@ export const Prefix = z
   .refine((p) => /^[A-Za-z0-9!_.()\-/]+$/.test(p), "may only contain letters, digits and ! _ . ( ) - / (no wildcards)");
 
 export const Key = z.strictObject({
-  access: z.array(Access).min(1, "must grant at least one of read, write, list, delete"),
+  access: z.array(Access).min(1, "must grant at least one of read, write, list, delete").describe("What the key may do: read, write, list, delete"),
   /** Empty means the whole bucket; say so explicitly with `[]`. */
-  prefixes: z.array(Prefix).default([]),
-  generation: z.int("must be a whole number").min(1, "must be >= 1").max(1_000_000),
+  prefixes: z.array(Prefix).default([]).describe("Object-name prefixes the key is limited to (each ends with /); [] = whole bucket"),
+  generation: z.int("must be a whole number").min(1, "must be >= 1").max(1_000_000).describe("Credential generation; bump by one to rotate (npm run rotate)"),
   /** Drop the previous generation's credential (after applications switched). */
-  retirePrevious: z.boolean().default(false),
+  retirePrevious: z.boolean().default(false).describe("Delete the previous generation's credential once applications switched"),
 });
 export type KeySpec = z.infer<typeof Key>;
 
@@ -49,21 +49,21 @@ const origin = z
 
 export const CORS_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"] as const;
 export const CorsRule = z.strictObject({
-  origins: z.array(origin).min(1, "must list at least one origin"),
-  methods: z.array(z.enum(CORS_METHODS)).min(1, "must list at least one method"),
-  headers: z.array(z.string().min(1)).default([]),
-  exposeHeaders: z.array(z.string().min(1)).default([]),
+  origins: z.array(origin).min(1, "must list at least one origin").describe('Allowed browser origins (scheme://host[:port]); "*" only with GET/HEAD'),
+  methods: z.array(z.enum(CORS_METHODS)).min(1, "must list at least one method").describe("Allowed methods"),
+  headers: z.array(z.string().min(1)).default([]).describe("Allowed request headers"),
+  exposeHeaders: z.array(z.string().min(1)).default([]).describe("Response headers exposed to scripts (e.g. ETag)"),
   maxAgeSeconds: z.int().min(0).max(86_400, "must be at most 86400 (browsers cap it anyway)").default(3600),
 });
 export type CorsRule = z.infer<typeof CorsRule>;
 
 export const LifecycleRule = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
-    prefix: Prefix.optional(),
-    expireDays: z.int().min(1).optional(),
-    noncurrentExpireDays: z.int().min(1).optional(),
-    abortIncompleteUploadDays: z.int().min(1).optional(),
+    id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional().describe("Rule id (derived when omitted)"),
+    prefix: Prefix.optional().describe("Apply only under this prefix"),
+    expireDays: z.int().min(1).optional().describe("Delete current objects after N days"),
+    noncurrentExpireDays: z.int().min(1).optional().describe("Delete non-current versions N days after they became non-current"),
+    abortIncompleteUploadDays: z.int().min(1).optional().describe("Abort unfinished multipart uploads after N days"),
   })
   .refine(
     (r) => r.expireDays !== undefined || r.noncurrentExpireDays !== undefined || r.abortIncompleteUploadDays !== undefined,
@@ -82,8 +82,8 @@ export type Encryption = z.infer<typeof Encryption>;
 /** SigV4 presigned URLs are valid for at most 7 days. */
 export const MAX_PRESIGN_SECONDS = 604_800;
 export const Presign = z.strictObject({
-  uploadSeconds: z.int().min(1).max(MAX_PRESIGN_SECONDS, "must be at most 604800 (7 days, the SigV4 maximum)").default(900),
-  downloadSeconds: z.int().min(1).max(MAX_PRESIGN_SECONDS, "must be at most 604800 (7 days, the SigV4 maximum)").default(3600),
+  uploadSeconds: z.int().min(1).max(MAX_PRESIGN_SECONDS, "must be at most 604800 (7 days, the SigV4 maximum)").default(900).describe("Lifetime of presigned upload URLs/policies"),
+  downloadSeconds: z.int().min(1).max(MAX_PRESIGN_SECONDS, "must be at most 604800 (7 days, the SigV4 maximum)").default(3600).describe("Lifetime of presigned download URLs"),
 });
 export type Presign = z.infer<typeof Presign>;
 
@@ -99,39 +99,40 @@ const mimeType = z
  * A rule with a prefix applies under it; the rule without one applies everywhere else.
  */
 export const UploadRule = z.strictObject({
-  prefix: Prefix.optional(),
+  prefix: Prefix.optional().describe("Apply under this prefix (longest match wins); omit for the bucket-wide rule"),
   maxBytes: z
     .int("must be a whole number of bytes")
     .min(1, "must be at least 1")
-    .max(MAX_SINGLE_UPLOAD_BYTES, `must be at most ${MAX_SINGLE_UPLOAD_BYTES} (5 GiB, the single-request upload limit)`),
-  contentTypes: z.array(mimeType).min(1, "must list at least one content type"),
+    .max(MAX_SINGLE_UPLOAD_BYTES, `must be at most ${MAX_SINGLE_UPLOAD_BYTES} (5 GiB, the single-request upload limit)`)
+    .describe("Largest upload in bytes, signed into every upload URL"),
+  contentTypes: z.array(mimeType).min(1, "must list at least one content type").describe("Allowed Content-Type values (exact MIME types)"),
 });
 export type UploadRule = z.infer<typeof UploadRule>;
 
 export const ObjectLock = z.strictObject({
-  mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
-  days: z.int().min(1).max(36_500),
+  mode: z.enum(["GOVERNANCE", "COMPLIANCE"]).describe("WORM retention mode"),
+  days: z.int().min(1).max(36_500).describe("Default retention in days"),
 });
 export type ObjectLock = z.infer<typeof ObjectLock>;
 
 export const Bucket = z.strictObject({
-  provider: Provider,
-  versioning: z.boolean().default(true),
-  encryption: Encryption.default({ kind: "managed" }),
-  cors: z.array(CorsRule).default([]),
-  lifecycle: z.array(LifecycleRule).default([]),
-  presign: Presign.default({ uploadSeconds: 900, downloadSeconds: 3600 }),
+  provider: Provider.describe("Where the bucket lives"),
+  versioning: z.boolean().default(true).describe("Keep object versions"),
+  encryption: Encryption.default({ kind: "managed" }).describe("managed = provider keys (SSE-S3, SSE-B2, ...); kms = customer-managed key keyId"),
+  cors: z.array(CorsRule).default([]).describe("Browser access rules"),
+  lifecycle: z.array(LifecycleRule).default([]).describe("Expiry rules"),
+  presign: Presign.default({ uploadSeconds: 900, downloadSeconds: 3600 }).describe("Presigned URL lifetimes"),
   /** Size and content-type limits on uploads; none means any size up to the provider's limit. */
-  uploads: z.array(UploadRule).default([]),
-  objectLock: ObjectLock.optional(),
+  uploads: z.array(UploadRule).default([]).describe("Size/type limits enforced through signed upload conditions"),
+  objectLock: ObjectLock.optional().describe("Write-once retention (needs versioning)"),
   /** Allow `pulumi destroy` to delete a non-empty bucket. Off by default; dev stacks turn it on. */
-  forceDestroy: z.boolean().default(false),
-  keys: z.record(logicalName, Key).default({}),
+  forceDestroy: z.boolean().default(false).describe("Let destroy delete a non-empty bucket (dev only)"),
+  keys: z.record(logicalName, Key).default({}).describe("Scoped credentials, by key name"),
   /**
    * Provider-specific hardening knobs, validated by the provider's adapter (`bucketOptions`), so
    * errors still name the path: `storage:buckets.invoices.options.accessLogging`.
    */
-  options: z.record(z.string(), z.unknown()).default({}),
+  options: z.record(z.string(), z.unknown()).default({}).describe("Provider-specific hardening knobs (see the provider's table)"),
 });
 export type BucketSpec = z.infer<typeof Bucket>;
 export type BucketInput = z.input<typeof Bucket>;

@@ -1,0 +1,126 @@
+/**
+ * npm run docs: regenerate the README's config reference from the zod schemas (spec.ts and each
+ * adapter's settings/options), so the documentation cannot drift from what is validated.
+ * `--check` fails instead of writing when the README is stale (the unit test does the same).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { ADAPTERS } from "../components/adapters";
+import { Bucket, PROVIDERS } from "../components/spec";
+
+type Schema = {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  additionalProperties?: Schema | boolean;
+  propertyNames?: Schema;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  minLength?: number;
+  pattern?: string;
+};
+
+interface Row {
+  field: string;
+  type: string;
+  default: string;
+  description: string;
+}
+
+function typeOf(s: Schema): string {
+  if (s.const !== undefined) return JSON.stringify(s.const);
+  if (s.enum) return s.enum.map((e) => JSON.stringify(e)).join(" \\| ");
+  const alts = s.oneOf ?? s.anyOf;
+  if (alts) return alts.map(typeOf).join(" \\| ");
+  if (s.type === "array") {
+    const item = s.items ? typeOf(s.items) : "any";
+    return item.includes("|") ? `(${item})[]` : `${item}[]`;
+  }
+  const kind = s.properties?.kind?.const;
+  if (kind !== undefined) return `{kind: ${JSON.stringify(kind)}${Object.keys(s.properties!).length > 1 ? ", ..." : ""}}`;
+  if (s.type === "object" && s.additionalProperties && typeof s.additionalProperties === "object" && !s.properties) return "map";
+  const t = Array.isArray(s.type) ? s.type.join("|") : (s.type ?? "any");
+  const max = s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? s.maximum : undefined;
+  const range = s.minimum !== undefined || max !== undefined ? ` (${s.minimum ?? ""}..${max ?? ""})` : "";
+  return `${t}${range}`;
+}
+
+function walk(s: Schema, at: string, rows: Row[], requiredHere: boolean, self = true) {
+  const def = s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : requiredHere ? "**required**" : "";
+  if (at && self) rows.push({ field: `\`${at}\``, type: typeOf(s), default: def, description: s.description ?? "" });
+  const obj = s.type === "array" ? s.items : s;
+  if (!obj) return;
+  const suffix = s.type === "array" ? "[]" : "";
+  if (obj.properties) {
+    for (const [k, v] of Object.entries(obj.properties)) walk(v, `${at}${suffix}${at ? "." : ""}${k}`, rows, obj.required?.includes(k) ?? false);
+  } else if (obj.additionalProperties && typeof obj.additionalProperties === "object" && obj.additionalProperties.properties) {
+    // The map entry itself is described by its parent row; list only its fields.
+    walk(obj.additionalProperties, `${at}${suffix}.<name>`, rows, false, false);
+  }
+  for (const alt of obj.oneOf ?? []) {
+    for (const [k, v] of Object.entries(alt.properties ?? {})) {
+      if (k !== "kind" && !rows.some((r) => r.field === `\`${at}.${k}\``)) walk(v, `${at}.${k}`, rows, false);
+    }
+  }
+}
+
+function table(schema: z.ZodType, root: string): string {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Schema;
+  const rows: Row[] = [];
+  walk(json, "", rows, true);
+  if (!rows.length) return "_(no fields)_\n";
+  const esc = (t: string) => t.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const lines = rows.map((r) => `| ${r.field.replace("`", `\`${root}`)} | ${esc(r.type).replace(/\\\\\|/g, "\\|")} | ${r.default} | ${esc(r.description)} |`);
+  return ["| field | type | default | description |", "|---|---|---|---|", ...lines].join("\n") + "\n";
+}
+
+export function renderConfigReference(): string {
+  const out: string[] = [
+    "Generated from the zod schemas by `npm run docs`; a unit test fails when this section is stale.\n",
+    "#### `storage:buckets.<name>` (every provider)\n",
+    table(Bucket, ""),
+  ];
+  for (const p of PROVIDERS) {
+    const a = ADAPTERS[p];
+    if (!a) continue;
+    out.push(`#### \`storage:${p}\` (stack settings, required when a bucket uses ${p})\n`, table(a.settings, ""));
+    out.push(`#### \`storage:buckets.<name>.options\` for ${p}\n`, table(a.bucketOptions, "options."));
+  }
+  return out.join("\n");
+}
+
+const START = "<!-- config-reference:start -->";
+const END = "<!-- config-reference:end -->";
+export const README = path.join(__dirname, "..", "README.md");
+
+/** The README with its config-reference section replaced by the generated one. */
+export function withReference(readme: string): string {
+  const i = readme.indexOf(START);
+  const j = readme.indexOf(END);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${START} ... ${END} section`);
+  return `${readme.slice(0, i + START.length)}\n${renderConfigReference()}\n${readme.slice(j)}`;
+}
+
+if (require.main === module) {
+  const current = fs.readFileSync(README, "utf8");
+  const next = withReference(current);
+  if (process.argv.includes("--check")) {
+    if (next !== current) {
+      console.error("README.md config reference is stale: run npm run docs");
+      process.exit(1);
+    }
+    console.log("README.md config reference is up to date");
+  } else {
+    fs.writeFileSync(README, next);
+    console.log(next === current ? "README.md: config reference unchanged" : "README.md: config reference regenerated");
+  }
+}

@@ -1,0 +1,18 @@
+import * as fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { README, renderConfigReference, withReference } from "../../scripts/config-reference";
+
+describe("README config reference", () => {
+  it("is exactly what the zod schemas generate (run npm run docs after changing a schema)", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    expect(withReference(readme)).toBe(readme);
+  });
+
+  it("lists every spec field, including the ones with defaults", () => {
+    const ref = renderConfigReference();
+    for (const field of ["provider", "keys.<name>.retirePrevious", "uploads[].maxBytes", "presign.uploadSeconds", "cors[].origins"]) {
+      expect(ref).toContain(`| \`${field}\` |`);
+    }
+    expect(ref).toContain("#### `storage:minio`");
+  });
+});
