@@ -117,3 +117,17 @@ describe("Azure config validation", () => {
     expect(parseKeyVaultKeyUrl("https://evil.example/keys/k1")).toBeUndefined();
   });
 });
+
+describe("Pulumi.prod.yaml, Azure section", () => {
+  it("declares the invoice container (SCENARIOS 3) with audit logs and 1 h downloads, and it validates", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { parse } = await import("yaml");
+    const cfg = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.prod.yaml"), "utf8")).config as Record<string, Record<string, { provider: string }>>;
+    const buckets = Object.fromEntries(Object.entries(cfg["storage:buckets"]).filter(([, b]) => b.provider === "azure"));
+    expect(Object.keys(buckets)).toEqual(["invoices-azure"]);
+    const parsed = parseStackConfig({ buckets, azure: cfg["storage:azure"] });
+    expect(parsed.spec.buckets["invoices-azure"].presign.downloadSeconds).toBe(3600);
+    expect((parsed.settings.azure as { logAnalyticsWorkspaceId?: string }).logAnalyticsWorkspaceId).toMatch(/workspaces\//);
+  });
+});
