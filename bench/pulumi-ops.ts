@@ -1,0 +1,71 @@
+/**
+ * The measured Pulumi operations: the project's own program (stacks/index.ts) on a `bench-` stack
+ * through the Automation API and the real CLI, with the benchmark's config injected in memory.
+ */
+import type * as auto from "@pulumi/pulumi/automation";
+import type { StorageContract } from "../components/contract";
+import { program } from "../stacks";
+import { openStack } from "../scripts/lib/workspace";
+
+export interface OpResult {
+  ms: number;
+  /** Engine summary: resource operations by kind (`create`, `same`, ...). */
+  changes: Record<string, number>;
+}
+
+export class BenchStack {
+  private stack?: auto.Stack;
+  private transcript = "";
+
+  constructor(
+    readonly name: string,
+    private readonly parallel?: number,
+  ) {}
+
+  /** (Re)open with `config`; config is part of the workspace, so a config change means reopening. */
+  async open(config: Record<string, unknown>): Promise<void> {
+    this.stack = await openStack({ stack: this.name, config, program: async () => program() });
+  }
+
+  private get s(): auto.Stack {
+    if (!this.stack) throw new Error(`stack ${this.name} is not open`);
+    return this.stack;
+  }
+
+  private opts() {
+    this.transcript = "";
+    return { color: "never" as const, onOutput: (s: string) => (this.transcript += s), ...(this.parallel ? { parallel: this.parallel } : {}) };
+  }
+
+  /** The last operation's engine output (for errors; it never holds secret values, the engine masks them). */
+  tail(lines = 30): string {
+    return this.transcript.trimEnd().split("\n").slice(-lines).join("\n");
+  }
+
+  async preview(): Promise<OpResult> {
+    const t0 = performance.now();
+    const r = await this.s.preview(this.opts());
+    return { ms: performance.now() - t0, changes: r.changeSummary as Record<string, number> };
+  }
+
+  async up(): Promise<OpResult & { contract: StorageContract }> {
+    const t0 = performance.now();
+    const r = await this.s.up(this.opts());
+    const ms = performance.now() - t0;
+    if (r.summary.result !== "succeeded") throw new Error(`up ${r.summary.result}:\n${this.tail()}`);
+    return { ms, changes: (r.summary.resourceChanges ?? {}) as Record<string, number>, contract: r.outputs.storage.value as StorageContract };
+  }
+
+  async destroy(): Promise<OpResult> {
+    const t0 = performance.now();
+    const r = await this.s.destroy(this.opts());
+    return { ms: performance.now() - t0, changes: (r.summary.resourceChanges ?? {}) as Record<string, number> };
+  }
+
+  /** Best-effort cleanup: destroy, then forget the stack (state and workspace file). */
+  async remove(): Promise<void> {
+    if (!this.stack) return;
+    await this.stack.destroy({ color: "never" }).catch(() => undefined);
+    await this.stack.workspace.removeStack(this.name, { force: true }).catch(() => undefined);
+  }
+}
