@@ -1,0 +1,37 @@
+/** Pulumi mocks for B2 component tests: records every registered resource with its inputs. */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+export function installB2Mocks(registered: Registered[]): void {
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const extra: Record<string, unknown> = args.type === "pulumi-nodejs:dynamic/b2:Bucket"
+          ? { bucketId: `bid-${args.name}`, accountId: "acct", s3ApiUrl: "https://s3.us-west-004.backblazeb2.com", region: "us-west-004", revision: 1 }
+          : args.type === "pulumi-nodejs:dynamic/b2:ApplicationKey"
+            ? { applicationKeyId: `kid-${args.name}`, applicationKey: `secret-${args.name}` }
+            : {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+      },
+      call: () => ({}),
+    },
+    "secure-storage",
+    "unit",
+    false,
+  );
+}
+
+export function unwrap<T>(o: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
+}
+
+/** Let the mock monitor finish registering everything created so far. */
+export const settle = () => new Promise((r) => setTimeout(r, 50));

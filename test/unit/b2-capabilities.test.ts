@@ -1,0 +1,164 @@
+/** The B2 access mapping and spec translation: capabilities, CORS, lifecycle, object lock, and what B2 refuses. */
+import { describe, expect, it } from "vitest";
+import {
+  b2Capabilities,
+  b2CorsRules,
+  b2DefaultRetention,
+  b2LifecycleRules,
+  b2SpecProblems,
+  bucketNameProblem,
+  capabilityProblems,
+  keyNameProblem,
+  KEY_CAPABILITIES_ALLOWED,
+} from "../../components/b2/capabilities";
+import { b2AccountCredentials, B2Settings, credentialProblems } from "../../components/b2/settings";
+import { parseStorageSpec, type BucketInput } from "../../components/spec";
+
+const bucket = (b: Omit<BucketInput, "provider">, logical = "tasks") => parseStorageSpec({ buckets: { [logical]: { provider: "b2", ...b } } }).buckets[logical];
+
+describe("B2 capabilities for a grant", () => {
+  it.each([
+    [["read"], ["listBuckets", "readFiles"]],
+    [["read", "list"], ["listBuckets", "listFiles", "readFiles"]],
+    [["write"], ["listBuckets", "writeFiles"]],
+    [["delete"], ["deleteFiles", "listBuckets"]],
+    [["list"], ["listBuckets", "listFiles"]],
+    [["read", "write", "list"], ["listBuckets", "listFiles", "readFiles", "writeFiles"]],
+    [["read", "write", "list", "delete"], ["deleteFiles", "listBuckets", "listFiles", "readFiles", "writeFiles"]],
+  ] as const)("%j -> %j", (access, caps) => {
+    expect(b2Capabilities({ access: [...access] })).toEqual(caps);
+  });
+
+  it("never maps to key management, bucket administration or account-wide capabilities", () => {
+    const all = b2Capabilities({ access: ["read", "write", "list", "delete"] });
+    for (const bad of ["writeKeys", "deleteKeys", "listKeys", "writeBuckets", "deleteBuckets", "listAllBucketNames", "bypassGovernance"]) {
+      expect(all).not.toContain(bad);
+      expect(KEY_CAPABILITIES_ALLOWED).not.toContain(bad);
+    }
+  });
+
+  it("capabilityProblems names unknown and forbidden capabilities", () => {
+    expect(capabilityProblems(["readFiles", "listFiles"])).toEqual([]);
+    expect(capabilityProblems(["readFile"])).toEqual(['unknown B2 capability "readFile"']);
+    expect(capabilityProblems(["writeKeys"])[0]).toMatch(/"writeKeys" grants key-management/);
+    expect(capabilityProblems(["writeBuckets"])[0]).toMatch(/"writeBuckets" grants/);
+    expect(capabilityProblems([])).toEqual(["at least one capability is required"]);
+    expect(capabilityProblems(["readFiles", "readFiles"])).toEqual(["capabilities must not repeat"]);
+  });
+});
+
+describe("B2 names", () => {
+  it("bucket names: 6-63 letters, digits, '-', no b2- prefix", () => {
+    expect(bucketNameProblem("tasks-prod-abc123")).toBeUndefined();
+    expect(bucketNameProblem("short")).toMatch(/6-63/);
+    expect(bucketNameProblem("x".repeat(64))).toMatch(/6-63/);
+    expect(bucketNameProblem("has_underscore")).toMatch(/letters, digits/);
+    expect(bucketNameProblem("b2-reserved")).toMatch(/must not start with "b2-"/);
+    expect(bucketNameProblem("B2-Reserved")).toMatch(/must not start with "b2-"/);
+  });
+  it("key names: 1-100 letters, digits, '-'", () => {
+    expect(keyNameProblem("tasks-prod-abc123-backend-g1")).toBeUndefined();
+    expect(keyNameProblem("a".repeat(101))).toMatch(/1-100/);
+    expect(keyNameProblem("no spaces")).toMatch(/1-100/);
+  });
+});
+
+describe("spec -> B2 rules", () => {
+  it("CORS: one S3-API rule per spec rule, methods as s3_* operations", () => {
+    const spec = bucket({
+      cors: [{ origins: ["https://calls.example.com", "http://localhost:3000"], methods: ["GET", "PUT", "POST"], headers: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3600 }],
+    });
+    expect(b2CorsRules(spec.cors)).toEqual([
+      {
+        corsRuleName: "s3-cors-1",
+        allowedOrigins: ["https://calls.example.com", "http://localhost:3000"],
+        allowedOperations: ["s3_get", "s3_post", "s3_put"],
+        allowedHeaders: ["*"],
+        exposeHeaders: ["ETag"],
+        maxAgeSeconds: 3600,
+      },
+    ]);
+  });
+
+  it("lifecycle: merged per prefix, S3 meanings mapped to hide/delete/cancel days", () => {
+    const { rules, conflicts } = b2LifecycleRules([{ prefix: "tmp/", expireDays: 7 }, { abortIncompleteUploadDays: 1 }, { noncurrentExpireDays: 30 }]);
+    expect(conflicts).toEqual([]);
+    expect(rules).toEqual([
+      { fileNamePrefix: "", daysFromHidingToDeleting: 30, daysFromStartingToCancelingUnfinishedLargeFiles: 1 },
+      { fileNamePrefix: "tmp/", daysFromUploadingToHiding: 7 },
+    ]);
+    expect(b2LifecycleRules([{ expireDays: 7 }, { expireDays: 8 }]).conflicts).toEqual([
+      { index: 1, message: 'expireDays: conflicts with another rule for prefix "" (B2 has one rule per prefix)' },
+    ]);
+  });
+
+  it("object lock: lower-case mode and a period in days", () => {
+    expect(b2DefaultRetention({ mode: "COMPLIANCE", days: 30 })).toEqual({ mode: "compliance", period: { duration: 30, unit: "days" } });
+    expect(b2DefaultRetention({ mode: "GOVERNANCE", days: 1 })).toEqual({ mode: "governance", period: { duration: 1, unit: "days" } });
+  });
+});
+
+describe("b2SpecProblems: config errors before any request, named by path", () => {
+  it("accepts the scenario buckets", () => {
+    expect(
+      b2SpecProblems(
+        "tasks",
+        bucket({ keys: { backend: { access: ["read", "write", "list"], prefixes: ["users/"], generation: 1 } } }),
+        "tasks-prod-abc123",
+      ),
+    ).toEqual([]);
+  });
+
+  it("a key with several prefixes", () => {
+    const spec = bucket({ keys: { backend: { access: ["read"], prefixes: ["users/", "tasks/"], generation: 1 } } });
+    expect(b2SpecProblems("tasks", spec)).toEqual([
+      'storage:buckets.tasks.keys.backend.prefixes: a B2 application key has a single namePrefix; got 2 ("users/", "tasks/"): use one key per prefix or a common parent prefix',
+    ]);
+  });
+
+  it("more than 100 CORS rules", () => {
+    const rule = { origins: ["https://a.example.com"], methods: ["GET" as const] };
+    expect(b2SpecProblems("tasks", bucket({ cors: Array.from({ length: 101 }, () => rule) }))).toEqual([
+      "storage:buckets.tasks.cors: B2 allows at most 100 CORS rules per bucket (got 101)",
+    ]);
+    expect(b2SpecProblems("tasks", bucket({ cors: Array.from({ length: 100 }, () => rule) }))).toEqual([]);
+  });
+
+  it("bucket names B2 refuses", () => {
+    expect(b2SpecProblems("b2-files", bucket({}, "b2-files"))[0]).toMatch(/^storage:buckets\.b2-files: the physical bucket name would start with "b2-"/);
+    expect(b2SpecProblems("b2", bucket({}, "b2"))[0]).toMatch(/would start with "b2-"/);
+    expect(b2SpecProblems("tasks", bucket({}), "tasks_x")[0]).toMatch(/^storage:buckets\.tasks: physical name "tasks_x" may contain only/);
+  });
+
+  it("KMS encryption, unversioned buckets, forceDestroy and lifecycle conflicts", () => {
+    const spec = bucket({ encryption: { kind: "kms", keyId: "k" }, versioning: false, forceDestroy: true, lifecycle: [{ expireDays: 1 }, { expireDays: 2 }] });
+    expect(b2SpecProblems("tasks", spec)).toEqual([
+      "storage:buckets.tasks.encryption: B2 has no customer-managed KMS keys; use { kind: managed } (SSE-B2, AES256)",
+      "storage:buckets.tasks.versioning: B2 always keeps file versions; set versioning: true and prune old versions with lifecycle noncurrentExpireDays",
+      "storage:buckets.tasks.forceDestroy: the B2 provider never deletes files; empty the bucket before destroying it and remove forceDestroy",
+      'storage:buckets.tasks.lifecycle[1].expireDays: conflicts with another rule for prefix "" (B2 has one rule per prefix)',
+    ]);
+  });
+});
+
+describe("storage:b2 settings", () => {
+  it("credentials come from config, else the environment; missing ones are named", () => {
+    const s = B2Settings.parse({});
+    expect(credentialProblems(s, {})).toEqual([
+      "storage:b2.accountKeyId: required (pulumi config set --path storage:b2.accountKeyId <id>, or B2_APPLICATION_KEY_ID)",
+      "storage:b2.accountKey: required (pulumi config set --secret --path storage:b2.accountKey <key>, or B2_APPLICATION_KEY)",
+    ]);
+    expect(b2AccountCredentials(s, { B2_APPLICATION_KEY_ID: "id-from-env", B2_APPLICATION_KEY: "key-from-env" })).toEqual({
+      accountKeyId: "id-from-env",
+      accountKey: "key-from-env",
+      apiUrl: "https://api.backblazeb2.com",
+    });
+    expect(b2AccountCredentials(B2Settings.parse({ accountKeyId: "cfg", accountKey: "cfg-key" }), { B2_APPLICATION_KEY_ID: "env" }).accountKeyId).toBe("cfg");
+  });
+  it("apiUrl must be https except on loopback; unknown fields are errors", () => {
+    expect(B2Settings.safeParse({ apiUrl: "http://api.example.com" }).success).toBe(false);
+    expect(B2Settings.safeParse({ apiUrl: "http://127.0.0.1:8080" }).success).toBe(true);
+    expect(B2Settings.safeParse({ apiUrl: "https://api.backblazeb2.com" }).success).toBe(true);
+    expect(B2Settings.safeParse({ accountKeyID: "x" }).success).toBe(false);
+  });
+});

@@ -1,0 +1,154 @@
+/** B2Bucket (secure-storage:b2:Bucket) and the b2 adapter under Pulumi mocks: every resource and its inputs. */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseStorageSpec, type BucketInput } from "../../components/spec";
+import { installB2Mocks, SECRET_SIG, settle, unwrap, type Registered } from "../helpers/b2-mocks";
+
+const registered: Registered[] = [];
+beforeAll(() => installB2Mocks(registered));
+beforeEach(() => {
+  registered.length = 0;
+});
+
+const settings = { accountKeyId: "acct-key-id", accountKey: "acct-key-value", apiUrl: "https://api.backblazeb2.com" };
+const bucketSpec = (b: Omit<BucketInput, "provider">, logical = "recordings") => parseStorageSpec({ buckets: { [logical]: { provider: "b2", ...b } } }).buckets[logical];
+const recordings = () =>
+  bucketSpec({
+    cors: [{ origins: ["https://calls.example.com"], methods: ["GET", "PUT", "POST"], headers: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3600 }],
+    lifecycle: [{ noncurrentExpireDays: 30 }],
+    keys: {
+      playback: { access: ["read", "list"], prefixes: ["recordings/"], generation: 1 },
+      ingest: { access: ["write"], prefixes: ["recordings/"], generation: 1 },
+    },
+  });
+
+describe("B2Bucket under mocks", () => {
+  it("registers one private SSE-B2 bucket and one bucket-scoped key per slot, with the exact inputs", async () => {
+    const { B2Bucket } = await import("../../components/b2");
+    const c = new B2Bucket("recordings", { bucketName: "recordings-unit-000000", spec: recordings(), settings, stack: "unit" });
+    await unwrap(c.contract.bucket);
+    await settle();
+
+    expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      "pulumi-nodejs:dynamic/b2:ApplicationKey recordings-ingest-g1",
+      "pulumi-nodejs:dynamic/b2:ApplicationKey recordings-playback-g1",
+      "pulumi-nodejs:dynamic/b2:Bucket recordings",
+      "secure-storage:b2:Bucket recordings",
+    ]);
+    const bucket = registered.find((r) => r.type === "pulumi-nodejs:dynamic/b2:Bucket")!;
+    expect(bucket.inputs).toMatchObject({
+      accountKeyId: "acct-key-id",
+      apiUrl: "https://api.backblazeb2.com",
+      bucketName: "recordings-unit-000000",
+      bucketType: "allPrivate",
+      defaultServerSideEncryption: { mode: "SSE-B2", algorithm: "AES256" },
+      corsRules: [
+        {
+          corsRuleName: "s3-cors-1",
+          allowedOrigins: ["https://calls.example.com"],
+          allowedOperations: ["s3_get", "s3_post", "s3_put"],
+          allowedHeaders: ["*"],
+          exposeHeaders: ["ETag"],
+          maxAgeSeconds: 3600,
+        },
+      ],
+      lifecycleRules: [{ fileNamePrefix: "", daysFromHidingToDeleting: 30 }],
+      bucketInfo: { "managed-by": "secure-storage", stack: "unit", logical: "recordings" },
+    });
+    expect(bucket.inputs.fileLockEnabled).toBeUndefined();
+    expect(bucket.inputs.defaultRetention).toBeUndefined();
+
+    const keys = Object.fromEntries(registered.filter((r) => r.type.endsWith(":ApplicationKey")).map((r) => [r.name, r.inputs]));
+    expect(keys["recordings-playback-g1"]).toMatchObject({
+      keyName: "recordings-unit-000000-playback-g1",
+      capabilities: ["listBuckets", "listFiles", "readFiles"],
+      bucketId: "bid-recordings",
+      namePrefix: "recordings/",
+      accountKeyId: "acct-key-id",
+    });
+    expect(keys["recordings-ingest-g1"]).toMatchObject({ keyName: "recordings-unit-000000-ingest-g1", capabilities: ["listBuckets", "writeFiles"], namePrefix: "recordings/" });
+    expect(keys["recordings-ingest-g1"].validDurationInSeconds).toBeUndefined();
+
+    // The account key is a secret input of every B2 resource (so state stores it encrypted).
+    for (const r of registered.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic/b2:"))) {
+      expect(r.inputs.accountKey, r.name).toEqual({ [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: "acct-key-value" });
+    }
+  });
+
+  it("builds the contract: endpoint and region from the account, key id and secret (secret) per slot", async () => {
+    const { B2Bucket } = await import("../../components/b2");
+    const c = new B2Bucket("recordings", { bucketName: "recordings-unit-000000", spec: recordings(), settings });
+    expect(await unwrap(c.contract.provider)).toBe("b2");
+    expect(await unwrap(c.contract.bucket)).toBe("recordings-unit-000000");
+    expect(await unwrap(c.contract.endpoint)).toBe("https://s3.us-west-004.backblazeb2.com");
+    expect(await unwrap(c.contract.region!)).toBe("us-west-004");
+    expect(await unwrap(c.contract.presign)).toEqual({ uploadSeconds: 900, downloadSeconds: 3600 });
+    const playback = c.contract.keys!.playback;
+    expect(await unwrap(playback.access)).toEqual(["read", "list"]);
+    expect(await unwrap(playback.current.id)).toBe("kid-recordings-playback-g1");
+    expect(await unwrap(playback.current.secret)).toBe("secret-recordings-playback-g1");
+    expect(await pulumi.isSecret(playback.current.secret as pulumi.Output<string>)).toBe(true);
+    expect(await pulumi.isSecret(pulumi.output(playback.current.id))).toBe(false);
+    expect(playback.current.generation).toBe(1);
+    expect(playback.previous).toBeUndefined();
+  });
+
+  it("object lock turns on file lock with a default retention", async () => {
+    const { B2Bucket } = await import("../../components/b2");
+    new B2Bucket("vault", { bucketName: "vault-unit-000000", spec: bucketSpec({ objectLock: { mode: "COMPLIANCE", days: 365 } }, "vault"), settings });
+    await settle();
+    const bucket = registered.find((r) => r.type === "pulumi-nodejs:dynamic/b2:Bucket")!;
+    expect(bucket.inputs).toMatchObject({ fileLockEnabled: true, defaultRetention: { mode: "compliance", period: { duration: 365, unit: "days" } } });
+  });
+
+  it("whole-bucket keys have no namePrefix", async () => {
+    const { B2Bucket } = await import("../../components/b2");
+    new B2Bucket("tasks", { bucketName: "tasks-unit-000000", spec: bucketSpec({ keys: { admin: { access: ["read"], generation: 1 } } }, "tasks"), settings });
+    await settle();
+    const key = registered.find((r) => r.type.endsWith(":ApplicationKey"))!;
+    expect(key.inputs.namePrefix).toBeUndefined();
+    expect(key.inputs.capabilities).toEqual(["listBuckets", "readFiles"]);
+  });
+
+  it("refuses another provider's spec and specs B2 cannot do", async () => {
+    const { B2Bucket } = await import("../../components/b2");
+    const aws = parseStorageSpec({ buckets: { b1: { provider: "aws" } } }).buckets.b1;
+    expect(() => new B2Bucket("b1", { bucketName: "b1-unit-000000", spec: aws, settings })).toThrow(/expected "b2"/);
+    const twoPrefixes = bucketSpec({ keys: { app: { access: ["read"], prefixes: ["a/", "b/"], generation: 1 } } }, "tasks");
+    expect(() => new B2Bucket("tasks", { bucketName: "tasks-unit-000000", spec: twoPrefixes, settings })).toThrow(/storage:buckets\.tasks\.keys\.app\.prefixes: a B2 application key has a single namePrefix/);
+  });
+});
+
+describe("b2 adapter", () => {
+  it("is registered and reports spec problems and missing credentials by config path", async () => {
+    const { ADAPTERS } = await import("../../components/adapters");
+    const adapter = ADAPTERS.b2!;
+    expect(adapter.provider).toBe("b2");
+    const saved = { id: process.env.B2_APPLICATION_KEY_ID, key: process.env.B2_APPLICATION_KEY };
+    delete process.env.B2_APPLICATION_KEY_ID;
+    delete process.env.B2_APPLICATION_KEY;
+    try {
+      const spec = bucketSpec({ keys: { app: { access: ["read"], prefixes: ["a/", "b/"], generation: 1 } } }, "tasks");
+      expect(adapter.specProblems("tasks", spec, {}, adapter.settings.parse({}))).toEqual([
+        expect.stringMatching(/^storage:buckets\.tasks\.keys\.app\.prefixes: /),
+        expect.stringMatching(/^storage:b2\.accountKeyId: required/),
+        expect.stringMatching(/^storage:b2\.accountKey: required/),
+      ]);
+      expect(adapter.specProblems("tasks", bucketSpec({}, "tasks"), {}, adapter.settings.parse(settings))).toEqual([]);
+      expect(adapter.bucketOptions.safeParse({ anything: 1 }).success).toBe(false);
+    } finally {
+      if (saved.id !== undefined) process.env.B2_APPLICATION_KEY_ID = saved.id;
+      if (saved.key !== undefined) process.env.B2_APPLICATION_KEY = saved.key;
+    }
+  });
+
+  it("the program's config parser routes b2 buckets and settings through the adapter", async () => {
+    const { parseStackConfig } = await import("../../stacks/config");
+    const ok = parseStackConfig({ buckets: { tasks: { provider: "b2", keys: { backend: { access: ["read"], prefixes: ["users/"], generation: 1 } } } }, b2: settings });
+    expect(ok.settings.b2).toEqual(settings);
+    expect(() => parseStackConfig({ buckets: { tasks: { provider: "b2", keys: { app: { access: ["read"], prefixes: ["a/", "b/"], generation: 1 } } } }, b2: settings })).toThrow(
+      /storage:buckets\.tasks\.keys\.app\.prefixes: a B2 application key has a single namePrefix/,
+    );
+    expect(() => parseStackConfig({ buckets: { tasks: { provider: "b2" } }, b2: { ...settings, apiUrl: "http://b2.example.com" } })).toThrow(/storage:b2\.apiUrl: must be https/);
+  });
+});
