@@ -101,6 +101,8 @@ export class B2Bucket extends pulumi.ComponentResource {
       region: bucket.region,
       endpoint: bucket.s3ApiUrl,
       presign: spec.presign,
+      // Enforced by the presign helpers (signed Content-Type/Content-Length), not by bucket config.
+      uploads: spec.uploads,
       cors: spec.cors,
       keys,
     };

@@ -162,3 +162,38 @@ describe("storage:b2 settings", () => {
     expect(B2Settings.safeParse({ accountKeyID: "x" }).success).toBe(false);
   });
 });
+
+describe("Pulumi.prod.yaml B2 buckets (SCENARIOS 1 and 2)", () => {
+  it("parse, have no B2 problems, and grant exactly the scenario capabilities", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { parse } = await import("yaml");
+    const { b2KeyName } = await import("../../components/b2");
+    const config = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.prod.yaml"), "utf8")).config as Record<string, Record<string, { provider: string }>>;
+    expect(config["storage:b2"]).toEqual({}); // no credentials in the file
+    const raw = Object.fromEntries(Object.entries(config["storage:buckets"]).filter(([, b]) => b.provider === "b2"));
+    const spec = parseStorageSpec({ buckets: raw });
+    expect(Object.keys(spec.buckets).sort()).toEqual(["call-recordings", "tasks"]);
+    for (const [logical, b] of Object.entries(spec.buckets)) expect(b2SpecProblems(logical, b, `${logical}-prod-abc123`)).toEqual([]);
+
+    const tasks = spec.buckets.tasks;
+    expect(tasks.presign).toEqual({ uploadSeconds: 900, downloadSeconds: 3600 });
+    expect(b2Capabilities(tasks.keys.backend)).toEqual(["listBuckets", "listFiles", "readFiles", "writeFiles"]);
+    expect(tasks.keys.backend.prefixes).toEqual(["users/"]);
+
+    const calls = spec.buckets["call-recordings"];
+    expect(b2CorsRules(calls.cors)).toEqual([
+      {
+        corsRuleName: "s3-cors-1",
+        allowedOrigins: ["https://calls.example.com"],
+        allowedOperations: ["s3_get", "s3_post", "s3_put"],
+        allowedHeaders: ["*"],
+        exposeHeaders: ["ETag"],
+        maxAgeSeconds: 3600,
+      },
+    ]);
+    expect(b2Capabilities(calls.keys.playback)).toEqual(["listBuckets", "listFiles", "readFiles"]);
+    expect(b2Capabilities(calls.keys.ingest)).toEqual(["listBuckets", "writeFiles"]);
+    expect(keyNameProblem(b2KeyName("call-recordings-prod-abc123", "playback", 12))).toBeUndefined();
+  });
+});
