@@ -1,8 +1,10 @@
 /**
- * The real program (stacks/index.ts) with Pulumi.prod.yaml's config under Pulumi mocks, and every
- * policy of the pack over what it registers: resource policies see each resource's inputs (as the
- * engine's analyze call does), stack policies see every resource's state with the property
- * dependencies the program declared. Prod's levels are all mandatory, so the expectation is zero.
+ * The real program (stacks/index.ts) with Pulumi.prod.yaml's config (and every other committed
+ * stack file: dev, the example stacks) under Pulumi mocks, and every policy of the pack over what
+ * it registers: resource policies see each resource's inputs (as the engine's analyze call does),
+ * stack policies see every resource's state with the property dependencies the program declared.
+ * Levels are the stack's policies/config.<stack>.json (prod's, all mandatory, when it has none);
+ * the expectation is zero mandatory violations.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -101,21 +103,26 @@ async function settle(): Promise<void> {
   }
 }
 
-const invokes: string[] = [];
-
-beforeAll(async () => {
+async function runProgram(stack: string): Promise<void> {
+  seen.length = 0;
+  pending.clear();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         const extra = mockOutputs(args.type, args.name, args.inputs);
-        const id = typeof args.inputs.bucket === "string" && args.type.startsWith("aws:s3/bucket:") ? args.inputs.bucket : `${args.name}-id`;
+        // Ids shaped like the real ones where programs parse them (S3: the bucket name; Azure: an ARM id).
+        const id =
+          typeof args.inputs.bucket === "string" && args.type.startsWith("aws:s3/bucket:")
+            ? args.inputs.bucket
+            : args.type.startsWith("azure-native:")
+              ? `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${String(args.inputs.resourceGroupName ?? "rg")}/providers/${args.type}/${args.name}`
+              : `${args.name}-id`;
         const state = { ...args.inputs, ...extra };
         const p = pending.get(`${args.type}::${args.name}`);
         seen.push({ type: args.type, name: args.name, urn: p?.urn ?? "", custom: p?.custom ?? true, inputs: args.inputs, state: { ...state, id }, propertyDependencies: p?.propertyDependencies ?? {} });
         return { id, state };
       },
       call: (args) => {
-        invokes.push(args.token);
         if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAMOCK", id: ACCOUNT };
         if (args.token === "aws:kms/getAlias:getAlias") {
           const arn = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/0b5c7d0e-1111-4222-8333-944455556666`;
@@ -124,24 +131,41 @@ beforeAll(async () => {
         if (args.token === "gcp:storage/getProjectServiceAccount:getProjectServiceAccount") {
           return { emailAddress: "service-1@gs-project-accounts.iam.gserviceaccount.com", member: "serviceAccount:service-1@gs-project-accounts.iam.gserviceaccount.com", id: "x" };
         }
+        if (args.token === "azure-native:storage:listStorageAccountKeys") return { keys: [{ keyName: "key1", permissions: "FULL", value: "bW9jay1rZXk=", creationTime: "2026-01-01T00:00:00Z" }] };
         return {};
       },
     },
     "secure-storage",
-    "prod",
+    stack,
     false,
   );
-  pulumi.runtime.setAllConfig(engineConfig(path.join(ROOT, "Pulumi.prod.yaml")));
+  pulumi.runtime.setAllConfig(engineConfig(path.join(ROOT, `Pulumi.${stack}.yaml`)));
   const { program } = await import("../../stacks");
   program();
   await settle();
-});
+}
+
+/** Every committed stack file; prod first. */
+const STACKS = fs
+  .readdirSync(ROOT)
+  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+  .filter((s): s is string => Boolean(s))
+  .sort((a, b) => Number(b === "prod") - Number(a === "prod") || a.localeCompare(b));
+
+const levelsFor = (stack: string) => readLevelConfig(catalog, configFile(fs.existsSync(configFile(stack)) ? stack : "prod"));
 
 const custom = () => seen.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
 
-describe("Pulumi.prod.yaml through the real program, every policy", () => {
-  it("the program registers every bucket the prod config declares", () => {
-    const cfg = JSON.parse(engineConfig(path.join(ROOT, "Pulumi.prod.yaml"))["storage:buckets"] ?? "{}") as Record<string, { provider: string }>;
+it("covers prod and at least one other stack file", () => {
+  expect(STACKS[0]).toBe("prod");
+  expect(STACKS.length).toBeGreaterThan(1);
+});
+
+describe.each(STACKS)("Pulumi.%s.yaml through the real program, every policy", (stack) => {
+  beforeAll(() => runProgram(stack));
+
+  it("the program registers every bucket the config declares", () => {
+    const cfg = JSON.parse(engineConfig(path.join(ROOT, `Pulumi.${stack}.yaml`))["storage:buckets"] ?? "{}") as Record<string, { provider: string }>;
     const logical = Object.keys(cfg);
     expect(logical.length).toBeGreaterThan(0);
     const components = seen.filter((r) => !r.custom).map((r) => r.name);
@@ -150,7 +174,7 @@ describe("Pulumi.prod.yaml through the real program, every policy", () => {
   });
 
   it("zero mandatory violations from the resource policies", async () => {
-    const levels = readLevelConfig(catalog, configFile("prod"));
+    const levels = levelsFor(stack);
     const violations: string[] = [];
     let applied = 0;
     for (const r of custom()) {
@@ -168,7 +192,7 @@ describe("Pulumi.prod.yaml through the real program, every policy", () => {
   });
 
   it("zero mandatory violations from the stack policies", async () => {
-    const levels = readLevelConfig(catalog, configFile("prod"));
+    const levels = levelsFor(stack);
     const byUrn = new Map(seen.map((r) => [r.urn, r]));
     const resources = seen.map((r) => ({
       type: r.type,
