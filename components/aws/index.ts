@@ -148,6 +148,9 @@ export class AwsBucket extends pulumi.ComponentResource {
       region: settings.region,
       endpoint: s3Endpoint(settings.region),
       presign: spec.presign,
+      // Uploads without an SSE header get the default encryption; the bucket policy only refuses a
+      // wrong one, so presigned uploads need no extra signed headers here.
+      uploads: spec.uploads,
       cors: spec.cors,
       keys,
       ...(Object.keys(roles).length ? { roles } : {}),

@@ -34,6 +34,7 @@ describe("program() with Pulumi.prod.yaml's AWS buckets", () => {
           region: "eu-central-1",
           endpoint: "https://s3.eu-central-1.amazonaws.com",
           presign: { uploadSeconds: 900, downloadSeconds: 3600 },
+          uploads: [],
           cors: [],
           keys: {
             "invoice-app": {
@@ -49,6 +50,7 @@ describe("program() with Pulumi.prod.yaml's AWS buckets", () => {
           region: "eu-central-1",
           endpoint: "https://s3.eu-central-1.amazonaws.com",
           presign: { uploadSeconds: 900, downloadSeconds: 900 },
+          uploads: [{ prefix: "workspaces/", maxBytes: 10_485_760, contentTypes: ["image/jpeg", "image/png", "image/webp", "application/pdf"] }],
           cors: [],
           keys: {
             backend: {
