@@ -140,6 +140,10 @@ async function runProgram(stack: string): Promise<void> {
     false,
   );
   pulumi.runtime.setAllConfig(engineConfig(path.join(ROOT, `Pulumi.${stack}.yaml`)));
+  // Account credentials come from secret config or the environment, never the stack file; under
+  // mocks nothing calls B2, so placeholders stand in (only when the environment has none).
+  process.env.B2_APPLICATION_KEY_ID ??= "mock-b2-key-id";
+  process.env.B2_APPLICATION_KEY ??= "mock-b2-key";
   const { program } = await import("../../stacks");
   program();
   await settle();
