@@ -1,0 +1,127 @@
+/**
+ * The project's own program (stacks/ -> b2 adapter -> B2Bucket component) through the real Pulumi
+ * engine against the B2 stand-in: config with the account key as a secret, the `storage` contract,
+ * a generation bump that adds a key without touching the current one, no drift after refresh,
+ * and destroy. No secret may appear in plain text in the stored state or the engine output.
+ */
+import { execFileSync } from "node:child_process";
+import type * as auto from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StorageContract } from "../../components/contract";
+import { physicalBucketName } from "../../components/naming";
+import { program } from "../../stacks";
+import { openStack } from "../../scripts/lib/workspace";
+import { B2StandIn } from "../helpers/b2-standin";
+import { loadProjectEnv } from "../helpers/env";
+
+loadProjectEnv();
+const standin = new B2StandIn();
+const name = `b2stack${Date.now().toString(36)}`;
+let stack: auto.Stack;
+let transcript = "";
+const out = (s: string) => (transcript += s);
+
+const buckets = (generation: number) => ({
+  tasks: {
+    provider: "b2",
+    presign: { uploadSeconds: 900, downloadSeconds: 3600 },
+    lifecycle: [{ noncurrentExpireDays: 30 }],
+    keys: { backend: { access: ["read", "write", "list"], prefixes: ["users/"], generation } },
+  },
+});
+
+/** (Re)open the stack with this config; the account key is set as a secret through the CLI. */
+async function open(generation: number): Promise<void> {
+  stack = await openStack({
+    stack: name,
+    program: async () => program(),
+    config: { "storage:b2": { accountKeyId: standin.masterKeyId, apiUrl: standin.url }, "storage:buckets": buckets(generation) },
+  });
+  await stack.setConfig("storage:b2.accountKey", { value: standin.masterKey, secret: true }, true);
+}
+
+function assertNoPlainSecrets(): void {
+  const stored = execFileSync("pulumi", ["stack", "export", "--stack", name], { cwd: stack.workspace.workDir, env: process.env, encoding: "utf8" });
+  const secrets = [standin.masterKey, ...[...standin.keys.values()].map((k) => k.applicationKey)];
+  expect(secrets.filter((s) => stored.includes(s)), "plain secret in stored state").toEqual([]);
+  expect(secrets.filter((s) => transcript.includes(s)), "plain secret in engine output").toEqual([]);
+}
+
+beforeAll(async () => {
+  await standin.start();
+  await open(1);
+});
+
+afterAll(async () => {
+  await stack?.destroy({ color: "never" }).catch(() => undefined);
+  await stack?.workspace.removeStack(name, { force: true }).catch(() => undefined);
+  await standin.stop();
+});
+
+describe("the project program on B2 (stand-in)", () => {
+  const bucketName = physicalBucketName("secure-storage", name, "tasks");
+  let contract: StorageContract;
+
+  it("up: a private SSE-B2 bucket, a bucket- and prefix-scoped key, and the contract", async () => {
+    const r = await stack.up({ onOutput: out, color: "never" });
+    expect(r.summary.result).toBe("succeeded");
+    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_create_bucket 200", "b2_create_key 200"]);
+    expect(r.outputs.storage.secret).toBe(false);
+    contract = r.outputs.storage.value as StorageContract;
+    const b = [...standin.buckets.values()][0];
+    expect(b).toMatchObject({
+      bucketName,
+      bucketType: "allPrivate",
+      bucketInfo: { "managed-by": "secure-storage", stack: name, logical: "tasks" },
+      defaultServerSideEncryption: { value: { mode: "SSE-B2", algorithm: "AES256" } },
+      lifecycleRules: [{ fileNamePrefix: "", daysFromHidingToDeleting: 30 }],
+    });
+    const key = [...standin.keys.values()][0];
+    expect(key).toMatchObject({ keyName: `${bucketName}-backend-g1`, capabilities: ["listBuckets", "listFiles", "readFiles", "writeFiles"], bucketId: b.bucketId, namePrefix: "users/" });
+    expect(contract.buckets.tasks).toEqual({
+      provider: "b2",
+      bucket: bucketName,
+      region: "us-west-004",
+      endpoint: "https://s3.us-west-004.backblazeb2.com",
+      presign: { uploadSeconds: 900, downloadSeconds: 3600 },
+      uploads: [],
+      cors: [],
+      keys: { backend: { access: ["read", "write", "list"], prefixes: ["users/"], current: { id: key.applicationKeyId, secret: key.applicationKey, generation: 1 } } },
+    });
+    assertNoPlainSecrets();
+  });
+
+  it("rotate: generation 2 creates a new key and keeps generation 1 as previous, untouched", async () => {
+    await open(2);
+    standin.calls.length = 0;
+    const g1 = contract.buckets.tasks.keys.backend.current;
+    const r = await stack.up({ onOutput: out, color: "never" });
+    expect(r.summary.resourceChanges).toMatchObject({ create: 1 });
+    expect(r.summary.resourceChanges?.replace ?? 0).toBe(0);
+    expect(r.summary.resourceChanges?.delete ?? 0).toBe(0);
+    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_create_key 200"]);
+    const k = (r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend;
+    expect(k.previous).toEqual(g1);
+    expect(k.current.generation).toBe(2);
+    expect(k.current.id).not.toBe(g1.id);
+    expect(standin.keys.get(k.current.id)!.keyName).toBe(`${bucketName}-backend-g2`);
+    assertNoPlainSecrets();
+  });
+
+  it("refresh then preview: no changes", async () => {
+    await stack.refresh({ onOutput: out, color: "never" });
+    let diff = "";
+    const p = await stack.preview({ diff: true, color: "never", onOutput: (s) => (diff += s) });
+    expect(Object.entries(p.changeSummary).filter(([op, n]) => op !== "same" && n > 0), diff).toEqual([]);
+    transcript += diff;
+    assertNoPlainSecrets();
+  });
+
+  it("destroy removes both keys and the bucket", async () => {
+    standin.calls.length = 0;
+    await stack.destroy({ onOutput: out, color: "never" });
+    expect([...standin.trace()].sort()).toEqual(["b2_authorize_account 200", "b2_delete_bucket 200", "b2_delete_key 200", "b2_delete_key 200"]);
+    expect(standin.trace().at(-1)).toBe("b2_delete_bucket 200");
+    expect(standin.buckets.size + standin.keys.size).toBe(0);
+  });
+});
