@@ -71,6 +71,7 @@ function hintFor(op: string, status: number, code: string, message: string, body
     case "cannot_delete_non_empty_bucket":
       return "empty the bucket first; this provider never deletes files";
     case "unauthorized":
+      if (op === "b2_authorize_account") return "the account key id or key is wrong, or the key was deleted or expired";
       return `the account key lacks a capability ${op} needs, or is restricted to other buckets`;
     case "bad_request":
       if (op === "b2_create_key" && /capabilit/i.test(message)) {
