@@ -14,11 +14,23 @@ export function appEnv(contract: StorageContract, bucket: string, key: string, p
   if (!k) throw new Error(`bucket "${bucket}" has no key "${key}" (have: ${Object.keys(b.keys).join(", ")})`);
   const cred = previous ? k.previous : k.current;
   if (!cred) throw new Error(`key "${key}" has no previous generation`);
+  if (b.provider === "azure") {
+    // Azure apps use the blob SDK: container URL + SAS token bound to the key's stored access policy.
+    return {
+      AZURE_STORAGE_BLOB_URL: b.endpoint,
+      AZURE_STORAGE_CONTAINER: b.bucket,
+      AZURE_STORAGE_SAS: cred.secret,
+      AZURE_STORAGE_SAS_POLICY: cred.id,
+      STORAGE_PRESIGN_DOWNLOAD_SECONDS: String(b.presign.downloadSeconds),
+      STORAGE_KEY_GENERATION: String(cred.generation),
+    };
+  }
   const env: Record<string, string> = {
     S3_ENDPOINT: b.endpoint,
     S3_BUCKET: b.bucket,
     S3_REGION: b.region ?? "us-east-1",
     S3_FORCE_PATH_STYLE: b.provider === "minio" ? "true" : "false",
+    ...(b.caBundle ? { S3_CA_BUNDLE_PEM: b.caBundle } : {}),
     S3_KEY_PREFIXES: k.prefixes.join(","),
     S3_PRESIGN_UPLOAD_SECONDS: String(b.presign.uploadSeconds),
     S3_PRESIGN_DOWNLOAD_SECONDS: String(b.presign.downloadSeconds),
