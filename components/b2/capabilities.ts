@@ -180,6 +180,12 @@ export function b2SpecProblems(logical: string, spec: BucketSpec, bucketName?: s
   }
   for (const c of b2LifecycleRules(spec.lifecycle).conflicts) problems.push(`${at(`.lifecycle[${c.index}]`)}.${c.message}`);
   for (const [keyName, key] of Object.entries(spec.keys)) {
+    if (key.access.includes("delete") && !key.access.includes("write")) {
+      // B2 documents that S3 DeleteObject by name hides the file, which takes writeFiles as well.
+      problems.push(
+        `${at(`.keys.${keyName}.access`)}: on B2, deleting by name through the S3 API needs writeFiles as well as deleteFiles; grant write together with delete`,
+      );
+    }
     if (key.prefixes.length > 1) {
       problems.push(
         `${at(`.keys.${keyName}.prefixes`)}: a B2 application key has a single namePrefix; got ${key.prefixes.length} ` +

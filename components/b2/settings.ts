@@ -11,8 +11,8 @@ import { DEFAULT_API_URL } from "./client";
 const loopback = (u: URL) => ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
 
 export const B2Settings = z.strictObject({
-  accountKeyId: z.string().min(1).optional(),
-  accountKey: z.string().min(1).optional(),
+  accountKeyId: z.string().min(1).optional().describe("Account (master or admin) application key id; else B2_APPLICATION_KEY_ID"),
+  accountKey: z.string().min(1).optional().describe("Its key: set with `pulumi config set --secret`, never in the file; else B2_APPLICATION_KEY"),
   /** b2_authorize_account base URL; only for tests against a local stand-in (http allowed on loopback only). */
   apiUrl: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
@@ -20,7 +20,8 @@ export const B2Settings = z.strictObject({
       const u = new URL(s);
       return u.protocol === "https:" || loopback(u);
     }, "must be https (plain http only for a loopback test stand-in)")
-    .optional(),
+    .optional()
+    .describe("b2_authorize_account base URL (default https://api.backblazeb2.com); tests point it at a stand-in"),
 });
 export type B2Settings = z.infer<typeof B2Settings>;
 
@@ -39,11 +40,16 @@ export function b2AccountCredentials(settings: B2Settings, env: NodeJS.ProcessEn
   };
 }
 
-/** Config problems when credentials are missing (named by the config path that would hold them). */
-export function credentialProblems(settings: B2Settings, env: NodeJS.ProcessEnv = process.env): string[] {
+/** Missing credentials, by the `storage:b2` field that would hold them. */
+export function credentialIssues(settings: B2Settings, env: NodeJS.ProcessEnv = process.env): Array<{ field: "accountKeyId" | "accountKey"; message: string }> {
   const c = b2AccountCredentials(settings, env);
-  const problems: string[] = [];
-  if (!c.accountKeyId) problems.push("storage:b2.accountKeyId: required (pulumi config set --path storage:b2.accountKeyId <id>, or B2_APPLICATION_KEY_ID)");
-  if (!c.accountKey) problems.push("storage:b2.accountKey: required (pulumi config set --secret --path storage:b2.accountKey <key>, or B2_APPLICATION_KEY)");
-  return problems;
+  const issues: Array<{ field: "accountKeyId" | "accountKey"; message: string }> = [];
+  if (!c.accountKeyId) issues.push({ field: "accountKeyId", message: "required (pulumi config set --path storage:b2.accountKeyId <id>, or B2_APPLICATION_KEY_ID)" });
+  if (!c.accountKey) issues.push({ field: "accountKey", message: "required (pulumi config set --secret --path storage:b2.accountKey <key>, or B2_APPLICATION_KEY)" });
+  return issues;
+}
+
+/** The same, as config-path problems (`storage:b2.accountKey: required ...`). */
+export function credentialProblems(settings: B2Settings, env: NodeJS.ProcessEnv = process.env): string[] {
+  return credentialIssues(settings, env).map((i) => `storage:b2.${i.field}: ${i.message}`);
 }

@@ -116,6 +116,14 @@ describe("b2SpecProblems: config errors before any request, named by path", () =
     ]);
   });
 
+  it("a delete key without write (B2's S3 DeleteObject by name needs writeFiles too)", () => {
+    const spec = bucket({ keys: { janitor: { access: ["delete", "list"], prefixes: ["tmp/"], generation: 1 } } });
+    expect(b2SpecProblems("tasks", spec)).toEqual([
+      "storage:buckets.tasks.keys.janitor.access: on B2, deleting by name through the S3 API needs writeFiles as well as deleteFiles; grant write together with delete",
+    ]);
+    expect(b2SpecProblems("tasks", bucket({ keys: { janitor: { access: ["delete", "write"], generation: 1 } } }))).toEqual([]);
+  });
+
   it("more than 100 CORS rules", () => {
     const rule = { origins: ["https://a.example.com"], methods: ["GET" as const] };
     expect(b2SpecProblems("tasks", bucket({ cors: Array.from({ length: 101 }, () => rule) }))).toEqual([

@@ -120,23 +120,38 @@ describe("B2Bucket under mocks", () => {
 });
 
 describe("b2 adapter", () => {
-  it("is registered and reports spec problems and missing credentials by config path", async () => {
+  it("is registered and reports spec problems by path; missing credentials once, at storage:b2", async () => {
     const { ADAPTERS } = await import("../../components/adapters");
+    const { parseStackConfig } = await import("../../stacks/config");
     const adapter = ADAPTERS.b2!;
     expect(adapter.provider).toBe("b2");
+    const spec = bucketSpec({ keys: { app: { access: ["read"], prefixes: ["a/", "b/"], generation: 1 } } }, "tasks");
+    expect(adapter.specProblems("tasks", spec, {}, settings)).toEqual([expect.stringMatching(/^storage:buckets\.tasks\.keys\.app\.prefixes: /)]);
+    expect(adapter.specProblems("tasks", bucketSpec({}, "tasks"), {}, settings)).toEqual([]);
+    expect(adapter.bucketOptions.safeParse({ anything: 1 }).success).toBe(false);
+
     const saved = { id: process.env.B2_APPLICATION_KEY_ID, key: process.env.B2_APPLICATION_KEY };
     delete process.env.B2_APPLICATION_KEY_ID;
     delete process.env.B2_APPLICATION_KEY;
     try {
-      const spec = bucketSpec({ keys: { app: { access: ["read"], prefixes: ["a/", "b/"], generation: 1 } } }, "tasks");
-      expect(adapter.specProblems("tasks", spec, {}, adapter.settings.parse({}))).toEqual([
-        expect.stringMatching(/^storage:buckets\.tasks\.keys\.app\.prefixes: /),
-        expect.stringMatching(/^storage:b2\.accountKeyId: required/),
-        expect.stringMatching(/^storage:b2\.accountKey: required/),
+      const err = (() => {
+        try {
+          parseStackConfig({ buckets: { tasks: { provider: "b2" }, media: { provider: "b2" } }, b2: {} });
+        } catch (e) {
+          return e as { problems: string[] };
+        }
+        throw new Error("expected a config error");
+      })();
+      expect(err.problems).toEqual([
+        "storage:b2.accountKeyId: required (pulumi config set --path storage:b2.accountKeyId <id>, or B2_APPLICATION_KEY_ID)",
+        "storage:b2.accountKey: required (pulumi config set --secret --path storage:b2.accountKey <key>, or B2_APPLICATION_KEY)",
       ]);
-      expect(adapter.specProblems("tasks", bucketSpec({}, "tasks"), {}, adapter.settings.parse(settings))).toEqual([]);
-      expect(adapter.bucketOptions.safeParse({ anything: 1 }).success).toBe(false);
+      process.env.B2_APPLICATION_KEY_ID = "env-id";
+      process.env.B2_APPLICATION_KEY = "env-key";
+      expect(parseStackConfig({ buckets: { tasks: { provider: "b2" } }, b2: {} }).settings.b2).toEqual({});
     } finally {
+      delete process.env.B2_APPLICATION_KEY_ID;
+      delete process.env.B2_APPLICATION_KEY;
       if (saved.id !== undefined) process.env.B2_APPLICATION_KEY_ID = saved.id;
       if (saved.key !== undefined) process.env.B2_APPLICATION_KEY = saved.key;
     }
