@@ -117,6 +117,32 @@ describe("the project program on B2 (stand-in)", () => {
     assertNoPlainSecrets();
   });
 
+  it("bad config fails before any B2 request, naming every bad path", async () => {
+    const badName = `${name}bad`;
+    const bad = await openStack({
+      stack: badName,
+      program: async () => program(),
+      config: {
+        "storage:b2": { accountKeyId: standin.masterKeyId, apiUrl: standin.url },
+        "storage:buckets": {
+          "b2-media": { provider: "b2" },
+          tasks: { provider: "b2", keys: { backend: { access: ["read"], prefixes: ["users/", "tasks/"], generation: 1 } } },
+        },
+      },
+    });
+    try {
+      await bad.setConfig("storage:b2.accountKey", { value: standin.masterKey, secret: true }, true);
+      standin.calls.length = 0;
+      const err = (await bad.up({ color: "never" }).catch((e: unknown) => e)) as Error;
+      expect(err.message).toMatch(/storage:buckets\.b2-media: the physical bucket name would start with "b2-"/);
+      expect(err.message).toMatch(/storage:buckets\.tasks\.keys\.backend\.prefixes: a B2 application key has a single namePrefix; got 2/);
+      expect(err.message).not.toContain(standin.masterKey);
+      expect(standin.calls).toEqual([]);
+    } finally {
+      await bad.workspace.removeStack(badName, { force: true }).catch(() => undefined);
+    }
+  });
+
   it("destroy removes both keys and the bucket", async () => {
     standin.calls.length = 0;
     await stack.destroy({ onOutput: out, color: "never" });
