@@ -186,6 +186,31 @@ describe("B2 provider through the Pulumi engine", () => {
     await assertNoPlainSecrets();
   });
 
+  it("a change made outside Pulumi: a stale update is refused (409 conflict), refresh shows the drift, up restores it", async () => {
+    standin.tamper(bucketId, { corsRules: [], bucketType: "allPublic" });
+    desired.cors = [{ ...desired.cors[0], maxAgeSeconds: 600 }];
+    standin.calls.length = 0;
+    const failed = (await stack.up({ onOutput: out, color: "never" }).catch((e: unknown) => e)) as Error;
+    expect(failed.message).toMatch(/b2_update_bucket: 409 conflict: .*run `pulumi refresh` and retry/);
+    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_update_bucket 409 conflict"]);
+    expect(standin.buckets.get(bucketId)!.bucketType).toBe("allPublic"); // nothing overwritten blindly
+
+    await stack.refresh({ onOutput: out, color: "never" });
+    let diff = "";
+    const p = await stack.preview({ diff: true, color: "never", onOutput: (s) => (diff += s) });
+    expect(p.changeSummary.update, diff).toBe(1);
+    standin.calls.length = 0;
+    const r = await upStep();
+    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_update_bucket 200"]);
+    expect(standin.calls[1].body).toMatchObject({ ifRevisionIs: 3, bucketType: "allPrivate" });
+    expect(r.outputs.revision.value).toBe(4);
+    const b = standin.buckets.get(bucketId)!;
+    expect(b.bucketType).toBe("allPrivate");
+    expect(b.corsRules.map((c) => c.maxAgeSeconds)).toEqual([600]);
+    transcript += diff;
+    await assertNoPlainSecrets();
+  });
+
   it("a rename replaces the bucket (new one first, names differ) and the key with it", async () => {
     const oldName = desired.bucketName;
     desired.bucketName = `uploads2-${run}`;

@@ -102,6 +102,13 @@ export class B2StandIn {
     this.faults.push({ op, kind: "throttle", status, retryAfterSeconds });
   }
 
+  /** A change made outside Pulumi (the B2 web console): applies the patch and bumps the revision. */
+  tamper(bucketId: string, patch: Partial<Pick<B2BucketInfo, "corsRules" | "lifecycleRules" | "bucketInfo" | "bucketType">>): void {
+    const b = this.buckets.get(bucketId);
+    if (!b) throw new Error(`no bucket ${bucketId}`);
+    this.buckets.set(bucketId, { ...structuredClone(b), ...structuredClone(patch), revision: b.revision + 1 });
+  }
+
   pendingFaults(): number {
     return this.faults.length;
   }
