@@ -99,7 +99,7 @@ describe("B2 bucket specs on the S3 data path (MinIO)", () => {
     for (const [objectKey, body] of Object.entries(files)) {
       const put = await presignPut(tasks, backend, { objectKey, contentType: "application/octet-stream", contentLength: body.length });
       expect(new URL(put.url).searchParams.get("X-Amz-Expires")).toBe("900");
-      const res = await fetch(put.url, { method: "PUT", headers: put.headers, body });
+      const res = await fetch(put.url, { method: "PUT", headers: put.headers, body: new Uint8Array(body) });
       expect(res.status, objectKey).toBe(200);
     }
 
