@@ -112,6 +112,13 @@ export function renderFigures(f: RunFigures): string {
     formatRatio(med(f.samples, `pulumi:rotate-bump:${big}`) + med(f.samples, `pulumi:rotate-retire:${big}`), med(f.samples, `direct:rotate:${big}`)),
     `bump ${all(f.samples, `pulumi:rotate-bump:${big}`)}; retire ${all(f.samples, `pulumi:rotate-retire:${big}`)}`,
   ]);
+  for (const [label, p, d] of [
+    ["up from empty, PULUMI_SKIP_CHECKPOINTS=true", "up-nocheckpoint", "create"],
+    ["destroy, PULUMI_SKIP_CHECKPOINTS=true", "destroy-nocheckpoint", "destroy"],
+  ]) {
+    const pk = `pulumi:${p}:${big}`;
+    if (f.samples[pk]) rows.push([label, String(big), formatMs(med(f.samples, pk)), formatMs(med(f.samples, `direct:${d}:${big}`)), formatRatio(med(f.samples, pk), med(f.samples, `direct:${d}:${big}`)), all(f.samples, pk)]);
+  }
   lines.push(markdownTable(["operation", "buckets", "Pulumi (median)", "direct (median)", "Pulumi / direct", "Pulumi samples"], rows), "");
   lines.push(
     "What the direct column does (components/minio/admin-client.ts and s3-client.ts, one client each, no engine, no state):",
@@ -132,7 +139,8 @@ export function renderFigures(f: RunFigures): string {
         ...f.sizes.map((n) => [`no-op up at ${n} buckets`, `${f.noopTouched[n] ?? "n/a"} resource(s) touched`]),
         [
           `verify (checks/verify.ts) of ${f.verify.buckets} buckets × 2 keys`,
-          `${formatMs(med(f.samples, `verify:${big}`))} median (${all(f.samples, `verify:${big}`)}); ${f.verify.probes} probes, ${f.verify.failed} failed; concurrency: ${f.verify.concurrency}`,
+          `${formatMs(med(f.samples, `verify:${big}`))} median (${all(f.samples, `verify:${big}`)}), client CPU ${formatMs(med(f.samples, `verify-cpu:${big}`))}; ` +
+            `${f.verify.probes} probes, ${f.verify.failed} failed; concurrency: ${f.verify.concurrency}`,
         ],
       ],
     ),

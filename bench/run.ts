@@ -162,12 +162,15 @@ async function main(): Promise<void> {
         if (n === big) {
           const keys = Object.values(up.contract.buckets).reduce((k, b) => k + Object.keys(b.keys).length, 0);
           const t0 = performance.now();
+          const c0 = process.cpuUsage();
           const rows = await verifyContract(up.contract, admin);
           const vms = performance.now() - t0;
+          const vcpu = process.cpuUsage(c0);
           add(`verify:${n}`, vms);
+          add(`verify-cpu:${n}`, (vcpu.user + vcpu.system) / 1000);
           const failed = rows.filter((x) => !x.ok);
           figures.verify = { buckets: n, keys, probes: rows.length, failed: failed.length, concurrency: `all ${n} buckets at once, each bucket's probes in sequence` };
-          log(`${tag}: verify ${formatMs(vms)} (${rows.length} probes, ${failed.length} failed)`);
+          log(`${tag}: verify ${formatMs(vms)}, client CPU ${formatMs((vcpu.user + vcpu.system) / 1000)} (${rows.length} probes, ${failed.length} failed)`);
           for (const x of failed.slice(0, 5)) log(`  FAIL ${x.bucket} ${x.key} ${x.probe}: ${x.seen}`);
 
           const [bucket] = bucketNames(n);
@@ -184,6 +187,21 @@ async function main(): Promise<void> {
         const d = await stack.destroy();
         add(`pulumi:destroy:${n}`, d.ms);
         log(`${tag}: pulumi destroy ${formatMs(d.ms)} [${changesText(d.changes)}]`);
+
+        if (n === big) {
+          // The profiled cause of slow up/destroy: the engine rewrites the whole state after every
+          // resource step. Same operations without intermediate checkpoints, for comparison only.
+          process.env.PULUMI_SKIP_CHECKPOINTS = "true";
+          try {
+            const upNc = await stack.up();
+            add(`pulumi:up-nocheckpoint:${n}`, upNc.ms);
+            const dNc = await stack.destroy();
+            add(`pulumi:destroy-nocheckpoint:${n}`, dNc.ms);
+            log(`${tag}: with PULUMI_SKIP_CHECKPOINTS=true: up ${formatMs(upNc.ms)} [${changesText(upNc.changes)}], destroy ${formatMs(dNc.ms)} [${changesText(dNc.changes)}]`);
+          } finally {
+            delete process.env.PULUMI_SKIP_CHECKPOINTS;
+          }
+        }
 
         const direct = new DirectMinio(s3, adminClient, kmsKeyId, n, `direct-${runId}-${n}`, args.directConcurrency);
         const time = async (k: string, fn: () => Promise<unknown>) => {
