@@ -10,10 +10,21 @@ const defaultPort = (name: string) => Number(new RegExp(`${name}="\\$\\{${name}:
 describe("docker-compose.yml matches npm run services", () => {
   it.each([
     ["minio", "MINIO_PORT"],
+    ["minio-tls", "MINIO_TLS_PORT"],
     ["azurite", "AZURITE_PORT"],
     ["gcs", "GCS_PORT"],
   ])("%s listens on the script's port", (svc, variable) => {
     expect(compose.services[svc].command).toContain(String(defaultPort(variable)));
+  });
+
+  it("has exactly the script's services", () => {
+    const all = /^ALL=\(([^)]*)\)/m.exec(script)![1].split(/\s+/);
+    expect(Object.keys(compose.services).sort()).toEqual(all.sort());
+  });
+
+  it("Azurite uses the generated account key, never the public default one", () => {
+    expect(compose.services.azurite.env_file).toBe(".local/azurite.env");
+    expect(script).toContain('source "$SS_LOCAL/azurite.env"');
   });
 
   it("MinIO reads the same env file (root credentials, KMS key) as the script", () => {
