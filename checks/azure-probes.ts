@@ -19,6 +19,7 @@ import { sasPermissions } from "../components/azure/grants";
 import { storedPolicyId } from "../components/azure/names";
 import { request } from "../components/minio/http";
 import type { ProbeResult } from "./report";
+import { isAllowed, probeCorsPreflights, recorder, type RecordProbe } from "./probe";
 
 /** The account's shared key: optional, used to clean up and for probes that must sign a SAS themselves. */
 export interface AzureAdmin {
@@ -26,9 +27,7 @@ export interface AzureAdmin {
   accountKey: string;
 }
 
-const EVIL_ORIGIN = "https://evil.example";
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-const isAllowed = (status: number) => status >= 200 && status < 300;
 const NO_RETRY = { retryOptions: { maxTries: 1 } };
 
 /** Account name of a blob service URL: `https://acct.blob.core.windows.net` or emulator-style `http://host:10000/acct`. */
@@ -68,23 +67,12 @@ export class AzureBucketProber {
     private readonly retired: Record<string, Credential> = {},
   ) {
     this.containerUrl = `${b.endpoint.replace(/\/$/, "")}/${b.bucket}`;
+    this.record = recorder(this.rows, logical, [403]);
   }
 
-  private async record(key: string, probe: string, expect: ProbeResult["expect"], fn: () => Promise<{ status: number; note?: string; ok?: boolean }>) {
-    const start = Date.now();
-    let seen: string;
-    let ok: boolean;
-    try {
-      const r = await fn();
-      seen = `${r.status}${r.note ? ` ${r.note}` : ""}`;
-      // Denied means refused on authorization (403), not any other error.
-      ok = r.ok ?? (expect === "allow" ? isAllowed(r.status) : r.status === 403);
-    } catch (e) {
-      seen = `error: ${(e as Error).message.split("\n")[0].slice(0, 80)}`;
-      ok = false;
-    }
-    this.rows.push({ bucket: this.logical, key, probe, expect, seen, ok, ms: Date.now() - start });
-  }
+  /** Denied means refused on authorization (403), not any other error. */
+  private readonly record: RecordProbe;
+
 
   /** Run an SDK call and reduce it to the HTTP status Azure answered. */
   private async status(fn: () => Promise<unknown>): Promise<{ status: number; note?: string }> {
@@ -279,21 +267,11 @@ export class AzureBucketProber {
   }
 
   private async probeCors(): Promise<void> {
-    const preflight = (origin: string) =>
-      request({ method: "OPTIONS", url: new URL(`${this.containerUrl}/${this.run}/cors.bin`), headers: { Origin: origin, "Access-Control-Request-Method": "PUT" } });
-    for (const origin of [...new Set(this.b.cors.flatMap((r) => r.origins))].filter((o) => o !== "*")) {
-      await this.record("(browser)", `CORS preflight from ${origin}`, "allow", async () => {
-        const r = await preflight(origin);
-        const acao = r.headers["access-control-allow-origin"];
-        return { status: r.status, note: `ACAO=${acao ?? "none"}`, ok: acao === origin };
-      });
-    }
-    await this.record("(browser)", `CORS preflight from ${EVIL_ORIGIN}`, "deny", async () => {
-      const r = await preflight(EVIL_ORIGIN);
-      const acao = r.headers["access-control-allow-origin"];
-      return { status: r.status, note: `ACAO=${acao ?? "none"}`, ok: acao !== EVIL_ORIGIN && acao !== "*" };
-    });
+    await probeCorsPreflights(this.record, this.b.cors, (origin) =>
+      request({ method: "OPTIONS", url: new URL(`${this.containerUrl}/${this.run}/cors.bin`), headers: { Origin: origin, "Access-Control-Request-Method": "PUT" } }),
+    );
   }
+
 
   /** Remove every blob (and version) this run wrote; needs the account key. */
   private async cleanup(): Promise<void> {

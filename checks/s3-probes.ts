@@ -21,8 +21,8 @@ import { request } from "../components/minio/http";
 import { s3ClientFor } from "../components/minio/s3-client";
 import type { ProbeResult } from "./report";
 import { probeUploads } from "./upload-probes";
+import { isAllowed, probeCorsPreflights, recorder, type RecordProbe } from "./probe";
 
-const EVIL_ORIGIN = "https://evil.example";
 
 function client(b: BucketContract, cred: { id: string; secret: string } | AdminCredentials): S3Client {
   const credentials = "id" in cred ? { accessKeyId: cred.id, secretAccessKey: cred.secret } : cred;
@@ -30,7 +30,6 @@ function client(b: BucketContract, cred: { id: string; secret: string } | AdminC
 }
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-const isAllowed = (status: number) => status >= 200 && status < 300;
 
 export class S3BucketProber {
   readonly rows: ProbeResult[] = [];
@@ -43,23 +42,13 @@ export class S3BucketProber {
     private readonly admin?: AdminCredentials,
     /** Credentials that were retired (per key name): every request with them must be denied. */
     private readonly retired: Record<string, Credential> = {},
-  ) {}
-
-  private async record(key: string, probe: string, expect: "allow" | "deny" | "contain", fn: () => Promise<{ status: number; note?: string; ok?: boolean }>) {
-    const start = Date.now();
-    let seen: string;
-    let ok: boolean;
-    try {
-      const r = await fn();
-      seen = `${r.status}${r.note ? ` ${r.note}` : ""}`;
-      // Denied means the server refused on authorization (401/403), not any other error.
-      ok = r.ok ?? (expect === "allow" ? isAllowed(r.status) : r.status === 401 || r.status === 403);
-    } catch (e) {
-      seen = `error: ${(e as Error).message.split("\n")[0].slice(0, 80)}`;
-      ok = false;
-    }
-    this.rows.push({ bucket: this.logical, key, probe, expect, seen, ok, ms: Date.now() - start });
+  ) {
+    this.record = recorder(this.rows, logical, [401, 403]);
   }
+
+  /** Denied means the server refused on authorization (401/403), not any other error. */
+  private readonly record: RecordProbe;
+
 
   private async send(method: string, url: string, body?: Buffer, headers: Record<string, string> = {}) {
     return request({ method, url: new URL(url), body, headers, caBundle: this.b.caBundle });
@@ -106,7 +95,7 @@ export class S3BucketProber {
 
     for (const [name, k] of keys) await this.probeKey(name, k);
     for (const [name, k] of keys) {
-      await probeUploads(this.b, name, k, this.run, (...args) => this.record(...args), (key) => this.written.set(key, Buffer.alloc(0)));
+      await probeUploads(this.b, name, k, this.run, this.record, (key) => this.written.set(key, Buffer.alloc(0)));
     }
     await this.probeCors(bucketUrl);
     await this.cleanup();
@@ -227,21 +216,11 @@ export class S3BucketProber {
   }
 
   private async probeCors(bucketUrl: string): Promise<void> {
-    const preflight = (origin: string) =>
-      this.send("OPTIONS", `${bucketUrl}/${this.run}/cors.bin`, undefined, { Origin: origin, "Access-Control-Request-Method": "PUT" });
-    for (const origin of [...new Set(this.b.cors.flatMap((r) => r.origins))].filter((o) => o !== "*")) {
-      await this.record("(browser)", `CORS preflight from ${origin}`, "allow", async () => {
-        const r = await preflight(origin);
-        const acao = r.headers["access-control-allow-origin"];
-        return { status: r.status, note: `ACAO=${acao ?? "none"}`, ok: acao === origin };
-      });
-    }
-    await this.record("(browser)", `CORS preflight from ${EVIL_ORIGIN}`, "deny", async () => {
-      const r = await preflight(EVIL_ORIGIN);
-      const acao = r.headers["access-control-allow-origin"];
-      return { status: r.status, note: `ACAO=${acao ?? "none"}`, ok: acao !== EVIL_ORIGIN && acao !== "*" };
-    });
+    await probeCorsPreflights(this.record, this.b.cors, (origin) =>
+      this.send("OPTIONS", `${bucketUrl}/${this.run}/cors.bin`, undefined, { Origin: origin, "Access-Control-Request-Method": "PUT" }),
+    );
   }
+
 
   private async existsOutside(key: string): Promise<boolean> {
     if (!this.admin) return false;

@@ -7,9 +7,7 @@ import type { BucketContract, KeyContract } from "../components/contract";
 import { request } from "../components/minio/http";
 import { s3ClientFor } from "../components/minio/s3-client";
 import { postFormBody, presignPost, presignPut, uploadRuleFor } from "../client/presign";
-import type { ProbeResult } from "./report";
-
-type Record = (key: string, probe: string, expect: ProbeResult["expect"], fn: () => Promise<{ status: number; note?: string; ok?: boolean }>) => Promise<void>;
+import type { RecordProbe } from "./probe";
 
 /** Above this, the oversize probe would move too many bytes for a routine verify; it is skipped. */
 const OVERSIZE_PROBE_LIMIT = 32 * 1024 * 1024;
@@ -17,7 +15,7 @@ const OVERSIZE_PROBE_LIMIT = 32 * 1024 * 1024;
 const refused = (status: number) => status === 400 || status === 403;
 const errorCode = (body: Buffer) => /<Code>([^<]+)<\/Code>/.exec(body.toString("utf8"))?.[1] ?? "";
 
-export async function probeUploads(b: BucketContract, name: string, k: KeyContract, run: string, record: Record, onWritten: (key: string) => void) {
+export async function probeUploads(b: BucketContract, name: string, k: KeyContract, run: string, record: RecordProbe, onWritten: (key: string) => void) {
   if (!k.access.includes("write") || !b.uploads?.length || b.provider === "azure") return;
   const prefix = `${k.prefixes[0] ?? ""}${run}/`;
   const rule = uploadRuleFor(b, prefix);
