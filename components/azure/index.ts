@@ -18,6 +18,9 @@ import { DEFAULT_KEY_OPTIONS, type AzureBucketOptions, type AzureKeyOptions } fr
 import { StoredAccessPolicy } from "./resources";
 import type { AzureSettings } from "./settings";
 
+/** Built-in role "Storage Blob Delegator": only Microsoft.Storage/.../generateUserDelegationKey/action. */
+export const STORAGE_BLOB_DELEGATOR = "db58b8e5-c6ad-4a2a-8342-4190687cbf4a";
+
 export { AzureSettings } from "./settings";
 export { AzureBucketOptions } from "./options";
 export { StoredAccessPolicy } from "./resources";
@@ -278,6 +281,21 @@ export class AzureBucket extends pulumi.ComponentResource {
       },
       { parent: this, ...(customRole ? { dependsOn: [customRole] } : {}) },
     );
+    if (ko.userDelegationSas) {
+      // generateUserDelegationKey only: the SAS it signs is capped by the assignment above.
+      new authorization.RoleAssignment(
+        `${name}-${keyName}-delegator`,
+        {
+          roleAssignmentName: stableGuid(`delegator/${at.accountName}/${keyName}/${ko.principalId}`),
+          scope: this.account.id,
+          principalId: ko.principalId!,
+          principalType: ko.principalType,
+          roleDefinitionId: pulumi.interpolate`/subscriptions/${at.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DELEGATOR}`,
+          description: `secure-storage key "${keyName}": may mint user delegation SAS, limited to its container role`,
+        },
+        { parent: this },
+      );
+    }
     const cred = { id: ko.principalId!, secret: pulumi.secret(""), generation: key.generation };
     return { access: key.access, prefixes: key.prefixes, current: cred };
   }

@@ -15,14 +15,23 @@ export const AzureKeyOptions = z
     principalType: z.enum(["ServicePrincipal", "User", "Group"]).default("ServicePrincipal"),
     /** How long each SAS generation's stored access policy stays valid; rotate (bump generation) before. */
     sasValidityDays: z.int().min(1).max(365, "must be at most 365 (rotate instead)").default(30),
+    /**
+     * identity keys only: also grant Storage Blob Delegator on the account, so the application can
+     * mint short-lived user delegation SAS URLs (e.g. 1-hour downloads). Such a SAS can never do more
+     * than the principal's own role assignment and ABAC condition allow.
+     */
+    userDelegationSas: z.boolean().default(false),
   })
   .superRefine((k, ctx) => {
     if (k.mode === "identity" && !k.principalId) ctx.addIssue({ code: "custom", path: ["principalId"], message: "is required when mode is identity" });
     if (k.mode === "sas" && k.principalId) ctx.addIssue({ code: "custom", path: ["principalId"], message: "only applies to mode: identity" });
+    if (k.mode === "sas" && k.userDelegationSas) {
+      ctx.addIssue({ code: "custom", path: ["userDelegationSas"], message: "only applies to mode: identity (a SAS holder cannot mint other SAS)" });
+    }
   });
 export type AzureKeyOptions = z.infer<typeof AzureKeyOptions>;
 
-export const DEFAULT_KEY_OPTIONS: AzureKeyOptions = { mode: "sas", principalType: "ServicePrincipal", sasValidityDays: 30 };
+export const DEFAULT_KEY_OPTIONS: AzureKeyOptions = { mode: "sas", principalType: "ServicePrincipal", sasValidityDays: 30, userDelegationSas: false };
 
 export const AzureBucketOptions = z.strictObject({
   /** Explicit storage account name (3-24 lowercase letters and digits, globally unique). */

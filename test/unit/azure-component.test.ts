@@ -234,6 +234,24 @@ describe("AzureBucket under mocks: identity keys", () => {
     expect(await pulumi.isSecret(pulumi.output(k.current.secret))).toBe(true);
     expect(k.previous).toBeUndefined();
   });
+
+  it("userDelegationSas adds only Storage Blob Delegator on the account, so the app can mint 1-hour download URLs", async () => {
+    const { resources } = await build(
+      "deleg",
+      { keys: { reader: { access: ["read"], prefixes: ["invoices/"], generation: 1 } } },
+      { options: { keys: { reader: { mode: "identity", principalId: PRINCIPAL, userDelegationSas: true } } } },
+    );
+    const assignments = Object.fromEntries(ofType(resources, T.assignment).map((a) => [a.name, a.inputs]));
+    expect(Object.keys(assignments).sort()).toEqual(["deleg-reader-assignment", "deleg-reader-delegator"]);
+    expect(assignments["deleg-reader-delegator"]).toMatchObject({
+      scope: `/subscriptions/${SUB}/resourceGroups/rg-storage/providers/Microsoft.Storage/storageAccounts/ssdelegabc123`,
+      principalId: PRINCIPAL,
+      principalType: "ServicePrincipal",
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/db58b8e5-c6ad-4a2a-8342-4190687cbf4a`,
+    });
+    expect(assignments["deleg-reader-delegator"].condition).toBeUndefined();
+    expect(assignments["deleg-reader-assignment"].condition).toContain("StringStartsWith 'invoices/'");
+  });
 });
 
 describe("AzureBucket under mocks: network, customer-managed key, audit logs", () => {

@@ -31,6 +31,12 @@ describe("Azure config validation", () => {
     ).toEqual([]);
   });
 
+  it("refuses userDelegationSas on a SAS key (a SAS holder cannot mint other SAS)", () => {
+    expect(
+      problems({ invoices: { provider: "azure", keys: { app: { access: ["read"], generation: 1 } }, options: { keys: { app: { mode: "sas", userDelegationSas: true } } } } }),
+    ).toEqual(["storage:buckets.invoices.options.keys.app.userDelegationSas: only applies to mode: identity (a SAS holder cannot mint other SAS)"]);
+  });
+
   it("names every path that breaks Azure's rules", () => {
     expect(
       problems({
