@@ -2,6 +2,8 @@
  * The measured Pulumi operations: the project's own program (stacks/index.ts) on a `bench-` stack
  * through the Automation API and the real CLI, with the benchmark's config injected in memory.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type * as auto from "@pulumi/pulumi/automation";
 import type { StorageContract } from "../components/contract";
 import { program } from "../stacks";
@@ -67,5 +69,13 @@ export class BenchStack {
     if (!this.stack) return;
     await this.stack.destroy({ color: "never" }).catch(() => undefined);
     await this.stack.workspace.removeStack(this.name, { force: true }).catch(() => undefined);
+    // `stack rm` keeps the file backend's backups and history (4 MB per update at 100 buckets):
+    // drop this bench stack's own, and nothing else.
+    const backend = process.env.PULUMI_BACKEND_URL?.replace(/^file:\/\//, "");
+    if (backend && this.name.startsWith("bench-")) {
+      const project = (await this.stack.workspace.projectSettings()).name;
+      for (const dir of ["backups", "history"]) fs.rmSync(path.join(backend, ".pulumi", dir, project, this.name), { recursive: true, force: true });
+      for (const f of [".json.bak", ".json.bak.attrs"]) fs.rmSync(path.join(backend, ".pulumi", "stacks", project, `${this.name}${f}`), { force: true });
+    }
   }
 }
