@@ -1,6 +1,7 @@
 /**
  * npm run docs: regenerate the README's config reference from the zod schemas (spec.ts and each
- * adapter's settings/options), so the documentation cannot drift from what is validated.
+ * adapter's settings/options) and its policy table from the policy catalog and the shipped level
+ * files, so the documentation cannot drift from what is validated and enforced.
  * `--check` fails instead of writing when the README is stale (the unit test does the same).
  */
 import * as fs from "node:fs";
@@ -8,6 +9,8 @@ import * as path from "node:path";
 import { z } from "zod";
 import { ADAPTERS } from "../components/adapters";
 import { Bucket, PROVIDERS } from "../components/spec";
+import { catalog } from "../policies/all";
+import { configFile, readLevelConfig } from "../policies/levels";
 
 type Schema = {
   type?: string | string[];
@@ -98,16 +101,30 @@ export function renderConfigReference(): string {
   return out.join("\n");
 }
 
-const START = "<!-- config-reference:start -->";
-const END = "<!-- config-reference:end -->";
+/** One row per policy: the controls it enforces, where, and its level in prod and dev. */
+export function renderPolicyTable(): string {
+  const prod = readLevelConfig(catalog, configFile("prod"));
+  const dev = readLevelConfig(catalog, configFile("dev"));
+  const rows = catalog.map(
+    (p) => `| \`${p.name}\` | ${p.controls.join(", ")} | ${p.providers.join(", ")} | ${prod[p.name] ?? "mandatory"} | ${dev[p.name] ?? "mandatory"} |`,
+  );
+  return ["Generated from `policies/all.ts` and `policies/config.{prod,dev}.json` by `npm run docs`.\n", "| policy | controls | providers | prod | dev |", "|---|---|---|---|---|", ...rows].join("\n") + "\n";
+}
+
 export const README = path.join(__dirname, "..", "README.md");
 
-/** The README with its config-reference section replaced by the generated one. */
+function replaceSection(readme: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} section`);
+  return `${readme.slice(0, i + start.length)}\n${body}\n${readme.slice(j)}`;
+}
+
+/** The README with its generated sections (config reference, policy table) replaced. */
 export function withReference(readme: string): string {
-  const i = readme.indexOf(START);
-  const j = readme.indexOf(END);
-  if (i < 0 || j < i) throw new Error(`README.md has no ${START} ... ${END} section`);
-  return `${readme.slice(0, i + START.length)}\n${renderConfigReference()}\n${readme.slice(j)}`;
+  return replaceSection(replaceSection(readme, "config-reference", renderConfigReference()), "policy-table", renderPolicyTable());
 }
 
 if (require.main === module) {
@@ -115,12 +132,12 @@ if (require.main === module) {
   const next = withReference(current);
   if (process.argv.includes("--check")) {
     if (next !== current) {
-      console.error("README.md config reference is stale: run npm run docs");
+      console.error("README.md generated sections are stale: run npm run docs");
       process.exit(1);
     }
-    console.log("README.md config reference is up to date");
+    console.log("README.md generated sections are up to date");
   } else {
     fs.writeFileSync(README, next);
-    console.log(next === current ? "README.md: config reference unchanged" : "README.md: config reference regenerated");
+    console.log(next === current ? "README.md: generated sections unchanged" : "README.md: generated sections regenerated");
   }
 }
