@@ -3,6 +3,7 @@
  * `npm run services`, `verify` proves it, a second run changes nothing, bad config creates
  * nothing, and destroy leaves no bucket, policy or user behind.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -58,10 +59,16 @@ describe("dev stack on MinIO, end to end", () => {
     expect(Object.keys(contract.buckets).sort()).toEqual(["clinic", "recordings"]);
     expect(r.outputs.storage.secret).toBe(false); // only the credential secrets are secret...
     const secrets = Object.values(contract.buckets).flatMap((b) => Object.values(b.keys).map((k) => k.current.secret));
+    // The state as stored on disk (`stack.exportStack()` would decrypt it with --show-secrets).
+    const stored = execFileSync("pulumi", ["stack", "export", "--stack", name], { cwd: stack.workspace.workDir, env: process.env, encoding: "utf8" });
     for (const s of secrets) {
       expect(s.length).toBeGreaterThanOrEqual(40);
-      expect(transcript).not.toContain(s); // ...and never printed
+      expect(transcript).not.toContain(s); // ...never printed
+      expect(stored).not.toContain(s); // ...and encrypted in the state
     }
+    // Admin credentials come from the environment: never an input, output or state entry.
+    expect(stored).not.toContain(admin.secretAccessKey);
+    expect(transcript).not.toContain(admin.secretAccessKey);
   });
 
   it("verify: round trips work and every must-be-denied probe is denied", async () => {
