@@ -172,6 +172,7 @@ describe("key rotation through stack updates", () => {
     await client.until(2, 3);
     await client.stop();
 
+    console.log(`rotation under load: ${client.ok} presign+upload+download round trips, ${client.failures.length} failed`);
     expect(client.failures).toEqual([]);
     expect(client.ok).toBeGreaterThanOrEqual(6);
     expect([...client.generationsUsed].sort()).toEqual([1, 2]);
