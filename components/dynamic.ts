@@ -1,13 +1,18 @@
 /**
  * Dynamic providers are serialized into the state and run in a separate plain-Node process.
  * Serializing our implementation by value drags the AWS SDK and friends into the closure, so
- * instead the provider closure captures only two absolute paths and loads the implementation
- * module at run time (registering tsx so TypeScript sources load as they are).
+ * instead the provider closure captures only the implementation's path *relative to the project*
+ * and loads it at run time (registering tsx so TypeScript sources load as they are).
+ *
+ * Relative, because state outlives checkouts: a stack created in one clone is refreshed or
+ * destroyed from another (a CI runner, a colleague's machine), where an absolute path baked into
+ * the state would point at nothing. The provider host finds the project from SECURE_STORAGE_ROOT
+ * (set by scripts/bin/pulumi-resource-pulumi-nodejs), else by walking up from its working directory.
  */
-import { createRequire } from "node:module";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
-const localRequire = createRequire(__filename);
+const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 export interface ProviderImpl {
   check?(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult>;
@@ -19,18 +24,26 @@ export interface ProviderImpl {
 }
 
 /**
- * A ResourceProvider whose methods delegate to the module at `implPath` (absolute, without
- * extension; exporting a ProviderImpl as `provider`).
+ * A ResourceProvider whose methods delegate to the module at `implPath` (absolute, inside the
+ * project, without extension; exporting a ProviderImpl as `provider`).
  */
 export function lazyProvider(implPath: string): pulumi.dynamic.ResourceProvider {
-  const tsxApi = localRequire.resolve("tsx/cjs/api");
+  const moduleId = path.relative(PROJECT_ROOT, implPath).split(path.sep).join("/");
+  if (moduleId.startsWith("..")) throw new Error(`lazyProvider: ${implPath} is outside the project`);
   const load = (): ProviderImpl => {
-    const g = globalThis as { __secureStorageTsx?: boolean };
-    if (!g.__secureStorageTsx) {
-      require(tsxApi).register();
-      g.__secureStorageTsx = true;
+    const g = globalThis as { __secureStorageRoot?: string };
+    if (!g.__secureStorageRoot) {
+      const fs = require("node:fs") as typeof import("node:fs");
+      const p = require("node:path") as typeof import("node:path");
+      let root = process.env.SECURE_STORAGE_ROOT;
+      for (let dir = process.cwd(); !root; dir = p.dirname(dir)) {
+        if (fs.existsSync(p.join(dir, "components", "dynamic.ts"))) root = dir;
+        else if (p.dirname(dir) === dir) throw new Error("secure-storage: cannot find the project (set SECURE_STORAGE_ROOT)");
+      }
+      require(require.resolve("tsx/cjs/api", { paths: [root] })).register();
+      g.__secureStorageRoot = root;
     }
-    return require(implPath).provider as ProviderImpl;
+    return require(`${g.__secureStorageRoot}/${moduleId}`).provider as ProviderImpl;
   };
   return {
     async check(olds, news) {

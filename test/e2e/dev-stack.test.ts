@@ -66,6 +66,9 @@ describe("dev stack on MinIO, end to end", () => {
       expect(transcript).not.toContain(s); // ...never printed
       expect(stored).not.toContain(s); // ...and encrypted in the state
     }
+    // The state names the provider implementations relative to the project, so it works from any clone.
+    expect(stored).toContain("components/minio/user-impl");
+    expect(stored).not.toContain(path.resolve(__dirname, "..", ".."));
     // Admin credentials come from the environment: never an input, output or state entry.
     expect(stored).not.toContain(admin.secretAccessKey);
     expect(transcript).not.toContain(admin.secretAccessKey);
