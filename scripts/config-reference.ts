@@ -128,6 +128,10 @@ export function withReference(readme: string): string {
 }
 
 if (require.main === module) {
+  if (process.argv.includes("--help")) {
+    console.log("Usage: npm run docs [-- --check]\n  Regenerates the README's config reference and policy table; --check fails if they are stale.");
+    process.exit(0);
+  }
   const current = fs.readFileSync(README, "utf8");
   const next = withReference(current);
   if (process.argv.includes("--check")) {

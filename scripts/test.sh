@@ -4,6 +4,15 @@
 # only the services this run started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  cat <<USAGE
+Usage: npm test [-- <vitest filters>]
+  Sets up (cached), starts the local services that are not running (MinIO, HTTPS MinIO, Azurite,
+  fake-gcs-server), typechecks, lints the workflows, runs every test, and stops what it started.
+  Filters go to vitest, e.g. npm test -- test/unit
+USAGE
+  exit 0
+fi
 bash scripts/setup.sh
 source scripts/env.sh
 started=()
