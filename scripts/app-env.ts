@@ -55,7 +55,14 @@ async function main(): Promise<void> {
     throw new Error("refusing to print credentials in CI; set STORAGE_ENV_ALLOW_PIPE=1 when piping into a secret store");
   }
   const storage = await readStorageContract(values.stack!);
-  for (const [k, v] of Object.entries(appEnv(storage, positionals[0], positionals[1], values.previous))) console.log(`${k}=${v}`);
+  console.log(formatEnv(appEnv(storage, positionals[0], positionals[1], values.previous)));
+}
+
+/** `.env` lines; multi-line values (a CA bundle) are double-quoted with `\n`, as dotenv reads them. */
+export function formatEnv(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => (v.includes("\n") ? `${k}="${v.replace(/\n/g, "\\n")}"` : `${k}=${v}`))
+    .join("\n");
 }
 
 if (require.main === module) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StorageContract } from "../../components/contract";
-import { appEnv } from "../../scripts/app-env";
+import { appEnv, formatEnv } from "../../scripts/app-env";
 
 const cred = (g: number) => ({ id: `id-g${g}`, secret: `secret-g${g}`, generation: g });
 const contract: StorageContract = {
@@ -54,5 +54,13 @@ describe("npm run env", () => {
     expect(() => appEnv(contract, "nope", "k")).toThrow('no bucket "nope" in the contract (have: clinic, invoices)');
     expect(() => appEnv(contract, "clinic", "nope")).toThrow('bucket "clinic" has no key "nope" (have: backend)');
     expect(() => appEnv(contract, "invoices", "app", true)).toThrow('key "app" has no previous generation');
+  });
+});
+
+describe(".env output", () => {
+  it("keeps a multi-line CA bundle on one line, as dotenv reads it", () => {
+    expect(formatEnv({ A: "x", S3_CA_BUNDLE_PEM: "-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n" })).toBe(
+      'A=x\nS3_CA_BUNDLE_PEM="-----BEGIN CERTIFICATE-----\\nAAA\\n-----END CERTIFICATE-----\\n"',
+    );
   });
 });
