@@ -8,7 +8,7 @@ import { adminCredentialsFromEnv } from "../components/minio/admin-client";
 import { verifyContract } from "../checks/verify";
 import type { StorageContract } from "../components/contract";
 import { rotate, RotationError, type RotationTarget } from "./lib/rotation";
-import { editKeyInStackFile, readStackFile } from "./lib/stack-file";
+import { editKeyInStackFile, readStackSpec } from "./lib/stack-file";
 import { openProjectStack } from "./lib/workspace";
 
 const HELP = `Usage: npm run rotate -- <bucket> <key> [--stack dev] [--yes] [--dry-run]
@@ -21,13 +21,13 @@ export function fileTarget(stack: string): RotationTarget {
   return {
     stack,
     keySpec(bucket, key) {
-      const k = readStackFile(stack).spec.buckets[bucket]?.keys[key];
+      const k = readStackSpec(stack).buckets[bucket]?.keys[key];
       if (!k) throw new RotationError(`storage:buckets.${bucket}.keys.${key}: no such key in Pulumi.${stack}.yaml`);
       return k;
     },
     async updateKey(bucket, key, patch) {
       editKeyInStackFile(stack, bucket, key, patch);
-      readStackFile(stack); // the edit must still be valid config
+      readStackSpec(stack); // the edit must still be a valid spec
     },
     async contract() {
       const out = await (await openProjectStack(stack)).outputs();

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { StorageContract } from "../components/contract";
 import { generationProblems } from "./lib/rotation";
-import { readStackFile } from "./lib/stack-file";
+import { readStackSpec } from "./lib/stack-file";
 import { ROOT, openProjectStack } from "./lib/workspace";
 
 const command = process.argv[2];
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     // Config is checked against what is deployed: a lowered or skipped generation would delete
     // the credential applications use right now.
     const deployed = (await stack.outputs()).storage?.value as StorageContract | undefined;
-    const problems = generationProblems(readStackFile(values.stack!).spec, deployed);
+    const problems = generationProblems(readStackSpec(values.stack!), deployed);
     if (problems.length) throw new Error(`invalid storage config:\n  ${problems.join("\n  ")}`);
   }
   const onOutput = (s: string) => process.stdout.write(s);
@@ -80,6 +80,14 @@ async function main(): Promise<void> {
 main().catch((e: Error) => {
   // Automation errors carry the whole CLI transcript; the useful part is stderr or the message.
   const err = e as Error & { commandResult?: { stderr?: string } };
-  console.error(`\n${command ?? "stack"} failed: ${err.commandResult?.stderr?.trim() || err.message}`);
+  const detail = err.commandResult?.stderr?.trim() || err.message;
+  console.error(`\n${command ?? "stack"} failed: ${detail}`);
+  if (/no resource plugin 'pulumi-resource-(aws|azure-native|gcp)'/.test(detail)) {
+    console.error(
+      "hint: cloud provider plugins are downloaded by the CLI where it has internet access (the CI workflows set\n" +
+        "      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=false). Offline, the cloud stacks are checked under mocks with\n" +
+        "      every policy by npm test (test/policies/prod-stack.test.ts).",
+    );
+  }
   process.exit(1);
 });

@@ -5,27 +5,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { PROVIDERS } from "../../components/spec";
-import { parseStackConfig, type RawStackConfig, type StackConfig } from "../../stacks/config";
+import { parseStorageSpec, type StorageSpec } from "../../components/spec";
 import { ROOT } from "./workspace";
 
 export function stackFilePath(stack: string): string {
   return path.join(ROOT, `Pulumi.${stack}.yaml`);
 }
 
-/** The `storage:*` values of a stack's config map, as the program reads them. */
-export function rawStorageConfig(config: Record<string, unknown>): RawStackConfig {
-  const raw: RawStackConfig = { buckets: config["storage:buckets"] };
-  for (const p of PROVIDERS) if (config[`storage:${p}`] !== undefined) raw[p] = config[`storage:${p}`];
-  return raw;
-}
-
-export function readStackFile(stack: string): StackConfig {
+function stackFileConfig(stack: string): Record<string, unknown> {
   const file = stackFilePath(stack);
   if (!fs.existsSync(file)) throw new Error(`no stack config ${path.relative(ROOT, file)}`);
-  const doc = parseDocument(fs.readFileSync(file, "utf8"));
-  const config = (doc.toJS() as { config?: Record<string, unknown> }).config ?? {};
-  return parseStackConfig(rawStorageConfig(config));
+  return (parseDocument(fs.readFileSync(file, "utf8")).toJS() as { config?: Record<string, unknown> }).config ?? {};
+}
+
+/**
+ * Only `storage:buckets` (keys, generations): what rotation and the generation check need. Provider
+ * settings are left to the program, which knows whether it previews or deploys (a preview may run
+ * without deploy-only credentials such as B2's account key).
+ */
+export function readStackSpec(stack: string): StorageSpec {
+  return parseStorageSpec({ buckets: stackFileConfig(stack)["storage:buckets"] });
 }
 
 /** Set (or with `undefined`, delete) one field of a key in the stack file, keeping everything else. */
