@@ -92,7 +92,7 @@ export async function runMocked<T>(build: () => T, stack = "unit", config: Recor
         const opts = optsByKey.get(`${args.type}::${args.name}`);
         if (!opts) throw new Error(`no options captured for ${args.type} ${args.name}`);
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, opts });
-        const id = args.type === "aws:iam/accessKey:AccessKey" ? `AKIAMOCK${args.name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` : `${args.name}-id`;
+        const id = args.type === "aws:iam/accessKey:AccessKey" ? `mock-key-id-${args.name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` : `${args.name}-id`;
         return { id, state: { ...args.inputs, ...mockState(args.type, args.name, args.inputs) } };
       },
       call: (args) => {

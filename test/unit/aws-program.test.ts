@@ -40,7 +40,7 @@ describe("program() with Pulumi.prod.yaml's AWS buckets", () => {
             "invoice-app": {
               access: ["read", "write"],
               prefixes: ["invoices/"],
-              current: { id: "AKIAMOCKINVOICESAWSINVOICEAPPG1", secret: "<secret:mock-secret-invoices-aws-invoice-app-g1>", generation: 1 },
+              current: { id: "mock-key-id-INVOICESAWSINVOICEAPPG1", secret: "<secret:mock-secret-invoices-aws-invoice-app-g1>", generation: 1 },
             },
           },
         },
@@ -56,7 +56,7 @@ describe("program() with Pulumi.prod.yaml's AWS buckets", () => {
             backend: {
               access: ["read", "write", "delete", "list"],
               prefixes: ["workspaces/"],
-              current: { id: "AKIAMOCKCLINICAWSBACKENDG1", secret: "<secret:mock-secret-clinic-aws-backend-g1>", generation: 1 },
+              current: { id: "mock-key-id-CLINICAWSBACKENDG1", secret: "<secret:mock-secret-clinic-aws-backend-g1>", generation: 1 },
             },
           },
         },

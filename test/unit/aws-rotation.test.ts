@@ -54,8 +54,8 @@ describe("AWS key rotation", () => {
       { name: "rot-app-g1", inputs: { user: "rot-unit-abc123-app-odd" } },
       { name: "rot-app-g2", inputs: { user: "rot-unit-abc123-app-even" } },
     ]);
-    expect(g2.contract.current).toMatchObject({ generation: 2, id: "AKIAMOCKROTAPPG2" });
-    expect(g2.contract.previous).toMatchObject({ generation: 1, id: "AKIAMOCKROTAPPG1" });
+    expect(g2.contract.current).toMatchObject({ generation: 2, id: "mock-key-id-ROTAPPG2" });
+    expect(g2.contract.previous).toMatchObject({ generation: 1, id: "mock-key-id-ROTAPPG1" });
     // The g1 user is the same resource with the same inputs: nothing about generation 1 changes.
     const odd = (rs: Registered[]) => rs.find((r) => r.type === USER && r.name === "rot-app-odd")!.inputs;
     expect(odd(g2.resources)).toEqual(odd(g1.resources));
