@@ -13,7 +13,7 @@ import type { BucketContract, ContractInput, KeyContract } from "../contract";
 import type { BucketSpec, KeySpec } from "../spec";
 import { abacCondition, roleFor, sasPermissions } from "./grants";
 import { managementPolicyRules } from "./lifecycle";
-import { containerNameProblem, parseKeyVaultKeyUrl, stableGuid, storedPolicyId } from "./names";
+import { ACCOUNT_NAME, containerNameProblem, parseKeyVaultKeyUrl, stableGuid, storedPolicyId } from "./names";
 import { DEFAULT_KEY_OPTIONS, type AzureBucketOptions, type AzureKeyOptions } from "./options";
 import { StoredAccessPolicy } from "./resources";
 import type { AzureSettings } from "./settings";
@@ -58,7 +58,7 @@ export class AzureBucket extends pulumi.ComponentResource {
     if (spec.provider !== "azure") throw new Error(`AzureBucket "${name}": spec.provider is "${spec.provider}", expected "azure"`);
     const badContainer = containerNameProblem(bucketName);
     if (badContainer) throw new Error(`AzureBucket "${name}": container name "${bucketName}" ${badContainer}`);
-    if (!/^[a-z0-9]{3,24}$/.test(accountName)) throw new Error(`AzureBucket "${name}": storage account name "${accountName}" must be 3-24 lowercase letters and digits`);
+    if (!ACCOUNT_NAME.test(accountName)) throw new Error(`AzureBucket "${name}": storage account name "${accountName}" must be 3-24 lowercase letters and digits`);
 
     const keyOptions = (key: string): AzureKeyOptions => options.keys[key] ?? DEFAULT_KEY_OPTIONS;
     const sasKeys = Object.keys(spec.keys).filter((k) => keyOptions(k).mode === "sas").sort();

@@ -8,6 +8,7 @@ export function storageAccountName(prefix: string, project: string, stack: strin
   return `${prefix}${middle}${hash}`;
 }
 
+/** Storage account names: 3-24 lowercase letters and digits, globally unique. */
 export const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
 
 /** Why `name` is not a valid container name, or undefined (3-63 of a-z, 0-9, single '-' between them). */

@@ -1,5 +1,6 @@
 /** `storage:buckets.<logical>.options` for Azure buckets: the Azure-only knobs, each one named field. */
 import { z } from "zod";
+import { ACCOUNT_NAME } from "./names";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,7 +36,7 @@ export const DEFAULT_KEY_OPTIONS: AzureKeyOptions = { mode: "sas", principalType
 
 export const AzureBucketOptions = z.strictObject({
   /** Explicit storage account name (3-24 lowercase letters and digits, globally unique). */
-  accountName: z.string().regex(/^[a-z0-9]{3,24}$/, "must be 3-24 lowercase letters and digits (Azure storage account rules)").optional(),
+  accountName: z.string().regex(ACCOUNT_NAME, "must be 3-24 lowercase letters and digits (Azure storage account rules)").optional(),
   keys: z.record(z.string(), AzureKeyOptions).default({}),
   /** Blob soft delete: deleted or overwritten blobs stay recoverable this many days. */
   softDeleteDays: z.int().min(1).max(365).default(14),
