@@ -55,50 +55,31 @@ export function assertScopedGrant(bucketName: string, grant: BucketPolicyStateme
 /** The bucket policy document for `input`, in a fixed statement order. */
 export function bucketPolicyDocument(input: BucketPolicyInput): BucketPolicyDocument {
   const arn = `arn:aws:s3:::${input.bucketName}`;
-  const everything = [arn, `${arn}/*`];
+  const denyAll = (Sid: string, Condition: ConditionBlock): BucketPolicyStatement => ({
+    Sid,
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [arn, `${arn}/*`],
+    Condition,
+  });
+  // Uploads without the header get the bucket default; uploads that send it with another value are refused.
+  const denyPutWithOther = (Sid: string, header: string, expected: string): BucketPolicyStatement => ({
+    Sid,
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: `${arn}/*`,
+    Condition: { Null: { [header]: "false" }, StringNotEquals: { [header]: expected } },
+  });
   const statements: BucketPolicyStatement[] = [
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: everything,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
-    {
-      Sid: "DenyOutdatedTls",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: everything,
-      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-    },
-    // Uploads without the header get the bucket default; uploads that name another algorithm are refused.
-    {
-      Sid: "DenyWrongEncryptionHeader",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: `${arn}/*`,
-      Condition: {
-        Null: { "s3:x-amz-server-side-encryption": "false" },
-        StringNotEquals: { "s3:x-amz-server-side-encryption": input.encryption.sseAlgorithm },
-      },
-    },
+    denyAll("DenyInsecureTransport", { Bool: { "aws:SecureTransport": "false" } }),
+    denyAll("DenyOutdatedTls", { NumericLessThan: { "s3:TlsVersion": "1.2" } }),
+    denyPutWithOther("DenyWrongEncryptionHeader", "s3:x-amz-server-side-encryption", input.encryption.sseAlgorithm),
   ];
   if (input.encryption.sseAlgorithm === "aws:kms") {
     // SSE-KMS required: an upload may not pick its own (e.g. attacker-controlled) KMS key.
-    statements.push({
-      Sid: "DenyOtherKmsKeys",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: `${arn}/*`,
-      Condition: {
-        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
-        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": input.encryption.kmsKeyArn },
-      },
-    });
+    statements.push(denyPutWithOther("DenyOtherKmsKeys", "s3:x-amz-server-side-encryption-aws-kms-key-id", input.encryption.kmsKeyArn));
   }
   const sids = new Set(statements.map((s) => s.Sid));
   for (const grant of [...(input.grants ?? [])].sort((a, b) => a.Sid.localeCompare(b.Sid))) {
