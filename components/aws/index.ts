@@ -108,15 +108,13 @@ export class AwsBucket extends pulumi.ComponentResource {
 
     if (options.accessLogging ?? settings.accessLogging) {
       const target = options.logTargetBucket
-        ? { bucket: pulumi.output(options.logTargetBucket), ready: [] }
-        : (({ bucket: b, ready }) => ({ bucket: b.bucket, ready }))(
-            createLogBucket(name, { sourceBucketName: bucketName, accountId, retentionDays: settings.logRetentionDays, forceDestroy: spec.forceDestroy }, child, keep),
-          );
+        ? { bucketName: options.logTargetBucket, ready: [] }
+        : createLogBucket(name, { sourceBucketName: bucketName, accountId, retentionDays: settings.logRetentionDays, forceDestroy: spec.forceDestroy }, child, keep);
       new aws.s3.BucketLogging(
         `${name}-logging`,
         {
           bucket: bucket.id,
-          targetBucket: target.bucket,
+          targetBucket: target.bucketName,
           targetPrefix: ACCESS_LOG_PREFIX,
           // Partitioned by event time: ready for Athena/Glue queries of the audit trail.
           targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },

@@ -48,7 +48,8 @@ export interface LogBucketArgs {
 }
 
 export interface LogBucket {
-  bucket: aws.s3.Bucket;
+  /** The log bucket's name, as an output of the bucket (logging waits for it). */
+  bucketName: pulumi.Output<string>;
   /** Wait for this before enabling logging, so the first delivery is already permitted. */
   ready: pulumi.Resource[];
 }
@@ -72,5 +73,5 @@ export function createLogBucket(name: string, args: LogBucketArgs, opts: pulumi.
     },
     opts,
   );
-  return { bucket, ready: [baseline.policy, baseline.encryption, baseline.ownership] };
+  return { bucketName: bucket.bucket, ready: [baseline.policy, baseline.encryption, baseline.ownership] };
 }
