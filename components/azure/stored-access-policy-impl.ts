@@ -16,6 +16,7 @@ import {
   type SignedIdentifier,
 } from "@azure/storage-blob";
 import { changedKeys, type ProviderImpl } from "../dynamic";
+import { MAX_STORED_POLICIES } from "./capabilities";
 
 export interface StoredAccessPolicyInputs {
   /** Blob service URL: https://<account>.blob.core.windows.net or http://127.0.0.1:10000/<account>. */
@@ -37,7 +38,6 @@ export interface StoredAccessPolicyOutputs extends StoredAccessPolicyInputs {
   sasToken: string;
 }
 
-const MAX_POLICIES = 5;
 const REPLACE_ON = ["serviceUrl", "accountName", "containerName", "policyId"];
 const UPDATE_ON = ["permissions", "validitySeconds", "accountKey"];
 
@@ -120,9 +120,9 @@ async function put(inputs: StoredAccessPolicyInputs, mustBeNew: boolean): Promis
         );
       }
       const others = ids.filter((i) => i.id !== inputs.policyId);
-      if (others.length >= MAX_POLICIES) {
+      if (others.length >= MAX_STORED_POLICIES) {
         throw new StoredPolicyError(
-          `container ${inputs.accountName}/${inputs.containerName} already has ${MAX_POLICIES} stored access policies (Azure's limit: ${others.map((o) => o.id).join(", ")}); retire a previous generation first`,
+          `container ${inputs.accountName}/${inputs.containerName} already has ${MAX_STORED_POLICIES} stored access policies (Azure's limit: ${others.map((o) => o.id).join(", ")}); retire a previous generation first`,
         );
       }
       return [...others, { id: inputs.policyId, accessPolicy: { permissions, expiresOn } }];
