@@ -1,5 +1,5 @@
 /** What the B2 bucket and key providers share: account inputs, unknown-value handling, comparisons. */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../access";
 import { B2Client } from "./client";
 
@@ -17,9 +17,8 @@ export interface B2AccountInputs {
 
 export const ACCOUNT_FIELDS = ["accountKeyId", "accountKey", "apiUrl"] as const;
 
-/** The engine's placeholder for a value not known until apply (preview of a new dependency). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export const isKnown = (v: unknown): boolean => v !== UNKNOWN && v !== undefined;
+/** False for a value not known until apply (the engine's placeholder, in a preview of a new dependency) or absent. */
+export const isKnown = (v: unknown): boolean => v !== pulumi.runtime.unknownValue && v !== undefined;
 
 export function clientFor(props: Record<string, unknown>): B2Client {
   const p = props as unknown as B2AccountInputs;
