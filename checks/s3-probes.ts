@@ -10,7 +10,6 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
-  type S3Client,
   DeleteObjectsCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
@@ -18,26 +17,10 @@ import type { BucketContract, Credential, KeyContract } from "../components/cont
 import { grantCovers } from "../components/access";
 import type { AdminCredentials } from "../components/minio/admin-client";
 import { request } from "../components/minio/http";
-import { s3ClientFor } from "../components/minio/s3-client";
+import { bucketClient as client } from "../client/presign";
 import type { ProbeResult } from "./report";
 import { probeUploads } from "./upload-probes";
 import { isAllowed, probeCorsPreflights, recorder, type RecordProbe } from "./probe";
-
-/**
- * One S3 client per endpoint and credential: building a client (middleware stack, signer, agent)
- * dominated verify's CPU time when it was done per presigned URL (docs/BENCHMARKS.md).
- */
-const clients = new Map<string, S3Client>();
-function client(b: BucketContract, cred: { id: string; secret: string } | AdminCredentials): S3Client {
-  const credentials = "id" in cred ? { accessKeyId: cred.id, secretAccessKey: cred.secret } : cred;
-  const key = `${b.endpoint}\n${b.region ?? ""}\n${b.caBundle ?? ""}\n${credentials.accessKeyId}\n${credentials.secretAccessKey}`;
-  let c = clients.get(key);
-  if (!c) {
-    c = s3ClientFor({ endpoint: b.endpoint, region: b.region ?? "us-east-1", ...(b.caBundle ? { caBundle: b.caBundle } : {}) }, credentials);
-    clients.set(key, c);
-  }
-  return c;
-}
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

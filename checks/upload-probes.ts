@@ -5,8 +5,7 @@
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import type { BucketContract, KeyContract } from "../components/contract";
 import { request } from "../components/minio/http";
-import { s3ClientFor } from "../components/minio/s3-client";
-import { postFormBody, presignPost, presignPut, uploadRuleFor } from "../client/presign";
+import { bucketClient, postFormBody, presignPost, presignPut, uploadRuleFor } from "../client/presign";
 import type { RecordProbe } from "./probe";
 
 /** Above this, the oversize probe would move too many bytes for a routine verify; it is skipped. */
@@ -45,8 +44,7 @@ export async function probeUploads(b: BucketContract, name: string, k: KeyContra
       denied(await send(post, Buffer.from("x"), { key: `zz-outside-${run}/${name}-post.bin` })),
     );
     await record(name, "POST with an expired policy", "deny", async () => {
-      const client = s3ClientFor({ endpoint: b.endpoint, region: b.region ?? "us-east-1", ...(b.caBundle ? { caBundle: b.caBundle } : {}) }, { accessKeyId: k.current.id, secretAccessKey: k.current.secret });
-      const expired = await createPresignedPost(client, {
+      const expired = await createPresignedPost(bucketClient(b, k.current), {
         Bucket: b.bucket,
         Key: `${prefix}\${filename}`,
         Conditions: [["content-length-range", 1, rule.maxBytes], ["eq", "$Content-Type", type]],

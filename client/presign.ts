@@ -9,11 +9,12 @@
  * - PUT (where POST is unavailable, e.g. B2): `Content-Type` and `Content-Length` are signed
  *   headers, so a different type or size breaks the signature.
  */
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BucketContract, Credential, KeyContract } from "../components/contract";
 import { grantCovers } from "../components/access";
+import type { AdminCredentials } from "../components/minio/admin-client";
 import { s3ClientFor } from "../components/minio/s3-client";
 import { MAX_PRESIGN_SECONDS, MAX_SINGLE_UPLOAD_BYTES, type UploadRule } from "../components/spec";
 
@@ -65,11 +66,11 @@ function checkPlace(key: KeyContract, objectKey: string): void {
   if (!grantCovers(key, objectKey)) throw new UploadRefused(`"${objectKey}" is outside the key's prefixes (${key.prefixes.join(", ")})`);
 }
 
-const clientFor = (bucket: BucketContract, cred: Credential) =>
-  s3ClientFor(
-    { endpoint: bucket.endpoint, region: bucket.region ?? "us-east-1", ...(bucket.caBundle ? { caBundle: bucket.caBundle } : {}) },
-    { accessKeyId: cred.id, secretAccessKey: cred.secret },
-  );
+/** The S3 client for one bucket of the contract, signing as `cred` (a key's credential or admin keys). */
+export function bucketClient(bucket: BucketContract, cred: Pick<Credential, "id" | "secret"> | AdminCredentials): S3Client {
+  const credentials = "id" in cred ? { accessKeyId: cred.id, secretAccessKey: cred.secret } : cred;
+  return s3ClientFor({ endpoint: bucket.endpoint, region: bucket.region ?? "us-east-1", ...(bucket.caBundle ? { caBundle: bucket.caBundle } : {}) }, credentials);
+}
 
 export interface PostOptions {
   /** Where the browser may put the object: a fixed key, or a prefix it picks a name under. */
@@ -93,7 +94,7 @@ export async function presignPost(bucket: BucketContract, key: KeyContract, opts
   const maxBytes = rule?.maxBytes ?? MAX_SINGLE_UPLOAD_BYTES;
   const expiresIn = ttl(bucket, opts.expiresIn);
   const sse = bucket.uploadHeaders ?? {};
-  const { url, fields } = await createPresignedPost(clientFor(bucket, opts.credential ?? key.current), {
+  const { url, fields } = await createPresignedPost(bucketClient(bucket, opts.credential ?? key.current), {
     Bucket: bucket.bucket,
     // `${filename}` makes the SDK sign `["starts-with", "$key", prefix]` instead of an exact key.
     Key: opts.objectKey ?? `${opts.keyPrefix}\${filename}`,
@@ -128,7 +129,7 @@ export async function presignPut(bucket: BucketContract, key: KeyContract, opts:
   }
   const headers = { "content-type": opts.contentType, "content-length": String(opts.contentLength), ...(bucket.uploadHeaders ?? {}) };
   const url = await getSignedUrl(
-    clientFor(bucket, opts.credential ?? key.current),
+    bucketClient(bucket, opts.credential ?? key.current),
     new PutObjectCommand({ Bucket: bucket.bucket, Key: opts.objectKey, ContentType: opts.contentType, ContentLength: opts.contentLength }),
     // Without this the presigner leaves content-type/length unsigned and any body would pass.
     { expiresIn: ttl(bucket, opts.expiresIn), signableHeaders: new Set(["content-type", "content-length"]) },

@@ -51,17 +51,8 @@ export function s3LifecycleRules(rules: LifecycleRule[]): S3LifecycleRule[] {
   return out;
 }
 
-// One S3 client per connection and admin key for the provider process: building a client
-// resolves its whole config chain (env, shared config files), which cost more CPU per resource
-// than the requests themselves (docs/BENCHMARKS.md). Clients are stateless between requests.
-const clients = new Map<string, S3Client>();
-
 function client(inputs: MinioBucketInputs): S3Client {
-  const creds = adminCredentialsFromEnv();
-  const key = JSON.stringify([inputs.conn.endpoint, inputs.conn.region, inputs.conn.caBundle ?? "", creds.accessKeyId, creds.secretAccessKey]);
-  let c = clients.get(key);
-  if (!c) clients.set(key, (c = s3ClientFor(inputs.conn, creds)));
-  return c;
+  return s3ClientFor(inputs.conn, adminCredentialsFromEnv());
 }
 
 async function apply(s3: S3Client, inputs: MinioBucketInputs, isNew: boolean): Promise<void> {

@@ -4,9 +4,19 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AdminCredentials, MinioConnection } from "./admin-client";
 import { assertTlsVerification, explainTlsError } from "./tls";
 
+/**
+ * One client per endpoint and credential for the life of the process: building a client resolves
+ * the SDK's whole config chain (env, shared config files), which cost more CPU than the requests
+ * in the dynamic providers and in `verify` (docs/BENCHMARKS.md). Clients hold no per-request state.
+ */
+const clients = new Map<string, S3Client>();
+
 /** An S3 client for a MinIO (or any S3-compatible) endpoint, trusting `caBundle` when given. */
 export function s3ClientFor(conn: MinioConnection, creds: AdminCredentials): S3Client {
   assertTlsVerification();
+  const key = JSON.stringify([conn.endpoint, conn.region, conn.caBundle ?? "", creds.accessKeyId, creds.secretAccessKey]);
+  const cached = clients.get(key);
+  if (cached) return cached;
   const client = new S3Client({
     endpoint: conn.endpoint,
     region: conn.region,
@@ -24,5 +34,6 @@ export function s3ClientFor(conn: MinioConnection, creds: AdminCredentials): S3C
     },
     { step: "finalizeRequest", name: "explainTlsErrors" },
   );
+  clients.set(key, client);
   return client;
 }
