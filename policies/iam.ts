@@ -31,6 +31,18 @@ export function isDocument(d: ReturnType<typeof parseDocument>): d is ParsedDocu
   return d !== undefined && d !== UNKNOWN && !("error" in (d as object));
 }
 
+/**
+ * What `find` reports on a document property, each prefixed with `what`: nothing while it is
+ * unknown, the parse error when it is malformed, `missing` (when given) when it is absent.
+ */
+export function documentProblems(v: Plain, what: string, find: (doc: ParsedDocument) => string[], missing?: string): string[] {
+  const doc = parseDocument(v);
+  if (doc === undefined) return missing ? [missing] : [];
+  if (isUnknown(doc)) return [];
+  if (!isDocument(doc)) return [`${what}: ${doc.error}`];
+  return find(doc).map((m) => `${what}: ${m}`);
+}
+
 const effect = (st: PlainObject) => (typeof st.Effect === "string" ? st.Effect : undefined);
 export const isAllow = (st: PlainObject) => effect(st) === "Allow";
 

@@ -1,6 +1,6 @@
 /** AWS S3 and IAM: resource-level policies (companion resources are checked in stack.ts). */
 import { wildcardWriteRule } from "../cors";
-import { hasTlsOnlyDeny, isDocument, parseDocument, publicGrants, wildcardGrants, type ParsedDocument } from "../iam";
+import { documentProblems, hasTlsOnlyDeny, publicGrants, wildcardGrants } from "../iam";
 import { resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown, list, type Plain } from "../props";
 import { AWS } from "./types";
@@ -16,13 +16,6 @@ function publicAcl(acl: Plain, grants: Plain[], uriOf: (g: Plain) => Plain): str
     if (typeof uri === "string" && PUBLIC_GRANTEES.test(uri)) out.push(`ACL grant to ${uri.split("/").pop()} makes the bucket public`);
   }
   return out;
-}
-
-function documentProblems(v: Plain, what: string, find: (doc: ParsedDocument) => string[]): string[] {
-  const doc = parseDocument(v);
-  if (doc === undefined || isUnknown(doc)) return [];
-  if (!isDocument(doc)) return [`${what}: ${doc.error}`];
-  return find(doc).map((m) => `${what}: ${m}`);
 }
 
 export const awsPolicies: StoragePolicy[] = [

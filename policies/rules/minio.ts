@@ -2,24 +2,16 @@
  * MinIO through this project's dynamic resources (components/minio/resources.ts): the bucket's
  * inputs, canned policies (an IAM-language JSON document), users and the server-wide CORS list.
  */
-import { isDocument, parseDocument, publicGrants, wildcardGrants } from "../iam";
+import { documentProblems, isAllow, publicGrants, wildcardGrants, type ParsedDocument } from "../iam";
 import { resourcePolicy, type StoragePolicy } from "../policy";
-import { asBool, at, isUnknown, knownStrings, type Plain } from "../props";
+import { asBool, at, isUnknown, knownStrings } from "../props";
 import { isAnyOrigin } from "../cors";
 import { MINIO } from "./types";
 
-function documentFindings(v: Plain, find: (doc: Exclude<ReturnType<typeof parseDocument>, undefined | symbol | { error: string }>) => string[]): string[] {
-  const doc = parseDocument(v);
-  if (doc === undefined) return ["policy has no document"];
-  if (isUnknown(doc)) return [];
-  if (!isDocument(doc)) return [`document: ${doc.error}`];
-  return find(doc).map((m) => `document: ${m}`);
-}
-
 /** MinIO admin actions in a key's policy let it manage users, policies or the server. */
-const adminActions = (doc: { statements: Array<Record<string, Plain>> }) =>
+const adminActions = (doc: ParsedDocument) =>
   doc.statements
-    .filter((st) => st.Effect === "Allow")
+    .filter(isAllow)
     .flatMap((st) => knownStrings(st.Action).filter((a) => a.toLowerCase().startsWith("admin:")))
     .map((a) => `allows MinIO admin action "${a}"`);
 
@@ -33,7 +25,7 @@ export const minioPolicies: StoragePolicy[] = [
     providers: ["minio"],
     guard: "least-privilege",
     types: [...MINIO.policy],
-    check: (p) => documentFindings(p.document, (doc) => [...wildcardGrants(doc, false), ...adminActions(doc)]),
+    check: (p) => documentProblems(p.document, "document", (doc) => [...wildcardGrants(doc, false), ...adminActions(doc)], "policy has no document"),
   }),
   resourcePolicy({
     name: "minio-policy-not-public",
@@ -42,7 +34,7 @@ export const minioPolicies: StoragePolicy[] = [
     providers: ["minio"],
     guard: "public-access",
     types: [...MINIO.policy],
-    check: (p) => documentFindings(p.document, publicGrants).filter((m) => m !== "policy has no document"),
+    check: (p) => documentProblems(p.document, "document", publicGrants),
   }),
   resourcePolicy({
     name: "minio-bucket-encryption",
