@@ -18,9 +18,12 @@ export interface S3LifecycleRule {
   abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
 }
 
+/** A rule's S3 id: the spec's, else its position (what S3 stores, and what duplicate checks compare). */
+const ruleId = (r: LifecycleRule, i: number) => r.id ?? `rule-${i}`;
+
 export function s3LifecycleRules(rules: LifecycleRule[], defaultAbortDays = DEFAULT_ABORT_INCOMPLETE_DAYS): S3LifecycleRule[] {
   const out: S3LifecycleRule[] = rules.map((r, i) => ({
-    id: r.id ?? `rule-${i}`,
+    id: ruleId(r, i),
     status: "Enabled",
     filter: { prefix: r.prefix ?? "" },
     ...(r.expireDays !== undefined ? { expiration: { days: r.expireDays } } : {}),
@@ -44,7 +47,7 @@ export function lifecycleProblems(logical: string, rules: LifecycleRule[]): stri
   const seen = new Map<string, number>();
   const problems: string[] = [];
   rules.forEach((r, i) => {
-    const id = r.id ?? `rule-${i}`;
+    const id = ruleId(r, i);
     if (seen.has(id)) problems.push(`storage:buckets.${logical}.lifecycle[${i}].id: "${id}" is already used by lifecycle[${seen.get(id)}]`);
     else seen.set(id, i);
   });
