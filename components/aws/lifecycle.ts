@@ -21,7 +21,7 @@ export interface S3LifecycleRule {
 /** A rule's S3 id: the spec's, else its position (what S3 stores, and what duplicate checks compare). */
 const ruleId = (r: LifecycleRule, i: number) => r.id ?? `rule-${i}`;
 
-export function s3LifecycleRules(rules: LifecycleRule[], defaultAbortDays = DEFAULT_ABORT_INCOMPLETE_DAYS): S3LifecycleRule[] {
+export function s3LifecycleRules(rules: LifecycleRule[]): S3LifecycleRule[] {
   const out: S3LifecycleRule[] = rules.map((r, i) => ({
     id: ruleId(r, i),
     status: "Enabled",
@@ -36,7 +36,7 @@ export function s3LifecycleRules(rules: LifecycleRule[], defaultAbortDays = DEFA
       id: "abort-incomplete-multipart-uploads",
       status: "Enabled",
       filter: { prefix: "" },
-      abortIncompleteMultipartUpload: { daysAfterInitiation: defaultAbortDays },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: DEFAULT_ABORT_INCOMPLETE_DAYS },
     });
   }
   return out;
