@@ -4,7 +4,7 @@
  */
 import type { BucketSpec } from "../spec";
 import { containerNameProblem, parseKeyVaultKeyUrl } from "./names";
-import { DEFAULT_KEY_OPTIONS, type AzureBucketOptions } from "./options";
+import { keyOptionsOf, type AzureBucketOptions } from "./options";
 import type { AzureSettings } from "./settings";
 
 /** Azure allows at most five stored access policies per container. */
@@ -52,8 +52,7 @@ export function azureSpecProblems(logical: string, spec: BucketSpec, options: Az
   }
   let storedPolicies = 0;
   for (const [name, key] of Object.entries(spec.keys)) {
-    const mode = (options.keys[name] ?? DEFAULT_KEY_OPTIONS).mode;
-    if (mode !== "sas") continue;
+    if (keyOptionsOf(options, name).mode !== "sas") continue;
     if (key.prefixes.length) {
       problems.push(
         `${at(`.keys.${name}.prefixes`)}: a service SAS covers the whole container and cannot be limited to a prefix; use prefixes: [] or options.keys.${name}.mode: identity (role assignment with an ABAC path condition)`,

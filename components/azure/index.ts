@@ -14,7 +14,7 @@ import type { BucketSpec, KeySpec } from "../spec";
 import { abacCondition, roleFor, sasPermissions } from "./grants";
 import { managementPolicyRules } from "./lifecycle";
 import { ACCOUNT_NAME, containerNameProblem, parseKeyVaultKeyUrl, stableGuid, storedPolicyId } from "./names";
-import { DEFAULT_KEY_OPTIONS, type AzureBucketOptions, type AzureKeyOptions } from "./options";
+import { keyOptionsOf, type AzureBucketOptions, type AzureKeyOptions } from "./options";
 import { StoredAccessPolicy } from "./resources";
 import type { AzureSettings } from "./settings";
 
@@ -60,8 +60,7 @@ export class AzureBucket extends pulumi.ComponentResource {
     if (badContainer) throw new Error(`AzureBucket "${name}": container name "${bucketName}" ${badContainer}`);
     if (!ACCOUNT_NAME.test(accountName)) throw new Error(`AzureBucket "${name}": storage account name "${accountName}" must be 3-24 lowercase letters and digits`);
 
-    const keyOptions = (key: string): AzureKeyOptions => options.keys[key] ?? DEFAULT_KEY_OPTIONS;
-    const sasKeys = Object.keys(spec.keys).filter((k) => keyOptions(k).mode === "sas").sort();
+    const sasKeys = Object.keys(spec.keys).filter((k) => keyOptionsOf(options, k).mode === "sas").sort();
     const { resourceGroupName, location, network } = settings;
     const protect = !spec.forceDestroy;
 
@@ -185,7 +184,7 @@ export class AzureBucket extends pulumi.ComponentResource {
 
     const keys: Record<string, ContractInput<KeyContract>> = {};
     for (const [keyName, key] of Object.entries(spec.keys)) {
-      const ko = keyOptions(keyName);
+      const ko = keyOptionsOf(options, keyName);
       keys[keyName] =
         ko.mode === "sas"
           ? this.sasKey(name, keyName, key, ko, { serviceUrl, accountName, bucketName, accountKey: accountKey! })

@@ -32,8 +32,6 @@ export const AzureKeyOptions = z
   });
 export type AzureKeyOptions = z.infer<typeof AzureKeyOptions>;
 
-export const DEFAULT_KEY_OPTIONS: AzureKeyOptions = { mode: "sas", principalType: "ServicePrincipal", sasValidityDays: 30, userDelegationSas: false };
-
 export const AzureBucketOptions = z.strictObject({
   /** Explicit storage account name (3-24 lowercase letters and digits, globally unique). */
   accountName: z.string().regex(ACCOUNT_NAME, "must be 3-24 lowercase letters and digits (Azure storage account rules)").optional(),
@@ -51,3 +49,11 @@ export const AzureBucketOptions = z.strictObject({
 });
 export type AzureBucketOptions = z.infer<typeof AzureBucketOptions>;
 export type AzureBucketOptionsInput = z.input<typeof AzureBucketOptions>;
+
+/** A key not listed under options.keys gets the schema defaults (a 30-day SAS). */
+const DEFAULT_KEY_OPTIONS: AzureKeyOptions = AzureKeyOptions.parse({});
+
+/** The options of key `key`: its entry under options.keys, or the defaults. */
+export function keyOptionsOf(options: AzureBucketOptions, key: string): AzureKeyOptions {
+  return options.keys[key] ?? DEFAULT_KEY_OPTIONS;
+}
