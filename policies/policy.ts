@@ -3,7 +3,7 @@
  * table and the enforcement-level rules need. `policy` is the CrossGuard object the pack serves.
  */
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { plain, type Plain, type PlainObject } from "./props";
+import { isUnknown, plain, type Plain, type PlainObject } from "./props";
 
 export type PolicyProvider = "aws" | "azure" | "gcp" | "minio" | "b2";
 
@@ -37,6 +37,14 @@ export interface ResourceDef extends Meta {
   types: string[];
   /** Violation messages for one resource's plain properties; unknown values must yield nothing. */
   check(props: PlainObject, type: string): string[];
+}
+
+/**
+ * The common single-setting check: nothing while `v` is unknown or equals `want`, else
+ * `<field> is <v>; it must be <want>` (`unset` stands in for an absent value).
+ */
+export function mustBe(field: string, v: Plain, want: string | boolean, unset = "null"): string[] {
+  return isUnknown(v) || v === want ? [] : [`${field} is ${v === undefined ? unset : JSON.stringify(v)}; it must be ${JSON.stringify(want)}`];
 }
 
 export function resourcePolicy(def: ResourceDef): StoragePolicy {

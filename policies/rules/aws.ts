@@ -1,7 +1,7 @@
 /** AWS S3 and IAM: resource-level policies (companion resources are checked in stack.ts). */
 import { wildcardWriteRule } from "../cors";
 import { documentProblems, hasTlsOnlyDeny, publicGrants, wildcardGrants } from "../iam";
-import { resourcePolicy, type StoragePolicy } from "../policy";
+import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown, list, type Plain } from "../props";
 import { AWS } from "./types";
 
@@ -131,8 +131,7 @@ export const awsPolicies: StoragePolicy[] = [
         const enabled = asBool(at(p, "versioning", "enabled"));
         return enabled === false ? ["versioning.enabled is false"] : [];
       }
-      const status = at(p, "versioningConfiguration", "status");
-      return isUnknown(status) || status === "Enabled" ? [] : [`versioningConfiguration.status is ${JSON.stringify(status ?? null)}; it must be "Enabled"`];
+      return mustBe("versioningConfiguration.status", at(p, "versioningConfiguration", "status"), "Enabled");
     },
   }),
   resourcePolicy({

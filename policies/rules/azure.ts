@@ -1,6 +1,6 @@
 /** Azure Blob (azure-native): storage accounts, containers and blob service properties. */
 import { wildcardWriteRule } from "../cors";
-import { resourcePolicy, type StoragePolicy } from "../policy";
+import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown, list } from "../props";
 import { AZURE } from "./types";
 
@@ -14,10 +14,7 @@ export const azurePolicies: StoragePolicy[] = [
     providers: ["azure"],
     guard: "public-access",
     types: [...AZURE.account],
-    check: (p) => {
-      const v = asBool(p.allowBlobPublicAccess);
-      return isUnknown(v) || v === false ? [] : [`allowBlobPublicAccess is ${v === undefined ? "not set" : String(v)}; it must be false`];
-    },
+    check: (p) => mustBe("allowBlobPublicAccess", asBool(p.allowBlobPublicAccess), false, "not set"),
   }),
   resourcePolicy({
     name: "azure-container-private",

@@ -1,6 +1,6 @@
 /** Backblaze B2 through this project's dynamic resources (components/b2/resources.ts). */
 import { wildcardWriteRule } from "../cors";
-import { resourcePolicy, type StoragePolicy } from "../policy";
+import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { at, isUnknown, knownStrings, list } from "../props";
 import { B2 } from "./types";
 
@@ -18,7 +18,7 @@ export const b2Policies: StoragePolicy[] = [
     providers: ["b2"],
     guard: "public-access",
     types: [...B2.bucket],
-    check: (p) => (isUnknown(p.bucketType) || p.bucketType === "allPrivate" ? [] : [`bucketType is ${JSON.stringify(p.bucketType ?? null)}; it must be "allPrivate"`]),
+    check: (p) => mustBe("bucketType", p.bucketType, "allPrivate"),
   }),
   resourcePolicy({
     name: "b2-bucket-encryption",
@@ -27,10 +27,7 @@ export const b2Policies: StoragePolicy[] = [
     providers: ["b2"],
     guard: "encryption",
     types: [...B2.bucket],
-    check: (p) => {
-      const mode = at(p, "defaultServerSideEncryption", "mode");
-      return isUnknown(mode) || mode === "SSE-B2" ? [] : [`defaultServerSideEncryption.mode is ${JSON.stringify(mode ?? null)}; it must be "SSE-B2"`];
-    },
+    check: (p) => mustBe("defaultServerSideEncryption.mode", at(p, "defaultServerSideEncryption", "mode"), "SSE-B2"),
   }),
   resourcePolicy({
     name: "b2-bucket-cors-no-wildcard-write",

@@ -1,6 +1,6 @@
 /** Google Cloud Storage: bucket settings and anyone-on-the-internet IAM members / ACL entities. */
 import { wildcardWriteRule } from "../cors";
-import { resourcePolicy, type StoragePolicy } from "../policy";
+import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isObject, isUnknown, knownStrings, list, type Plain, type PlainObject } from "../props";
 import { GCP } from "./types";
 
@@ -35,10 +35,7 @@ export const gcpPolicies: StoragePolicy[] = [
     providers: ["gcp"],
     guard: "public-access",
     types: [...GCP.bucket],
-    check: (p) => {
-      const v = asBool(p.uniformBucketLevelAccess);
-      return isUnknown(v) || v === true ? [] : [`uniformBucketLevelAccess is ${v === undefined ? "not set (false)" : String(v)}; it must be true`];
-    },
+    check: (p) => mustBe("uniformBucketLevelAccess", asBool(p.uniformBucketLevelAccess), true, "not set (false)"),
   }),
   resourcePolicy({
     name: "gcp-storage-public-access-prevention",
@@ -47,10 +44,7 @@ export const gcpPolicies: StoragePolicy[] = [
     providers: ["gcp"],
     guard: "public-access",
     types: [...GCP.bucket],
-    check: (p) => {
-      const v = p.publicAccessPrevention;
-      return isUnknown(v) || v === "enforced" ? [] : [`publicAccessPrevention is ${v === undefined ? "not set (inherited)" : JSON.stringify(v)}; it must be "enforced"`];
-    },
+    check: (p) => mustBe("publicAccessPrevention", p.publicAccessPrevention, "enforced", "not set (inherited)"),
   }),
   resourcePolicy({
     name: "gcp-storage-no-public-members",
@@ -80,9 +74,6 @@ export const gcpPolicies: StoragePolicy[] = [
     providers: ["gcp"],
     guard: "data-protection",
     types: [...GCP.bucket],
-    check: (p) => {
-      const v = asBool(at(p, "versioning", "enabled"));
-      return isUnknown(v) || v === true ? [] : [`versioning.enabled is ${v === undefined ? "not set" : String(v)}; it must be true`];
-    },
+    check: (p) => mustBe("versioning.enabled", asBool(at(p, "versioning", "enabled")), true, "not set"),
   }),
 ];

@@ -3,7 +3,7 @@
  * inputs, canned policies (an IAM-language JSON document), users and the server-wide CORS list.
  */
 import { documentProblems, isAllow, publicGrants, wildcardGrants, type ParsedDocument } from "../iam";
-import { resourcePolicy, type StoragePolicy } from "../policy";
+import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown, knownStrings } from "../props";
 import { isAnyOrigin } from "../cors";
 import { MINIO } from "./types";
@@ -52,10 +52,7 @@ export const minioPolicies: StoragePolicy[] = [
     providers: ["minio"],
     guard: "data-protection",
     types: [...MINIO.bucket],
-    check: (p) => {
-      const v = asBool(p.versioning);
-      return isUnknown(v) || v === true ? [] : [`versioning is ${v === undefined ? "not set" : String(v)}; it must be true`];
-    },
+    check: (p) => mustBe("versioning", asBool(p.versioning), true, "not set"),
   }),
   resourcePolicy({
     name: "minio-endpoint-tls",
