@@ -56,6 +56,8 @@ export class B2ApiError extends Error {
 
 const RETRYABLE = new Set([429, 500, 503]);
 const REAUTH_CODES = new Set(["expired_auth_token", "bad_auth_token"]);
+/** The answer to a call naming a bucket id that no longer exists. */
+const isNoSuchBucket = (e: unknown): boolean => e instanceof B2ApiError && (e.code === "bad_bucket_id" || e.code === "invalid_bucket_id");
 
 /** Hints for documented error codes, so a failed `pulumi up` says what to do. */
 function hintFor(op: string, status: number, code: string, message: string, body: unknown): string | undefined {
@@ -212,7 +214,7 @@ export class B2Client {
       const r = await this.call<{ buckets: B2BucketInfo[] }>("b2_list_buckets", { accountId: await this.accountId(), bucketId });
       return r.buckets.find((b) => b.bucketId === bucketId);
     } catch (e) {
-      if (e instanceof B2ApiError && (e.code === "bad_bucket_id" || e.code === "invalid_bucket_id")) return undefined;
+      if (isNoSuchBucket(e)) return undefined;
       throw e;
     }
   }
@@ -228,7 +230,7 @@ export class B2Client {
       await this.call("b2_delete_bucket", { accountId: await this.accountId(), bucketId });
       return true;
     } catch (e) {
-      if (e instanceof B2ApiError && (e.code === "bad_bucket_id" || e.code === "invalid_bucket_id")) return false;
+      if (isNoSuchBucket(e)) return false;
       throw e;
     }
   }
