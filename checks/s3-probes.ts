@@ -151,20 +151,11 @@ export class S3BucketProber {
       );
     }
 
-    const s3 = client(this.b, cur);
-    const listStatus = async (prefix: string) => {
-      try {
-        await s3.send(new ListObjectsV2Command({ Bucket: this.b.bucket, Prefix: prefix, MaxKeys: 5 }));
-        return { status: 200 };
-      } catch (e) {
-        return { status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0 };
-      }
-    };
     if (k.access.includes("list")) {
-      await this.record(name, `list ${k.prefixes[0] ?? "(bucket)"}`, "allow", () => listStatus(k.prefixes[0] ?? ""));
-      if (k.prefixes.length) await this.record(name, "list bucket root", "deny", () => listStatus(""));
+      await this.record(name, `list ${k.prefixes[0] ?? "(bucket)"}`, "allow", () => this.listStatus(cur, k.prefixes[0] ?? ""));
+      if (k.prefixes.length) await this.record(name, "list bucket root", "deny", () => this.listStatus(cur, ""));
     } else {
-      await this.record(name, "list without list access", "deny", () => listStatus(k.prefixes[0] ?? ""));
+      await this.record(name, "list without list access", "deny", () => this.listStatus(cur, k.prefixes[0] ?? ""));
     }
 
     // Rotation: the previous generation keeps working until retired; a retired one works for nothing.
@@ -197,14 +188,17 @@ export class S3BucketProber {
       });
     }
     if (k.access.includes("list")) {
-      await this.record(name, `${tag} list`, expect, async () => {
-        try {
-          await client(this.b, cred).send(new ListObjectsV2Command({ Bucket: this.b.bucket, Prefix: k.prefixes[0] ?? "", MaxKeys: 1 }));
-          return { status: 200 };
-        } catch (e) {
-          return { status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0 };
-        }
-      });
+      await this.record(name, `${tag} list`, expect, () => this.listStatus(cred, k.prefixes[0] ?? ""));
+    }
+  }
+
+  /** ListObjectsV2 under `prefix` as `cred`, reduced to the HTTP status the server answered. */
+  private async listStatus(cred: Credential, prefix: string): Promise<{ status: number }> {
+    try {
+      await client(this.b, cred).send(new ListObjectsV2Command({ Bucket: this.b.bucket, Prefix: prefix, MaxKeys: 5 }));
+      return { status: 200 };
+    } catch (e) {
+      return { status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0 };
     }
   }
 
