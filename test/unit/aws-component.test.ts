@@ -12,7 +12,7 @@ import { keyIdentityPolicy } from "../../components/aws/iam-key";
 import { kmsKeyPolicyDocument } from "../../components/aws/kms-key";
 import { logDeliveryGrant } from "../../components/aws/log-bucket";
 import { parseStorageSpec, type BucketInput } from "../../components/spec";
-import { ACCOUNT, ALIAS_TARGET, byType, one, readable, resolveDeep, runMocked, type Registered } from "./aws-mocks";
+import { ACCOUNT, ALIAS_TARGET, byType, one, readable, resolveDeep, runMocked, type MockRun, type Registered } from "./aws-mocks";
 
 const T = {
   bucket: "aws:s3/bucket:Bucket",
@@ -40,6 +40,14 @@ function build(logical: string, bucket: Omit<BucketInput, "provider">, settings:
   const options = AwsBucketOptions.parse(spec.options);
   const bucketName = `${logical}-${stack}-abc123`;
   return () => new AwsBucket(logical, { bucketName, spec, settings: AwsSettings.parse(settings), options, stack });
+}
+
+/** Match `__snapshots__/<name>.resources.json` and `<name>.contract.json`; returns the resolved contract. */
+async function matchSnapshots(run: MockRun<AwsBucket>, name: string): Promise<unknown> {
+  await expect(JSON.stringify(readable(run.resources), null, 2) + "\n").toMatchFileSnapshot(`__snapshots__/${name}.resources.json`);
+  const contract = await resolveDeep(run.result.contract);
+  await expect(JSON.stringify(contract, null, 2) + "\n").toMatchFileSnapshot(`__snapshots__/${name}.contract.json`);
+  return contract;
 }
 
 /** Every resource except the provider and the component itself is the component's child on its provider. */
@@ -77,9 +85,7 @@ describe("AwsBucket: default bucket", () => {
   it("is private, SSE-S3, TLS-only, logged, with one IAM user key", async () => {
     const run = await runMocked(build("docs", { keys: { app: { access: ["read", "list"], generation: 1 } } }));
     const r = run.resources;
-    await expect(JSON.stringify(readable(r), null, 2) + "\n").toMatchFileSnapshot("__snapshots__/aws-default-bucket.resources.json");
-    const contract = await resolveDeep(run.result.contract);
-    await expect(JSON.stringify(contract, null, 2) + "\n").toMatchFileSnapshot("__snapshots__/aws-default-bucket.contract.json");
+    const contract = await matchSnapshots(run, "aws-default-bucket");
 
     expect(r.map((x) => `${x.type} ${x.name}`).sort()).toEqual(
       [
@@ -171,9 +177,7 @@ describe("AwsBucket: KMS bucket", () => {
       "prod",
     );
     const r = run.resources;
-    await expect(JSON.stringify(readable(r), null, 2) + "\n").toMatchFileSnapshot("__snapshots__/aws-kms-bucket.resources.json");
-    const contract = await resolveDeep(run.result.contract);
-    await expect(JSON.stringify(contract, null, 2) + "\n").toMatchFileSnapshot("__snapshots__/aws-kms-bucket.contract.json");
+    const contract = await matchSnapshots(run, "aws-kms-bucket");
     expectChildrenOnProvider(r, "vault");
     expect(run.invokes).toEqual([]); // accountId pinned: no STS lookup
 
@@ -302,9 +306,7 @@ describe("AwsBucket: CORS, lifecycle and three scoped keys", () => {
       ),
     );
     const r = run.resources;
-    await expect(JSON.stringify(readable(r), null, 2) + "\n").toMatchFileSnapshot("__snapshots__/aws-cors-lifecycle-keys.resources.json");
-    const contract = await resolveDeep(run.result.contract);
-    await expect(JSON.stringify(contract, null, 2) + "\n").toMatchFileSnapshot("__snapshots__/aws-cors-lifecycle-keys.contract.json");
+    const contract = await matchSnapshots(run, "aws-cors-lifecycle-keys");
     expectChildrenOnProvider(r, "media");
 
     expect(one(r, T.bucket, "media").inputs).toEqual({ bucket: "media-unit-abc123", forceDestroy: true });
