@@ -9,7 +9,7 @@ import type { ProviderImpl } from "../dynamic";
 import { bucketNameProblem, canonicalCorsRule, canonicalLifecycleRule, MAX_CORS_RULES, SSE_B2 } from "./capabilities";
 import { B2ApiError, regionFromS3Url } from "./client";
 import { ACCOUNT_FIELDS, accountProblems, clientFor, differing, isKnown, type B2AccountInputs } from "./provider-common";
-import type { B2BucketInfo, B2CorsRule, B2DefaultRetention, B2LifecycleRule, B2ServerSideEncryption, B2UpdateBucketRequest } from "./types";
+import type { B2AuthorizeResponse, B2BucketInfo, B2CorsRule, B2DefaultRetention, B2LifecycleRule, B2ServerSideEncryption, B2UpdateBucketRequest } from "./types";
 
 export interface B2BucketInputs extends B2AccountInputs {
   bucketName: string;
@@ -66,15 +66,14 @@ function checkBucket(news: Record<string, unknown>): pulumi.dynamic.CheckFailure
   return failures;
 }
 
-function outputsFrom(inputs: B2BucketInputs, bucket: B2BucketInfo, s3ApiUrl: string): B2BucketOutputs {
-  return {
-    ...inputs,
-    bucketId: bucket.bucketId,
-    accountId: bucket.accountId,
-    s3ApiUrl,
-    region: regionFromS3Url(s3ApiUrl) ?? "us-east-1",
-    revision: bucket.revision,
-  };
+/** The account's S3 endpoint and its region (from b2_authorize_account). */
+function endpoint(auth: B2AuthorizeResponse): Pick<B2BucketOutputs, "s3ApiUrl" | "region"> {
+  const s3ApiUrl = auth.apiInfo.storageApi.s3ApiUrl;
+  return { s3ApiUrl, region: regionFromS3Url(s3ApiUrl) ?? "us-east-1" };
+}
+
+function outputsFrom(inputs: B2BucketInputs, bucket: B2BucketInfo, auth: B2AuthorizeResponse): B2BucketOutputs {
+  return { ...inputs, bucketId: bucket.bucketId, accountId: bucket.accountId, ...endpoint(auth), revision: bucket.revision };
 }
 
 /** The inputs as B2 reports them now (for refresh), in the same canonical shapes the program sends. */
@@ -156,7 +155,7 @@ export const provider: ProviderImpl = {
         throw e;
       }
     }
-    return { id: bucket.bucketId, outs: outputsFrom(inputs, bucket, auth.apiInfo.storageApi.s3ApiUrl) };
+    return { id: bucket.bucketId, outs: outputsFrom(inputs, bucket, auth) };
   },
 
   async read(id, raw) {
@@ -164,8 +163,7 @@ export const provider: ProviderImpl = {
     const b2 = clientFor(raw);
     const bucket = await b2.getBucket(id);
     if (!bucket) return { id: "", props: {} };
-    const s3ApiUrl = (await b2.authorize()).apiInfo.storageApi.s3ApiUrl;
-    return { id, props: withoutUndefined({ ...props, ...observed(props, bucket), s3ApiUrl, region: regionFromS3Url(s3ApiUrl) ?? "us-east-1" }) };
+    return { id, props: withoutUndefined({ ...props, ...observed(props, bucket), ...endpoint(await b2.authorize()) }) };
   },
 
   async update(id, rawOlds, rawNews) {
