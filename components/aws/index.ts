@@ -131,7 +131,7 @@ export class AwsBucket extends pulumi.ComponentResource {
         : canonicalJson(keyIdentityPolicy(bucketArn, key));
       // Identities depend on the bucket so a key never exists for a bucket that failed to create.
       const identityOpts = { ...child, dependsOn: [bucket] };
-      const keyArgs = { bucketName, keyName, key, stack, policy, ...(settings.permissionsBoundary ? { permissionsBoundary: settings.permissionsBoundary } : {}) };
+      const keyArgs = { bucketName, keyName, key, stack, policy, permissionsBoundary: settings.permissionsBoundary };
       const role = options.keys[keyName]?.role;
       if (role) roles[keyName] = createRoleKey(name, { ...keyArgs, role }, identityOpts);
       else keys[keyName] = createUserKey(name, keyArgs, identityOpts);
