@@ -1,5 +1,5 @@
 /** AWS S3 and IAM: resource-level policies (companion resources are checked in stack.ts). */
-import { wildcardWriteRule } from "../cors";
+import { wildcardWriteRules } from "../cors";
 import { documentProblems, hasTlsOnlyDeny, publicGrants, wildcardGrants } from "../iam";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown, list, type Plain } from "../props";
@@ -97,10 +97,7 @@ export const awsPolicies: StoragePolicy[] = [
     providers: ["aws"],
     guard: "hardening",
     types: [...AWS.bucket, ...AWS.cors],
-    check: (p) =>
-      list(p.corsRules)
-        .map((r, i) => wildcardWriteRule(at(r, "allowedOrigins"), at(r, "allowedMethods"), `corsRules[${i}]`))
-        .filter((m): m is string => Boolean(m)),
+    check: (p) => wildcardWriteRules(p.corsRules, "corsRules", (r) => [at(r, "allowedOrigins"), at(r, "allowedMethods")]),
   }),
   resourcePolicy({
     name: "aws-s3-lifecycle-abort-multipart",

@@ -1,7 +1,7 @@
 /** Azure Blob (azure-native): storage accounts, containers and blob service properties. */
-import { wildcardWriteRule } from "../cors";
+import { wildcardWriteRules } from "../cors";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
-import { asBool, at, isUnknown, list } from "../props";
+import { asBool, at, isUnknown } from "../props";
 import { AZURE } from "./types";
 
 const TLS_OK = ["TLS1_2", "TLS1_3"];
@@ -53,10 +53,7 @@ export const azurePolicies: StoragePolicy[] = [
     providers: ["azure"],
     guard: "hardening",
     types: [...AZURE.blobService],
-    check: (p) =>
-      list(at(p, "cors", "corsRules"))
-        .map((r, i) => wildcardWriteRule(at(r, "allowedOrigins"), at(r, "allowedMethods"), `cors.corsRules[${i}]`))
-        .filter((m): m is string => Boolean(m)),
+    check: (p) => wildcardWriteRules(at(p, "cors", "corsRules"), "cors.corsRules", (r) => [at(r, "allowedOrigins"), at(r, "allowedMethods")]),
   }),
   resourcePolicy({
     name: "azure-blob-soft-delete",

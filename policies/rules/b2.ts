@@ -1,5 +1,5 @@
 /** Backblaze B2 through this project's dynamic resources (components/b2/resources.ts). */
-import { wildcardWriteRule } from "../cors";
+import { wildcardWriteRules } from "../cors";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { at, isUnknown, knownStrings, list } from "../props";
 import { B2 } from "./types";
@@ -37,12 +37,10 @@ export const b2Policies: StoragePolicy[] = [
     guard: "hardening",
     types: [...B2.bucket],
     check: (p) =>
-      list(p.corsRules)
-        .map((r, i) => {
-          const ops = at(r, "allowedOperations");
-          return wildcardWriteRule(at(r, "allowedOrigins"), isUnknown(ops) ? ops : b2Methods(knownStrings(ops)), `corsRules[${i}]`);
-        })
-        .filter((m): m is string => Boolean(m)),
+      wildcardWriteRules(p.corsRules, "corsRules", (r) => {
+        const ops = at(r, "allowedOperations");
+        return [at(r, "allowedOrigins"), isUnknown(ops) ? ops : b2Methods(knownStrings(ops))];
+      }),
   }),
   resourcePolicy({
     name: "b2-bucket-lifecycle-abort-large-files",

@@ -1,5 +1,5 @@
 /** Google Cloud Storage: bucket settings and anyone-on-the-internet IAM members / ACL entities. */
-import { wildcardWriteRule } from "../cors";
+import { wildcardWriteRules } from "../cors";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isObject, isUnknown, knownStrings, list, type Plain, type PlainObject } from "../props";
 import { GCP } from "./types";
@@ -62,10 +62,7 @@ export const gcpPolicies: StoragePolicy[] = [
     providers: ["gcp"],
     guard: "hardening",
     types: [...GCP.bucket],
-    check: (p) =>
-      list(p.cors)
-        .map((r, i) => wildcardWriteRule(at(r, "origins"), at(r, "methods"), `cors[${i}]`))
-        .filter((m): m is string => Boolean(m)),
+    check: (p) => wildcardWriteRules(p.cors, "cors", (r) => [at(r, "origins"), at(r, "methods")]),
   }),
   resourcePolicy({
     name: "gcp-storage-versioning",
