@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { AnonymousCredential, BlobServiceClient, ContainerClient, RestError, StorageSharedKeyCredential } from "@azure/storage-blob";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const AZURITE_PORT = Number(process.env.AZURITE_PORT ?? 10000);
@@ -49,4 +49,25 @@ export async function ensureAzurite(): Promise<AzuriteAccount> {
 
 export function adminService(a: AzuriteAccount): BlobServiceClient {
   return new BlobServiceClient(a.serviceUrl, new StorageSharedKeyCredential(a.accountName, a.accountKey), { retryOptions: { maxTries: 1 } });
+}
+
+/** Ids of the container's stored access policies, sorted. */
+export async function policyIds(a: AzuriteAccount, container: string): Promise<string[]> {
+  return (await adminService(a).getContainerClient(container).getAccessPolicy()).signedIdentifiers.map((i) => i.id).sort();
+}
+
+/** The container as a holder of `token` (a SAS query string) sees it: no other credential. */
+export function sasContainer(a: AzuriteAccount, container: string, token: string): ContainerClient {
+  return new ContainerClient(`${a.serviceUrl}/${container}?${token}`, new AnonymousCredential(), { retryOptions: { maxTries: 1 } });
+}
+
+/** The HTTP status a data-plane call got: 200 when it succeeded. */
+export async function statusOf(fn: () => Promise<unknown>): Promise<number> {
+  try {
+    await fn();
+    return 200;
+  } catch (e) {
+    if (e instanceof RestError) return e.statusCode ?? 0;
+    throw e;
+  }
 }

@@ -4,14 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AnonymousCredential, ContainerClient, RestError } from "@azure/storage-blob";
 import * as pulumi from "@pulumi/pulumi";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoredAccessPolicy } from "../../components/azure/resources";
 import { openStack } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
-import { adminService, ensureAzurite, type AzuriteAccount } from "./azure-azurite";
+import { adminService, ensureAzurite, policyIds, sasContainer, statusOf, type AzuriteAccount } from "./azure-azurite";
 
 loadProjectEnv();
 const name = `azsap${Date.now().toString(36)}`;
@@ -50,17 +49,8 @@ afterAll(async () => {
   await adminService(account).getContainerClient(containerName).deleteIfExists();
 });
 
-const ids = async () => (await adminService(account).getContainerClient(containerName).getAccessPolicy()).signedIdentifiers.map((i) => i.id).sort();
-async function read(token: string): Promise<number> {
-  const c = new ContainerClient(`${account.serviceUrl}/${containerName}?${token}`, new AnonymousCredential(), { retryOptions: { maxTries: 1 } });
-  try {
-    await c.getBlockBlobClient("probe.txt").downloadToBuffer();
-    return 200;
-  } catch (e) {
-    if (e instanceof RestError) return e.statusCode ?? 0;
-    throw e;
-  }
-}
+const ids = () => policyIds(account, containerName);
+const read = (token: string) => statusOf(() => sasContainer(account, containerName, token).getBlockBlobClient("probe.txt").downloadToBuffer());
 async function up(): Promise<Record<string, auto.OutputValue>> {
   const r = await stack.up({ color: "never", onOutput: (s) => (transcript += s) });
   expect(r.summary.result).toBe("succeeded");

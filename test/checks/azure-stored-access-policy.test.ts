@@ -1,12 +1,11 @@
 /** The stored-access-policy dynamic provider against Azurite: create, read, diff, update, delete. */
-import { AnonymousCredential, ContainerClient, RestError } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   storedAccessPolicyProvider as provider,
   type StoredAccessPolicyInputs,
   type StoredAccessPolicyOutputs,
 } from "../../components/azure/stored-access-policy-impl";
-import { adminService, ensureAzurite, type AzuriteAccount } from "./azure-azurite";
+import { adminService, ensureAzurite, policyIds, sasContainer, statusOf, type AzuriteAccount } from "./azure-azurite";
 
 let account: AzuriteAccount;
 const containerName = `sap-${Date.now().toString(36)}`;
@@ -28,19 +27,9 @@ const inputs = (policyId: string, permissions: string, validitySeconds = 3600): 
   validitySeconds,
   accountKey: account.accountKey,
 });
-const withSas = (token: string) => new ContainerClient(`${account.serviceUrl}/${containerName}?${token}`, new AnonymousCredential(), { retryOptions: { maxTries: 1 } });
-async function status(fn: () => Promise<unknown>): Promise<number> {
-  try {
-    await fn();
-    return 200;
-  } catch (e) {
-    if (e instanceof RestError) return e.statusCode ?? 0;
-    throw e;
-  }
-}
-const ids = async () => (await adminService(account).getContainerClient(containerName).getAccessPolicy()).signedIdentifiers.map((i) => i.id).sort();
-const upload = (token: string, blob: string) => status(() => withSas(token).getBlockBlobClient(blob).uploadData(Buffer.from("data")));
-const download = (token: string, blob: string) => status(() => withSas(token).getBlockBlobClient(blob).downloadToBuffer());
+const ids = () => policyIds(account, containerName);
+const upload = (token: string, blob: string) => statusOf(() => sasContainer(account, containerName, token).getBlockBlobClient(blob).uploadData(Buffer.from("data")));
+const download = (token: string, blob: string) => statusOf(() => sasContainer(account, containerName, token).getBlockBlobClient(blob).downloadToBuffer());
 
 describe("StoredAccessPolicy provider on Azurite", () => {
   it("create stores the policy and returns a SAS that carries only the policy id", async () => {
