@@ -19,7 +19,7 @@ import { createBucketKmsKey, kmsKeyPolicyDocument, parseKmsKeyId, resolveKmsKeyA
 import { AwsBucketOptions } from "./options";
 import { s3Endpoint, type AwsSettings } from "./settings";
 
-export { AwsSettings, s3Endpoint } from "./settings";
+export { AwsSettings } from "./settings";
 export { AwsBucketOptions } from "./options";
 export type { RoleKeyContract } from "./iam-key";
 
