@@ -205,6 +205,12 @@ function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
+/** One zod issue as a config problem: `<root><path>: <message>`, unknown fields named. */
+export function issueProblem(root: string, issue: z.core.$ZodIssue, path: ReadonlyArray<PropertyKey> = issue.path): string {
+  const message = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
+  return `${formatPath(root, path)}: ${message}`;
+}
+
 /**
  * Validate raw config (as `config.requireObject` returns it). `root` is the config key the
  * object came from, so errors read `storage:buckets.uploads.keys.backend.prefixes[0]: must end with "/"`.
@@ -215,10 +221,7 @@ export function parseStorageSpec(raw: unknown, root = "storage"): StorageSpec {
   const problems = result.error.issues.map((issue) => {
     const [head, ...rest] = issue.path;
     // The first segment is the config key itself: `storage:buckets`, not `storage.buckets`.
-    const base = head === undefined ? root : `${root}:${String(head)}`;
-    let message = issue.message;
-    if (issue.code === "unrecognized_keys") message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-    return `${formatPath(base, rest)}: ${message}`;
+    return issueProblem(head === undefined ? root : `${root}:${String(head)}`, issue, rest);
   });
   throw new SpecError(problems);
 }

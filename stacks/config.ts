@@ -1,8 +1,7 @@
 /** Read and validate the stack config before any resource is registered. */
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { ADAPTERS } from "../components/adapters";
-import { parseStorageSpec, SpecError, PROVIDERS, type Provider, type StorageSpec } from "../components/spec";
+import { issueProblem, parseStorageSpec, SpecError, PROVIDERS, type Provider, type StorageSpec } from "../components/spec";
 
 export interface StackConfig {
   spec: StorageSpec;
@@ -13,10 +12,6 @@ export interface StackConfig {
 }
 
 export type RawStackConfig = { buckets: unknown } & Partial<Record<Provider, unknown>>;
-
-const issuePath = (root: string, issue: z.core.$ZodIssue) => `${root}${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
-const issueMessage = (issue: z.core.$ZodIssue) =>
-  issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
 
 /** Parse raw config values (`storage:buckets`, `storage:<provider>`); throws SpecError naming every bad path. */
 export function parseStackConfig(raw: RawStackConfig): StackConfig {
@@ -46,7 +41,7 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     }
     const parsed = adapter.settings.safeParse(raw[provider]);
     if (parsed.success) settings[provider] = parsed.data;
-    else for (const i of parsed.error.issues) problems.push(`${issuePath(`storage:${provider}`, i)}: ${issueMessage(i)}`);
+    else for (const i of parsed.error.issues) problems.push(issueProblem(`storage:${provider}`, i));
   }
   const options: Record<string, unknown> = {};
   for (const [logical, bucket] of buckets) {
@@ -54,7 +49,7 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     if (!adapter) continue;
     const parsed = adapter.bucketOptions.safeParse(bucket.options);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) problems.push(`${issuePath(`storage:buckets.${logical}.options`, i)}: ${issueMessage(i)}`);
+      for (const i of parsed.error.issues) problems.push(issueProblem(`storage:buckets.${logical}.options`, i));
       continue;
     }
     options[logical] = parsed.data;
