@@ -48,8 +48,3 @@ export function credentialIssues(settings: B2Settings, env: NodeJS.ProcessEnv = 
   if (!c.accountKey) issues.push({ field: "accountKey", message: "required (pulumi config set --secret --path storage:b2.accountKey <key>, or B2_APPLICATION_KEY)" });
   return issues;
 }
-
-/** The same, as config-path problems (`storage:b2.accountKey: required ...`). */
-export function credentialProblems(settings: B2Settings, env: NodeJS.ProcessEnv = process.env): string[] {
-  return credentialIssues(settings, env).map((i) => `storage:b2.${i.field}: ${i.message}`);
-}
