@@ -69,9 +69,10 @@ export const b2Policies: StoragePolicy[] = [
         .map((c) => `capability "${c}" is account-wide`);
       // B2's v3 API also takes `bucketIds`; exactly one bucket either way.
       const ids = p.bucketIds;
-      if (Array.isArray(ids) && ids.length > 1) out.push(`bucketIds lists ${ids.length} buckets; a key must reach one`);
-      const single = (typeof p.bucketId === "string" && p.bucketId !== "") || (Array.isArray(ids) && ids.length === 1);
-      if (!single && !(Array.isArray(ids) && ids.length > 1) && !isUnknown(p.bucketId) && !isUnknown(ids)) out.push("bucketId is not set: the key reaches every bucket of the account");
+      const idCount = Array.isArray(ids) ? ids.length : 0;
+      const single = (typeof p.bucketId === "string" && p.bucketId !== "") || idCount === 1;
+      if (idCount > 1) out.push(`bucketIds lists ${idCount} buckets; a key must reach one`);
+      else if (!single && !isUnknown(p.bucketId) && !isUnknown(ids)) out.push("bucketId is not set: the key reaches every bucket of the account");
       return out;
     },
   }),
