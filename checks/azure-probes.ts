@@ -73,7 +73,6 @@ export class AzureBucketProber {
   /** Denied means refused on authorization (403), not any other error. */
   private readonly record: RecordProbe;
 
-
   /** Run an SDK call and reduce it to the HTTP status Azure answered. */
   private async status(fn: () => Promise<unknown>): Promise<{ status: number; note?: string }> {
     try {
@@ -184,14 +183,11 @@ export class AzureBucketProber {
 
     if (k.access.includes("read") && blob && data) {
       await this.record(name, "SAS GET round trip (sha256)", "allow", async () => {
-        try {
-          const got = await c.getBlockBlobClient(blob).downloadToBuffer();
-          const same = sha(got) === sha(data);
-          return { status: 200, note: same ? "same bytes" : "bytes differ", ok: same };
-        } catch (e) {
-          if (e instanceof RestError && e.statusCode) return { status: e.statusCode, note: e.code ?? "" };
-          throw e;
-        }
+        let got: Buffer | undefined;
+        const r = await this.status(async () => (got = await c.getBlockBlobClient(blob).downloadToBuffer()));
+        if (!got) return r;
+        const same = sha(got) === sha(data);
+        return { status: 200, note: same ? "same bytes" : "bytes differ", ok: same };
       });
     } else if (blob) {
       await this.record(name, "GET without read permission", "deny", () => this.status(() => c.getBlockBlobClient(blob).downloadToBuffer()));
@@ -232,7 +228,6 @@ export class AzureBucketProber {
     const list = () => this.status(async () => c.listBlobsFlat({ prefix: `${this.run}/` }).byPage({ maxPageSize: 5 }).next());
     if (k.access.includes("list")) await this.record(name, "list container", "allow", list);
     else await this.record(name, "list without list permission", "deny", list);
-
   }
 
   /** Deletes last, so every key had a blob to read; refused deletes before allowed ones. */
@@ -271,7 +266,6 @@ export class AzureBucketProber {
       request({ method: "OPTIONS", url: new URL(`${this.containerUrl}/${this.run}/cors.bin`), headers: { Origin: origin, "Access-Control-Request-Method": "PUT" } }),
     );
   }
-
 
   /** Remove every blob (and version) this run wrote; needs the account key. */
   private async cleanup(): Promise<void> {
