@@ -9,7 +9,7 @@ import { verifyContract } from "../checks/verify";
 import type { StorageContract } from "../components/contract";
 import { rotate, RotationError, type RotationTarget } from "./lib/rotation";
 import { editKeyInStackFile, readStackSpec } from "./lib/stack-file";
-import { openProjectStack } from "./lib/workspace";
+import { deployedContract, openProjectStack } from "./lib/workspace";
 
 const HELP = `Usage: npm run rotate -- <bucket> <key> [--stack dev] [--yes] [--dry-run]
   Rotates the credential of one key through two stack updates, verifying between steps.
@@ -30,8 +30,7 @@ export function fileTarget(stack: string): RotationTarget {
       readStackSpec(stack); // the edit must still be a valid spec
     },
     async contract() {
-      const out = await (await openProjectStack(stack)).outputs();
-      return out.storage?.value as StorageContract | undefined;
+      return deployedContract(await openProjectStack(stack));
     },
     async up() {
       const s = await openProjectStack(stack);

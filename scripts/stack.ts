@@ -6,10 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import type { StorageContract } from "../components/contract";
 import { generationProblems } from "./lib/rotation";
 import { readStackSpec } from "./lib/stack-file";
-import { ROOT, openProjectStack } from "./lib/workspace";
+import { ROOT, deployedContract, openProjectStack } from "./lib/workspace";
 
 const command = process.argv[2];
 
@@ -39,8 +38,7 @@ async function main(): Promise<void> {
   if (command === "up" || command === "preview") {
     // Config is checked against what is deployed: a lowered or skipped generation would delete
     // the credential applications use right now.
-    const deployed = (await stack.outputs()).storage?.value as StorageContract | undefined;
-    const problems = generationProblems(readStackSpec(values.stack!), deployed);
+    const problems = generationProblems(readStackSpec(values.stack!), await deployedContract(stack));
     if (problems.length) throw new Error(`invalid storage config:\n  ${problems.join("\n  ")}`);
   }
   const onOutput = (s: string) => process.stdout.write(s);

@@ -65,9 +65,14 @@ export async function openProjectStack(stack: string): Promise<auto.Stack> {
   return openStack({ stack, program: async () => program() });
 }
 
+/** The `storage` output of an opened stack (secrets decrypted), or undefined before its first deploy. */
+export async function deployedContract(stack: auto.Stack): Promise<StorageContract | undefined> {
+  return (await stack.outputs()).storage?.value as StorageContract | undefined;
+}
+
 /** The `storage` output of a deployed stack (secrets decrypted). */
 export async function readStorageContract(stack: string): Promise<StorageContract> {
-  const storage = (await (await openProjectStack(stack)).outputs()).storage?.value as StorageContract | undefined;
+  const storage = await deployedContract(await openProjectStack(stack));
   if (!storage) throw new Error(`stack "${stack}" has no "storage" output; run npm run deploy first`);
   return storage;
 }
