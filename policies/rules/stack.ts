@@ -17,6 +17,9 @@ function targetNames(t: StackResource): string[] {
   return [t.props.bucket, t.props.id, t.props.name, t.props.accountName].filter((v): v is string => typeof v === "string" && !isUnknown(v));
 }
 
+/** How a message names a bucket or account: its bucket/account name, else its logical name. */
+const shownName = (t: StackResource) => targetNames(t)[0] ?? t.name;
+
 function linked(c: StackResource, field: string, target: StackResource): boolean | Unknown {
   if ((c.propertyDependencies[field] ?? []).includes(target.urn)) return true;
   const v = c.props[field];
@@ -56,7 +59,7 @@ function missingCompanions(targets: StackResource[], all: StackResource[], reqs:
   return out;
 }
 
-const awsBucketLabel = (b: StackResource) => `S3 bucket "${targetNames(b)[0] ?? b.name}"`;
+const awsBucketLabel = (b: StackResource) => `S3 bucket "${shownName(b)}"`;
 
 /** Buckets that receive other buckets' access logs: they do not log to themselves (that would loop). */
 function logTargets(all: StackResource[]): Set<string> {
@@ -126,7 +129,7 @@ export const stackPolicies: StoragePolicy[] = [
         ofType(all, AZURE.account),
         all,
         [{ what: "blob service properties with soft delete (azure-native.storage.BlobServiceProperties)", types: AZURE.blobService, field: "accountName" }],
-        (a) => `storage account "${targetNames(a)[0] ?? a.name}"`,
+        (a) => `storage account "${shownName(a)}"`,
       ),
     ],
   }),
@@ -162,7 +165,7 @@ export const stackPolicies: StoragePolicy[] = [
         if (hasCompanion(a, ofType(all, AZURE.storedAccessPolicy), "accountName") !== false) continue;
         out.push({
           urn: a.urn,
-          message: `storage account "${targetNames(a)[0] ?? a.name}" allows shared key access (${sharedKey === undefined ? "the default" : "explicitly"}) but issues no SAS keys: set allowSharedKeyAccess to false`,
+          message: `storage account "${shownName(a)}" allows shared key access (${sharedKey === undefined ? "the default" : "explicitly"}) but issues no SAS keys: set allowSharedKeyAccess to false`,
         });
       }
       return out;
