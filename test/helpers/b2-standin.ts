@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { B2_CAPABILITIES, type B2BucketInfo, type B2Capability, type B2KeyInfo } from "../../components/b2/types";
+import { B2_CAPABILITIES, type B2BucketInfo, type B2Capability, type B2NewKey } from "../../components/b2/types";
 
 export interface StandInCall {
   op: string;
@@ -26,10 +26,6 @@ interface Token {
   capabilities: B2Capability[];
   bucketId: string | null;
   expired: boolean;
-}
-
-interface StoredKey extends B2KeyInfo {
-  applicationKey: string;
 }
 
 type Fault = { op: string; kind: "expire" } | { op: string; kind: "throttle"; status: 429 | 503; retryAfterSeconds: number };
@@ -68,7 +64,7 @@ export class B2StandIn {
   readonly masterKey = `K000${randomBytes(22).toString("base64url")}`;
   readonly calls: StandInCall[] = [];
   readonly buckets = new Map<string, B2BucketInfo>();
-  readonly keys = new Map<string, StoredKey>();
+  readonly keys = new Map<string, B2NewKey>();
   /** Files per bucket id (only to exercise cannot_delete_non_empty_bucket). */
   readonly fileCounts = new Map<string, number>();
   private readonly tokens = new Map<string, Token>();
@@ -316,7 +312,7 @@ export class B2StandIn {
     return next;
   }
 
-  private createKey(body: Record<string, unknown>): StoredKey {
+  private createKey(body: Record<string, unknown>): B2NewKey {
     const keyName = String(body.keyName ?? "");
     if (!/^[A-Za-z0-9-]{1,100}$/.test(keyName)) throw new B2Error(400, "bad_request", `Invalid keyName: ${keyName}`);
     const caps = body.capabilities as string[];
@@ -332,7 +328,7 @@ export class B2StandIn {
     if (valid !== undefined && !(Number.isInteger(valid) && (valid as number) >= 1 && (valid as number) <= 86_400_000)) {
       throw new B2Error(400, "bad_request", "validDurationInSeconds must be 1-86400000");
     }
-    const key: StoredKey = {
+    const key: B2NewKey = {
       accountId: this.accountId,
       applicationKeyId: `004${this.accountId.slice(0, 9)}${hex(8)}`,
       applicationKey: `K004${randomBytes(22).toString("base64url")}`,
