@@ -84,29 +84,22 @@ export function abacCondition(grant: KeyGrant): string | undefined {
         ? [DATA_ACTIONS.read]
         : [DATA_ACTIONS.read, DATA_ACTIONS.write, DATA_ACTIONS.add, DATA_ACTIONS.delete, DATA_ACTIONS.move],
   );
-  const paths = grant.prefixes.length ? grant.prefixes.map((p) => `${PATH_ATTR} StringStartsWith ${quote(p)}`).join("\n  OR\n  ") : undefined;
-  const listPrefixes = grant.prefixes.length ? grant.prefixes.map((p) => `${PREFIX_ATTR} StringStartsWith ${quote(p)}`).join("\n  OR\n  ") : undefined;
+  const startsWithAny = (attr: string) =>
+    grant.prefixes.length ? grant.prefixes.map((p) => `${attr} StringStartsWith ${quote(p)}`).join("\n  OR\n  ") : undefined;
+  const paths = startsWithAny(PATH_ATTR);
+  // Reading a blob and listing blobs are the same data action, told apart by the sub-operation.
+  const operations: Array<{ action: string; access: Access; guard: string; allowedWhen: string | undefined }> = [
+    { action: DATA_ACTIONS.read, access: "read", guard: notOperation(DATA_ACTIONS.read, "not Blob.List"), allowedWhen: paths },
+    { action: DATA_ACTIONS.read, access: "list", guard: notOperation(DATA_ACTIONS.read, "Blob.List"), allowedWhen: startsWithAny(PREFIX_ATTR) },
+    { action: DATA_ACTIONS.write, access: "write", guard: notOperation(DATA_ACTIONS.write), allowedWhen: paths },
+    { action: DATA_ACTIONS.add, access: "write", guard: notOperation(DATA_ACTIONS.add), allowedWhen: paths },
+    { action: DATA_ACTIONS.delete, access: "delete", guard: notOperation(DATA_ACTIONS.delete), allowedWhen: paths },
+  ];
   const clauses: string[] = [];
-  const has = (a: Access) => grant.access.includes(a);
-
-  if (carried.has(DATA_ACTIONS.read)) {
-    // Reading a blob and listing blobs are the same data action, told apart by the sub-operation.
-    const readGuard = notOperation(DATA_ACTIONS.read, "not Blob.List");
-    const listGuard = notOperation(DATA_ACTIONS.read, "Blob.List");
-    if (!has("read")) clauses.push(clause(readGuard));
-    else if (paths) clauses.push(clause(readGuard, paths));
-    if (!has("list")) clauses.push(clause(listGuard));
-    else if (listPrefixes) clauses.push(clause(listGuard, listPrefixes));
-  }
-  const writeActions = [DATA_ACTIONS.write, DATA_ACTIONS.add];
-  for (const action of writeActions) {
+  for (const { action, access, guard, allowedWhen } of operations) {
     if (!carried.has(action)) continue;
-    if (!has("write")) clauses.push(clause(notOperation(action)));
-    else if (paths) clauses.push(clause(notOperation(action), paths));
-  }
-  if (carried.has(DATA_ACTIONS.delete)) {
-    if (!has("delete")) clauses.push(clause(notOperation(DATA_ACTIONS.delete)));
-    else if (paths) clauses.push(clause(notOperation(DATA_ACTIONS.delete), paths));
+    if (!grant.access.includes(access)) clauses.push(clause(guard));
+    else if (allowedWhen) clauses.push(clause(guard, allowedWhen));
   }
   // Renames (hierarchical namespace only) could move a blob out of the prefixes: never allowed.
   if (carried.has(DATA_ACTIONS.move)) clauses.push(clause(notOperation(DATA_ACTIONS.move)));
