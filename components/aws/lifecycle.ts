@@ -42,7 +42,7 @@ export function s3LifecycleRules(rules: LifecycleRule[]): S3LifecycleRule[] {
   return out;
 }
 
-/** Problems S3 would only report at deploy time: duplicate rule ids. */
+/** Problems S3 would only report at deploy time: duplicate rule ids, including the rule added here. */
 export function lifecycleProblems(logical: string, rules: LifecycleRule[]): string[] {
   const seen = new Map<string, number>();
   const problems: string[] = [];
@@ -51,5 +51,11 @@ export function lifecycleProblems(logical: string, rules: LifecycleRule[]): stri
     if (seen.has(id)) problems.push(`storage:buckets.${logical}.lifecycle[${i}].id: "${id}" is already used by lifecycle[${seen.get(id)}]`);
     else seen.set(id, i);
   });
+  const added = s3LifecycleRules(rules)[rules.length];
+  if (added && seen.has(added.id)) {
+    problems.push(
+      `storage:buckets.${logical}.lifecycle[${seen.get(added.id)}].id: "${added.id}" is reserved for the whole-bucket abort rule this component adds`,
+    );
+  }
   return problems;
 }

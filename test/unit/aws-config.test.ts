@@ -56,6 +56,10 @@ describe("what S3 would refuse", () => {
     [{ options: { keys: { ghost: {} } } }, /^storage:buckets\.b1\.options\.keys\.ghost: there is no key "ghost"/],
     [{ options: { accessLogging: false, logTargetBucket: "central-logs" } }, /^storage:buckets\.b1\.options\.logTargetBucket: set, but access logging is off/],
     [{ lifecycle: [{ id: "x", expireDays: 1 }, { id: "x", expireDays: 2 }] }, /^storage:buckets\.b1\.lifecycle\[1\]\.id: "x" is already used by lifecycle\[0\]/],
+    [
+      { lifecycle: [{ id: "abort-incomplete-multipart-uploads", prefix: "tmp/", expireDays: 1 }] },
+      /^storage:buckets\.b1\.lifecycle\[0\]\.id: "abort-incomplete-multipart-uploads" is reserved for the whole-bucket abort rule/,
+    ],
     [{ versioning: false, lifecycle: [{ noncurrentExpireDays: 3 }] }, /^storage:buckets\.b1\.lifecycle\[0\]\.noncurrentExpireDays: has no effect with versioning: false/],
     // The bad inputs that the shared spec already refuses, seen through an AWS bucket.
     [{ cors: [{ origins: ["*"], methods: ["GET", "PUT"] }] }, /^storage:buckets\.b1\.cors\[0\]\.origins: must not be "\*" when write methods/],
