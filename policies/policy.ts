@@ -3,7 +3,7 @@
  * table and the enforcement-level rules need. `policy` is the CrossGuard object the pack serves.
  */
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown, plain, type Plain, type PlainObject } from "./props";
+import { isObject, isUnknown, plain, type Plain, type PlainObject } from "./props";
 
 export type PolicyProvider = "aws" | "azure" | "gcp" | "minio" | "b2";
 
@@ -111,6 +111,4 @@ function pick(m: Meta): Meta {
   return { name: m.name, summary: m.summary, controls: m.controls, providers: m.providers, guard: m.guard };
 }
 
-function asObject(p: Plain): PlainObject {
-  return p && typeof p === "object" && !Array.isArray(p) ? (p as PlainObject) : {};
-}
+const asObject = (p: Plain): PlainObject => (isObject(p) ? p : {});
