@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AzureBucketProber, accountNameOf, azureAdminFromEnv, type AzureAdmin } from "../../checks/azure-probes";
 import type { ProbeResult } from "../../checks/report";
 import { sasPermissions } from "../../components/azure/grants";
+import { storedPolicyId } from "../../components/azure/names";
 import { storedAccessPolicyProvider as provider, type StoredAccessPolicyOutputs } from "../../components/azure/stored-access-policy-impl";
 import type { BucketContract, Credential } from "../../components/contract";
 import type { Access } from "../../components/spec";
@@ -48,7 +49,7 @@ async function slot(container: string, key: string, generation: number, access: 
     serviceUrl: account.serviceUrl,
     accountName: account.accountName,
     containerName: container,
-    policyId: `${key}-g${generation}`,
+    policyId: storedPolicyId(key, generation),
     permissions,
     validitySeconds: 3600,
     accountKey: account.accountKey,
