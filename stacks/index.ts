@@ -21,7 +21,9 @@ export function program(): { storage: ContractInput<StorageContract> } {
     const adapter = ADAPTERS[bucket.provider]!;
     const bucketName = physicalBucketName(project, stack, logical);
     contracts[logical] = adapter.bucket({ logical, bucketName, spec: bucket, settings: settings[bucket.provider], options: options[logical], stack }).contract;
-    byProvider.set(bucket.provider, { ...byProvider.get(bucket.provider), [logical]: bucket });
+    const group = byProvider.get(bucket.provider) ?? {};
+    group[logical] = bucket;
+    byProvider.set(bucket.provider, group);
   }
   for (const [provider, buckets] of byProvider) ADAPTERS[provider]!.shared?.(buckets, settings[provider], stack);
 
