@@ -1,5 +1,5 @@
 /** Resource type tokens the policies look at, per provider (AWS keeps its V2 aliases alive). */
-const aws = (mod: string, names: string[]) => names.flatMap((n) => [`aws:${mod}/${n[0].toLowerCase()}${n.slice(1)}:${n}`]);
+const aws = (mod: string, names: string[]) => names.map((n) => `aws:${mod}/${n[0].toLowerCase()}${n.slice(1)}:${n}`);
 
 export const AWS = {
   bucket: aws("s3", ["Bucket", "BucketV2"]),
