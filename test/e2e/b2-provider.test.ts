@@ -24,7 +24,6 @@ loadProjectEnv();
 const standin = new B2StandIn();
 const name = `b2e2e${Date.now().toString(36)}`;
 const run = Date.now().toString(36);
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 /** What the inline program declares; each step edits it and runs `up`. */
 const desired = {
@@ -88,9 +87,9 @@ async function assertNoPlainSecrets(): Promise<void> {
   const b2 = resources.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic/b2:"));
   expect(b2.length).toBeGreaterThanOrEqual(2);
   for (const r of b2) {
-    expect((r.inputs?.accountKey as Record<string, unknown>)?.[SECRET_SIG], `${r.type} inputs.accountKey`).toBeDefined();
-    expect((r.outputs?.accountKey as Record<string, unknown>)?.[SECRET_SIG], `${r.type} outputs.accountKey`).toBeDefined();
-    if (r.type.endsWith(":ApplicationKey")) expect((r.outputs?.applicationKey as Record<string, unknown>)?.[SECRET_SIG]).toBeDefined();
+    expect((r.inputs?.accountKey as Record<string, unknown>)?.[pulumi.runtime.specialSigKey], `${r.type} inputs.accountKey`).toBeDefined();
+    expect((r.outputs?.accountKey as Record<string, unknown>)?.[pulumi.runtime.specialSigKey], `${r.type} outputs.accountKey`).toBeDefined();
+    if (r.type.endsWith(":ApplicationKey")) expect((r.outputs?.applicationKey as Record<string, unknown>)?.[pulumi.runtime.specialSigKey]).toBeDefined();
   }
 }
 

@@ -7,8 +7,6 @@ export interface Registered {
   inputs: Record<string, unknown>;
 }
 
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
 export function installB2Mocks(registered: Registered[]): void {
   pulumi.runtime.setMocks(
     {

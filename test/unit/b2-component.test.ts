@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseStorageSpec, type BucketInput } from "../../components/spec";
-import { installB2Mocks, SECRET_SIG, settle, unwrap, type Registered } from "../helpers/b2-mocks";
+import { installB2Mocks, settle, unwrap, type Registered } from "../helpers/b2-mocks";
 
 const registered: Registered[] = [];
 beforeAll(() => installB2Mocks(registered));
@@ -71,7 +71,7 @@ describe("B2Bucket under mocks", () => {
 
     // The account key is a secret input of every B2 resource (so state stores it encrypted).
     for (const r of registered.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic/b2:"))) {
-      expect(r.inputs.accountKey, r.name).toEqual({ [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: "acct-key-value" });
+      expect(r.inputs.accountKey, r.name).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: "acct-key-value" });
     }
   });
 
