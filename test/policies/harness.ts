@@ -77,6 +77,9 @@ export async function runStack(policyName: string, resources: TestResource[]): P
   return out;
 }
 
+/** An IAM-language policy document as the providers take it: a JSON string. */
+export const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
 /** One row of a policy's data table: `bad` lists a pattern per expected violation; none means it must pass. */
 export interface ResourceCase {
   policy: string;

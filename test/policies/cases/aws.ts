@@ -1,5 +1,5 @@
 import type { ResourceCase } from "../harness";
-import { U } from "../harness";
+import { doc, U } from "../harness";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const tlsDeny = {
@@ -10,7 +10,6 @@ const tlsDeny = {
   Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
   Condition: { Bool: { "aws:SecureTransport": "false" } },
 };
-const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 const keyGrant = { Sid: "ReadObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/users/*"] };
 
 export const awsCases: ResourceCase[] = [

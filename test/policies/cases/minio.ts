@@ -1,6 +1,6 @@
 import { canonicalJson, s3KeyPolicy } from "../../../components/access";
 import type { ResourceCase } from "../harness";
-import { U } from "../harness";
+import { doc, U } from "../harness";
 
 const BUCKET = "pulumi-nodejs:dynamic/minio:Bucket";
 const POLICY = "pulumi-nodejs:dynamic/minio:Policy";
@@ -8,7 +8,6 @@ const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
 const bucket = { conn, bucket: "clinic-dev-1", versioning: true, kmsKeyId: "dev-sse-key", lifecycle: [], forceDestroy: false };
 /** What the component really emits for a scoped key. */
 const componentDoc = canonicalJson(s3KeyPolicy("arn:aws:s3:::clinic-dev-1", { access: ["read", "write", "delete", "list"], prefixes: ["workspaces/"] }));
-const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 
 export const minioCases: ResourceCase[] = [
   { policy: "minio-policy-least-privilege", title: "component's scoped key policy", type: POLICY, props: { conn, name: "p", document: componentDoc } },

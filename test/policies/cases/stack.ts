@@ -1,7 +1,6 @@
 import type { StackCase, TestResource } from "../harness";
-import { U } from "../harness";
+import { doc, U } from "../harness";
 
-const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 const grant = (bucket: string) => ({ Effect: "Allow", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${bucket}/*`] });
 
 /** An S3 bucket with every companion, linked by name (`byDeps`: linked only by dependency, names unknown as in preview). */
