@@ -26,6 +26,8 @@ const noop = () => {
   throw new Error("not used by the pack");
 };
 
+export const urnOf = (r: { type: string; name: string }) => `urn:pulumi:test::secure-storage::${r.type}::${r.name}`;
+
 export async function runResource(policyName: string, type: string, props: Record<string, unknown>): Promise<string[]> {
   const p = policyNamed(policyName);
   if (p.kind !== "resource") throw new Error(`${policyName} is a stack policy`);
@@ -33,7 +35,7 @@ export async function runResource(policyName: string, type: string, props: Recor
   const args = {
     type,
     props: unknownCheckingProxy(props),
-    urn: `urn:pulumi:test::secure-storage::${type}::r`,
+    urn: urnOf({ type, name: "r" }),
     name: "r",
     opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
     stackTags: new Map<string, string>(),
@@ -54,8 +56,6 @@ export interface TestResource {
   /** input property -> names of the resources it depends on */
   deps?: Record<string, string[]>;
 }
-
-export const urnOf = (r: { type: string; name: string }) => `urn:pulumi:test::secure-storage::${r.type}::${r.name}`;
 
 export async function runStack(policyName: string, resources: TestResource[]): Promise<Violation[]> {
   const p = policyNamed(policyName);

@@ -1,5 +1,6 @@
 /** Every resource policy against its data table: each row must produce exactly the listed violations. */
 import { describe, expect, it } from "vitest";
+import { catalog } from "../../policies/all";
 import { awsCases } from "./cases/aws";
 import { azureCases } from "./cases/azure";
 import { b2Cases } from "./cases/b2";
@@ -36,7 +37,6 @@ describe("resource policies ignore other types and survive preview", () => {
   const existenceIsViolation = new Set(["aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2"]);
 
   it("every resource policy reports nothing (and does not throw) when every property is unknown", async () => {
-    const { catalog } = await import("../../policies/all");
     let checked = 0;
     for (const p of catalog.filter((c) => c.kind === "resource")) {
       for (const type of p.types.filter((t) => !existenceIsViolation.has(t))) {
