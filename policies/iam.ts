@@ -55,7 +55,7 @@ function isWildcardAction(a: string): boolean {
 }
 
 /** `*`, `arn:aws:s3:::*`, or any S3 ARN whose bucket part is a wildcard (it matches every bucket). */
-export function isWildcardS3Resource(r: string): boolean {
+function isWildcardS3Resource(r: string): boolean {
   if (r === "*") return true;
   const m = /^arn:(?:aws|minio|[a-z-]*):s3:::(.*)$/.exec(r);
   if (!m) return /^arn:[^:]*:s3:\*/.test(r) || r === "arn:*";

@@ -25,7 +25,7 @@ export const DEV_EXCEPTIONS: Record<string, string> = {
   "storage-stack-access-logging": "no audit trail is kept for dev data",
 };
 
-export const CONFIG_DIR = __dirname;
+const CONFIG_DIR = __dirname;
 export const configFile = (profile: string) => path.join(CONFIG_DIR, `config.${profile}.json`);
 
 /** Levels a config file sets, per policy name (`all` expanded). Throws naming the file on any problem. */

@@ -5,7 +5,7 @@ import { at, isUnknown, knownStrings, list } from "../props";
 import { B2 } from "./types";
 
 /** Capabilities that reach beyond one bucket: they manage keys or buckets of the whole account. */
-export const ACCOUNT_WIDE_CAPABILITIES = ["listKeys", "writeKeys", "deleteKeys", "writeBuckets", "deleteBuckets"];
+const ACCOUNT_WIDE_CAPABILITIES = ["listKeys", "writeKeys", "deleteKeys", "writeBuckets", "deleteBuckets"];
 
 /** B2 operations that write (native `b2_upload_*`, S3-API `s3_put`/`s3_post`/`s3_delete`). */
 const b2Methods = (ops: string[]) => ops.map((o) => (/upload|put/.test(o) ? "PUT" : /post/.test(o) ? "POST" : /delete/.test(o) ? "DELETE" : "GET"));
