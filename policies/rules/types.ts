@@ -39,13 +39,13 @@ export const GCP = {
 } as const;
 
 /** Dynamic resources: `pulumi-nodejs:dynamic/<module>:<Type>` (components/*\/resources.ts). */
-export const MINIO = {
+const minio = {
   bucket: ["pulumi-nodejs:dynamic/minio:Bucket"],
   policy: ["pulumi-nodejs:dynamic/minio:Policy"],
   user: ["pulumi-nodejs:dynamic/minio:User"],
   serverCors: ["pulumi-nodejs:dynamic/minio:ServerCors"],
-  all: ["pulumi-nodejs:dynamic/minio:Bucket", "pulumi-nodejs:dynamic/minio:Policy", "pulumi-nodejs:dynamic/minio:User", "pulumi-nodejs:dynamic/minio:ServerCors"],
 } as const;
+export const MINIO = { ...minio, all: Object.values(minio).flat() };
 
 export const B2 = {
   bucket: ["pulumi-nodejs:dynamic/b2:Bucket"],
