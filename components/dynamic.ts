@@ -11,6 +11,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { canonicalJson } from "./access";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -71,7 +72,7 @@ export function lazyProvider(implPath: string): pulumi.dynamic.ResourceProvider 
   };
 }
 
-/** Keys whose values differ (deep, via JSON) between two property bags. */
-export function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>, keys: string[]): string[] {
-  return keys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+/** Keys whose values differ (deep; object key order does not count, array order does) between two property bags. */
+export function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): string[] {
+  return keys.filter((k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null));
 }

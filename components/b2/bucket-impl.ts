@@ -5,10 +5,10 @@
  * in place. Loaded at deploy time by components/dynamic.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderImpl } from "../dynamic";
 import { bucketNameProblem, canonicalCorsRule, canonicalLifecycleRule, MAX_CORS_RULES, SSE_B2 } from "./capabilities";
 import { B2ApiError, regionFromS3Url } from "./client";
-import { ACCOUNT_FIELDS, accountProblems, clientFor, differing, isKnown, type B2AccountInputs } from "./provider-common";
+import { changedKeys, type ProviderImpl } from "../dynamic";
+import { ACCOUNT_FIELDS, accountProblems, clientFor, isKnown, type B2AccountInputs } from "./provider-common";
 import type { B2AuthorizeResponse, B2BucketInfo, B2CorsRule, B2DefaultRetention, B2LifecycleRule, B2ServerSideEncryption, B2UpdateBucketRequest } from "./types";
 
 export interface B2BucketInputs extends B2AccountInputs {
@@ -116,10 +116,10 @@ export const provider: ProviderImpl = {
   },
 
   async diff(_id, olds, news) {
-    const replaces = differing(olds, news, ["bucketName"]);
+    const replaces = changedKeys(olds, news, ["bucketName"]);
     // File lock cannot be turned off: only a new bucket can drop it.
     if (olds.fileLockEnabled && !news.fileLockEnabled) replaces.push("fileLockEnabled");
-    const changed = differing(olds, news, ["bucketName", ...UPDATABLE, ...ACCOUNT_FIELDS]);
+    const changed = changedKeys(olds, news, ["bucketName", ...UPDATABLE, ...ACCOUNT_FIELDS]);
     // A new name lets the new bucket exist before the old one is deleted; the same name cannot.
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && !replaces.includes("bucketName") };
   },
@@ -170,7 +170,7 @@ export const provider: ProviderImpl = {
     const olds = rawOlds as unknown as B2BucketOutputs;
     const news = rawNews as unknown as B2BucketInputs;
     const carried = { bucketId: olds.bucketId, accountId: olds.accountId, s3ApiUrl: olds.s3ApiUrl, region: olds.region, revision: olds.revision };
-    if (differing(rawOlds, rawNews, UPDATABLE).length === 0) return { outs: { ...news, ...carried } }; // credentials only
+    if (changedKeys(rawOlds, rawNews, UPDATABLE).length === 0) return { outs: { ...news, ...carried } }; // credentials only
     const b2 = clientFor(rawNews);
     const req: B2UpdateBucketRequest = {
       accountId: olds.accountId,

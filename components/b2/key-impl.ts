@@ -4,9 +4,9 @@
  * the key may do replaces it, creating the new key before the old one is deleted.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderImpl } from "../dynamic";
 import { capabilityProblems, keyNameProblem } from "./capabilities";
-import { ACCOUNT_FIELDS, accountProblems, clientFor, differing, isKnown, type B2AccountInputs } from "./provider-common";
+import { changedKeys, type ProviderImpl } from "../dynamic";
+import { ACCOUNT_FIELDS, accountProblems, clientFor, isKnown, type B2AccountInputs } from "./provider-common";
 import type { B2Capability } from "./types";
 
 export interface B2ApplicationKeyInputs extends B2AccountInputs {
@@ -64,8 +64,8 @@ export const provider: ProviderImpl = {
   async diff(_id, olds, news) {
     const o = { ...olds, capabilities: sortedCaps(olds.capabilities) };
     const n = { ...news, capabilities: sortedCaps(news.capabilities) };
-    const replaces = differing(o, n, IMMUTABLE);
-    const changed = differing(o, n, [...IMMUTABLE, ...ACCOUNT_FIELDS]);
+    const replaces = changedKeys(o, n, IMMUTABLE);
+    const changed = changedKeys(o, n, [...IMMUTABLE, ...ACCOUNT_FIELDS]);
     // Create-before-delete: applications keep working with the old key until the new one exists.
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
   },

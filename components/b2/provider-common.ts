@@ -1,6 +1,5 @@
 /** What the B2 bucket and key providers share: account inputs, unknown-value handling, comparisons. */
 import * as pulumi from "@pulumi/pulumi";
-import { canonicalJson } from "../access";
 import { B2Client } from "./client";
 
 /**
@@ -26,9 +25,6 @@ export function clientFor(props: Record<string, unknown>): B2Client {
 }
 
 /** Fields whose values differ, compared canonically (key order and missing-vs-undefined do not count). */
-export function differing(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): string[] {
-  return keys.filter((k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null));
-}
 
 export function accountProblems(news: Record<string, unknown>): pulumi.dynamic.CheckFailure[] {
   const failures: pulumi.dynamic.CheckFailure[] = [];
