@@ -1,11 +1,8 @@
 /** Pulumi mocks for B2 component tests: records every registered resource with its inputs. */
 import * as pulumi from "@pulumi/pulumi";
 
-export interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+import type { Registered } from "./mocks";
+export { unwrap, type Registered } from "./mocks";
 
 export function installB2Mocks(registered: Registered[]): void {
   pulumi.runtime.setMocks(
@@ -25,10 +22,6 @@ export function installB2Mocks(registered: Registered[]): void {
     "unit",
     false,
   );
-}
-
-export function unwrap<T>(o: pulumi.Input<T>): Promise<T> {
-  return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
 }
 
 /** Let the mock monitor finish registering everything created so far. */

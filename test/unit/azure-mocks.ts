@@ -7,11 +7,8 @@ import { parseStorageSpec, type BucketInput } from "../../components/spec";
 
 export const SUB = "11111111-2222-3333-4444-555555555555";
 
-export interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+import { unwrap, type Registered } from "../helpers/mocks";
+export { unwrap, type Registered } from "../helpers/mocks";
 export const registered: Registered[] = [];
 export const invokes: Array<{ token: string; args: Record<string, unknown> }> = [];
 
@@ -49,10 +46,6 @@ export function installAzureMocks(): void {
 }
 
 export const SETTINGS: AzureSettingsInput = { resourceGroupName: "rg-storage", location: "westeurope" };
-
-export function unwrap<T>(o: pulumi.Input<T> | undefined): Promise<T> {
-  return new Promise((resolve) => pulumi.output(o as pulumi.Input<T>).apply((v) => resolve(v as T)));
-}
 
 /** Build one AzureBucket from raw config and wait until every child is registered. */
 export async function build(

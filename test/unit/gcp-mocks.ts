@@ -1,11 +1,8 @@
 /** Pulumi mocks for the GCS component tests: records every resource and invoke with its inputs. */
 import * as pulumi from "@pulumi/pulumi";
 
-export interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+import type { Registered } from "../helpers/mocks";
+export { unwrap, type Registered } from "../helpers/mocks";
 
 export const T = {
   bucket: "gcp:storage/bucket:Bucket",
@@ -55,10 +52,6 @@ export function installGcpMocks(): void {
     "unit",
     false,
   );
-}
-
-export function unwrap<T>(o: pulumi.Input<T> | undefined): Promise<T> {
-  return new Promise((resolve) => pulumi.output(o as pulumi.Input<T>).apply((v) => resolve(v as T)));
 }
 
 /** Let every pending registration reach the mock monitor. */

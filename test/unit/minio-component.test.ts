@@ -1,12 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStorageSpec } from "../../components/spec";
+import { unwrap, type Registered } from "../helpers/mocks";
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
 const registered: Registered[] = [];
 
 beforeAll(() => {
@@ -25,9 +21,6 @@ beforeAll(() => {
   );
 });
 
-function unwrap<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply(resolve));
-}
 
 describe("MinioBucket under mocks", () => {
   it("registers a private bucket, one policy per key and two credential slots", async () => {
