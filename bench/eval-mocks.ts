@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const config = stackConfig(n, { endpoint: "http://127.0.0.1:9100", kmsKeyId: "bench-key" });
   // Stack config reaches the program as JSON strings, as the engine passes it.
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
-  const { program } = await import("../stacks");
+  const { storageFromConfig: program } = await import("../stacks/program");
   const { parseStackConfig } = await import("../stacks/config");
 
   const p0 = performance.now();

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as auto from "@pulumi/pulumi/automation";
 import type { StorageContract } from "../components/contract";
-import { program } from "../stacks";
+import { program } from "../stacks/program";
 import { openStack } from "../scripts/lib/workspace";
 
 export interface OpResult {

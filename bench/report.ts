@@ -152,7 +152,7 @@ export function renderFigures(f: RunFigures): string {
   const e = f.evaluation;
   lines.push("## Program evaluation under mocks", "");
   lines.push(
-    `stacks/index.ts \`program()\` (config parsing, spec validation, adapters, components) for ${e.buckets} buckets = ${e.resources} resources, ` +
+    `stacks/program.ts \`program()\` (config parsing, spec validation, adapters, components) for ${e.buckets} buckets = ${e.resources} resources, ` +
       "under `pulumi.runtime.setMocks` in its own process (bench/eval-mocks.ts). The SDK floor registers the same graph of bare resources " +
       "(one component + 5 custom resources per bucket), so the difference is this project's own cost.",
     "",

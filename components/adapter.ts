@@ -40,6 +40,12 @@ export interface ProviderAdapter<S = unknown, O = unknown> {
    * strings. Checked before any resource is registered, so nothing is silently dropped.
    */
   specProblems(logical: string, spec: BucketSpec, options: O, settings: S): string[];
+  /**
+   * What this run needs from the environment and lacks (admin credentials that config and state
+   * must never hold), as one `storage:<provider>...: message` line each, naming the variables.
+   * `dryRun` is true for a preview. Checked with the spec, before any resource is registered.
+   */
+  environmentProblems?(settings: S, dryRun: boolean): string[];
   /** Build one bucket (a ComponentResource) and return its contract. */
   bucket(build: BucketBuild<S, O>, opts?: pulumi.ComponentResourceOptions): BuiltBucket;
   /** Resources shared by all of this provider's buckets in the stack (e.g. MinIO's server-wide CORS). */

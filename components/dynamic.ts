@@ -6,8 +6,8 @@
  *
  * Relative, because state outlives checkouts: a stack created in one clone is refreshed or
  * destroyed from another (a CI runner, a colleague's machine), where an absolute path baked into
- * the state would point at nothing. The provider host finds the project from SECURE_STORAGE_ROOT
- * (set by scripts/bin/pulumi-resource-pulumi-nodejs), else by walking up from its working directory.
+
+
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";

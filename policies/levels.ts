@@ -1,6 +1,6 @@
 /**
  * Enforcement levels come from CrossGuard policy config files passed to the CLI
- * (`--policy-pack-config policies/config.<stack>.json`; scripts/stack.ts picks the stack's file,
+ * (`--policy-pack-config policies/config.<stack>.json`; `npm run preview -- --policy-pack` picks the stack's file,
  * falling back to config.prod.json). Every policy is mandatory by default, so a run without any
  * config is as strict as prod. Dev may lower a documented few to advisory; public access and
  * encryption policies stay mandatory everywhere, and a config that lowers them is refused.

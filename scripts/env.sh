@@ -16,7 +16,7 @@ ss_tool_dir() { # name module-or-version -> cache dir
   echo "$SS_TOOLS/$1-$v"
 }
 
-export PATH="$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_ROOT/scripts/bin:$SS_ROOT/node_modules/.bin:$PATH"
+export PATH="$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_ROOT/node_modules/.bin:$PATH"
 
 # Pulumi: local file backend, passphrase secrets, never phone home or fetch plugins. CI (the
 # workflows in .github/) sets its own backend, passphrase and plugin policy; those win.

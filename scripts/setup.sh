@@ -14,7 +14,7 @@ usage() {
   cat <<USAGE
 Usage: npm run setup [-- --help]
 Installs npm dependencies and builds the project's tools into $SS_TOOLS:
-  pulumi $SS_PULUMI_VERSION (+ dynamic-provider and policy hosts), minio, fake-gcs-server, actionlint.
+  pulumi $SS_PULUMI_VERSION with its Node.js language host (+ dynamic-provider and policy launchers), minio, fake-gcs-server, actionlint.
 Generates .local/ secrets (Pulumi passphrase, MinIO root credentials and KMS key, Azurite account key, private CA for HTTPS MinIO) once per clone.
 Environment: SECURE_STORAGE_CACHE overrides the cache directory.
 USAGE
@@ -81,7 +81,13 @@ build_fakegcs() { go_install_into "$1" "$SS_FAKEGCS_MODULE"; }
 build_actionlint() { go_install_into "$1" "$SS_ACTIONLINT_MODULE"; }
 
 step "tools in $SS_TOOLS"
-build_tool pulumi "$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")" build_pulumi
+pulumi_dir="$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")"
+# An official pulumi of this version with its own language host wins; otherwise build both.
+if ! bash scripts/install-langhost.sh --official-only "$pulumi_dir/bin" "v$SS_PULUMI_VERSION"; then
+  build_tool pulumi "$pulumi_dir" build_pulumi
+  LANGHOST_LOG="$SS_CACHE/logs/build-pulumi-language-nodejs.log" \
+    bash scripts/install-langhost.sh "$pulumi_dir/bin" "v$SS_PULUMI_VERSION"
+fi
 build_tool minio "$(ss_tool_dir minio "$SS_MINIO_MODULE")" build_minio
 build_tool fake-gcs-server "$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")" build_fakegcs
 build_tool actionlint "$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")" build_actionlint
@@ -123,6 +129,12 @@ if [[ ! -s "$SS_LOCAL/tls/ca.pem" || ! -s "$SS_LOCAL/tls/minio/public.crt" ]]; t
     -out "$tls/minio/public.crt" 2>/dev/null
   rm -f "$tls/minio/server.csr" "$tls/ca.srl"
   echo "    generated a private CA and the HTTPS MinIO certificate (.local/tls/)"
+fi
+
+# 3. The salt Pulumi appends to the local stacks' files is per clone (.gitattributes): keep it out of git.
+if git -C "$SS_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+  git -C "$SS_ROOT" config filter.pulumi-local-salt.clean "sed -e '/^encryptionsalt: /d'"
+  git -C "$SS_ROOT" config filter.pulumi-local-salt.smudge cat
 fi
 
 step "setup complete: $(pulumi version) · $(du -sh "$SS_TOOLS" | cut -f1) in $SS_TOOLS"

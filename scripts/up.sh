@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/setup.sh
 bash scripts/services.sh start minio
-bash scripts/with-env.sh tsx scripts/stack.ts up --stack dev
+bash scripts/pulumi.sh up --stack dev
 bash scripts/with-env.sh tsx checks/cli.ts --stack dev
 echo "npm run up: dev stack deployed and verified in $(( $(date +%s) - start ))s"

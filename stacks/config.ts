@@ -68,3 +68,9 @@ export function readStackConfig(): StackConfig {
   }
   return parseStackConfig(raw);
 }
+
+/** What the run needs from the environment and lacks, per provider in use (adapter.environmentProblems). */
+export function environmentProblems({ spec, settings }: StackConfig, dryRun: boolean): string[] {
+  const used = new Set(Object.values(spec.buckets).map((b) => b.provider));
+  return [...used].flatMap((p) => ADAPTERS[p]?.environmentProblems?.(settings[p], dryRun) ?? []);
+}

@@ -4,11 +4,22 @@ import { minioSpecProblems } from "./capabilities";
 import { MinioBucket, MinioServerCors, minioConnection } from "./index";
 import { MinioSettings } from "./settings";
 
+/** Where the admin credentials come from: the environment only, never config or state. */
+export const MINIO_ADMIN_ENV = ["MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"] as const;
+
 export const minioAdapter = defineAdapter({
   provider: "minio",
   settings: MinioSettings,
   bucketOptions: z.strictObject({}),
   specProblems: (logical, spec) => minioSpecProblems(logical, spec),
+  // A preview only diffs config, so CI can preview without them; an update talks to the server.
+  environmentProblems: (_settings, dryRun) => {
+    if (dryRun) return [];
+    const missing = MINIO_ADMIN_ENV.filter((v) => !process.env[v]);
+    return missing.length
+      ? [`storage:minio: admin credentials missing: set ${missing.join(" and ")} (local MinIO: set -a; . .local/minio.env; set +a)`]
+      : [];
+  },
   bucket: ({ logical, bucketName, spec, settings }, opts) => new MinioBucket(logical, { bucketName, spec, settings }, opts),
   shared: (buckets, settings) => {
     // MinIO has one server-wide origin list: the union of every MinIO bucket's CORS origins.

@@ -39,7 +39,7 @@ export function adminCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): A
   const accessKeyId = env.MINIO_ROOT_USER;
   const secretAccessKey = env.MINIO_ROOT_PASSWORD;
   if (!accessKeyId || !secretAccessKey) {
-    throw new Error("MINIO_ROOT_USER and MINIO_ROOT_PASSWORD must be set (run through `npm run ...`, which loads .local/minio.env)");
+    throw new Error("MINIO_ROOT_USER and MINIO_ROOT_PASSWORD must be set (local MinIO: set -a; . .local/minio.env; set +a)");
   }
   return { accessKeyId, secretAccessKey };
 }

@@ -10,54 +10,11 @@
  * the old one must still work; after the second, the old one must be denied.
  */
 import type { Credential, KeyContract, StorageContract } from "../../components/contract";
-import type { KeySpec, StorageSpec } from "../../components/spec";
+import type { KeySpec } from "../../components/spec";
+import { keyPath, RotationError, rotationStep, type RotationStep } from "../../stacks/generations";
 import type { ProbeResult } from "../../checks/report";
 
-export type RotationStep = "idle" | "bumped" | "both-alive" | "retiring";
-
-export class RotationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RotationError";
-  }
-}
-
-const keyPath = (bucket: string, key: string) => `storage:buckets.${bucket}.keys.${key}`;
-
-/** Where a key's rotation stands. Throws RotationError on config that would break applications. */
-export function rotationStep(bucket: string, key: string, cfg: KeySpec, deployed: KeyContract | undefined): RotationStep {
-  const at = keyPath(bucket, key);
-  if (!deployed) return "bumped"; // not deployed yet: the next `up` creates it
-  const live = deployed.current.generation;
-  if (cfg.generation < live) {
-    throw new RotationError(`${at}.generation: ${cfg.generation} is lower than the deployed generation ${live}; generations only go up`);
-  }
-  if (cfg.generation > live + 1) {
-    throw new RotationError(
-      `${at}.generation: ${cfg.generation} skips ahead of the deployed generation ${live}; bump by one, or the credential ` +
-        `applications use now (g${live}) would be deleted in the same update`,
-    );
-  }
-  if (cfg.generation === live + 1) return "bumped";
-  if (deployed.previous) return cfg.retirePrevious ? "retiring" : "both-alive";
-  return "idle";
-}
-
-/** Generation problems across a whole spec against what is deployed (run before every `up`). */
-export function generationProblems(spec: StorageSpec, deployed: StorageContract | undefined): string[] {
-  const problems: string[] = [];
-  for (const [bucket, b] of Object.entries(spec.buckets)) {
-    for (const [key, k] of Object.entries(b.keys)) {
-      try {
-        rotationStep(bucket, key, k, deployed?.buckets[bucket]?.keys[key]);
-      } catch (e) {
-        if (e instanceof RotationError) problems.push(e.message);
-        else throw e;
-      }
-    }
-  }
-  return problems;
-}
+export { generationProblems, RotationError, rotationStep, type RotationStep } from "../../stacks/generations";
 
 /** What a rotation needs from a stack: its config, a way to change one key, `up`, and `verify`. */
 export interface RotationTarget {

@@ -38,6 +38,7 @@ export function editKeyInStackFile(stack: string, bucket: string, key: string, p
     else doc.setIn([...at, field], value);
   }
   const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, doc.toString());
+  // Pulumi's own layout (flow maps without padding, no folding), so a `pulumi` rewrite changes nothing.
+  fs.writeFileSync(tmp, doc.toString({ flowCollectionPadding: false, lineWidth: 0 }));
   fs.renameSync(tmp, file);
 }

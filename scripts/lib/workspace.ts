@@ -1,14 +1,13 @@
 /**
- * The Automation API workspace every command uses. The committed Pulumi.<stack>.yaml is the
- * source of truth for config; the workspace copy under .local/ adds only this machine's
- * passphrase salt, so the committed files never carry per-machine secrets state.
+ * Automation API access to stacks. A project stack is the repository itself (Pulumi.yaml, the
+ * entry in stacks/, Pulumi.<stack>.yaml): the same program the CLI runs. Throwaway test stacks run
+ * an inline program in .local/workspace with config given in code.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as auto from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import type { StorageContract } from "../../components/contract";
-import { program } from "../../stacks";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const LOCAL = path.join(ROOT, ".local");
@@ -59,10 +58,15 @@ export async function openStack({ stack, program, configFrom, config }: OpenOpti
   return auto.Stack.createOrSelect(stack, ws);
 }
 
-/** The project's own program on `stack`, with the local MinIO admin credentials in the environment. */
+/**
+ * A stack of this project, run exactly as `pulumi up --stack <stack>` runs it (the CLI loads the
+ * entry through the language host), with the local MinIO admin credentials in the environment.
+ */
 export async function openProjectStack(stack: string): Promise<auto.Stack> {
+  const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new Error(`no stack config Pulumi.${stack}.yaml (known stacks: ${knownStacks().join(", ")})`);
   loadEnvFile(path.join(LOCAL, "minio.env"));
-  return openStack({ stack, program: async () => program() });
+  return auto.LocalWorkspace.createOrSelectStack({ stackName: stack, workDir: ROOT });
 }
 
 /** The `storage` output of an opened stack (secrets decrypted), or undefined before its first deploy. */

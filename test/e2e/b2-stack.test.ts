@@ -9,7 +9,7 @@ import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageContract } from "../../components/contract";
 import { physicalBucketName } from "../../components/naming";
-import { program } from "../../stacks";
+import { program } from "../../stacks/program";
 import { openStack } from "../../scripts/lib/workspace";
 import { B2StandIn } from "../helpers/b2-standin";
 import { loadProjectEnv } from "../helpers/env";

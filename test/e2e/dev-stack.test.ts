@@ -15,7 +15,7 @@ import { MinioAdminClient } from "../../components/minio/admin-client";
 import { parseCorsOrigins } from "../../components/minio/identity-impl";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { verifyContract } from "../../checks/verify";
-import { program } from "../../stacks";
+import { program } from "../../stacks/program";
 import { LOCAL, loadEnvFile, openStack } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
 

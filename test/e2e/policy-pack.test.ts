@@ -9,7 +9,7 @@ import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MinioAdminClient } from "../../components/minio/admin-client";
 import { MinioPolicyResource } from "../../components/minio/resources";
-import { program } from "../../stacks";
+import { program } from "../../stacks/program";
 import { LOCAL, ROOT, loadEnvFile, openStack } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
 

@@ -17,7 +17,7 @@ import { request } from "../../components/minio/http";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { parseStorageSpec } from "../../components/spec";
 import { verifyContract } from "../../checks/verify";
-import { program } from "../../stacks";
+import { program } from "../../stacks/program";
 import { rotate, RotationError, type RotationTarget } from "../../scripts/lib/rotation";
 import { LOCAL, loadEnvFile, openStack } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageContract } from "../../components/contract";
 import { request } from "../../components/minio/http";
 import { verifyContract } from "../../checks/verify";
-import { program } from "../../stacks";
+import { program } from "../../stacks/program";
 import { LOCAL, loadEnvFile, openStack } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
 

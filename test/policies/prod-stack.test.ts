@@ -1,5 +1,5 @@
 /**
- * The real program (stacks/index.ts) with Pulumi.prod.yaml's config (and every other committed
+ * The real program (stacks/program.ts) with Pulumi.prod.yaml's config (and every other committed
  * stack file: dev, the example stacks) under Pulumi mocks, and every policy of the pack over what
  * it registers: resource policies see each resource's inputs (as the engine's analyze call does),
  * stack policies see every resource's state with the property dependencies the program declared.
@@ -144,7 +144,7 @@ async function runProgram(stack: string): Promise<void> {
   // mocks nothing calls B2, so placeholders stand in (only when the environment has none).
   process.env.B2_APPLICATION_KEY_ID ??= "mock-b2-key-id";
   process.env.B2_APPLICATION_KEY ??= "mock-b2-key";
-  const { program } = await import("../../stacks");
+  const { storageFromConfig: program } = await import("../../stacks/program");
   program();
   await settle();
 }

@@ -80,7 +80,7 @@ describe("what S3 would refuse", () => {
 
 describe("program with bad AWS config", () => {
   it("throws naming the option path and registers nothing", async () => {
-    const { program } = await import("../../stacks/index");
+    const { storageFromConfig: program } = await import("../../stacks/program");
     let error: unknown;
     const run = await runMocked(
       () => {

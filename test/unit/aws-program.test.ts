@@ -1,5 +1,5 @@
 /**
- * The whole program (stacks/index.ts) under mocks with the committed Pulumi.prod.yaml: its AWS
+ * The whole program (stacks/program.ts) under mocks with the committed Pulumi.prod.yaml: its AWS
  * buckets (other providers' buckets are filtered out; they have their own tests).
  */
 import * as fs from "node:fs";
@@ -16,7 +16,7 @@ const awsBuckets = Object.fromEntries(Object.entries(allBuckets).filter(([, b]) 
 describe("program() with Pulumi.prod.yaml's AWS buckets", () => {
   it("builds the invoice and clinic buckets, protected, SSE-S3, logged, with the contract the apps need", async () => {
     expect(Object.keys(awsBuckets).sort()).toEqual(["clinic-aws", "invoices-aws"]);
-    const { program } = await import("../../stacks/index");
+    const { storageFromConfig: program } = await import("../../stacks/program");
     const run = await runMocked(() => program(), "prod", {
       "storage:buckets": JSON.stringify(awsBuckets),
       "storage:aws": JSON.stringify(prod["storage:aws"]),

@@ -121,7 +121,7 @@ describe("the program refuses bad GCS config before registering anything", () =>
   it("throws a SpecError naming the path and registers no resource", async () => {
     pulumi.runtime.setConfig("storage:buckets", JSON.stringify({ inv: { provider: "gcp", options: { publicAccessPrevention: "inherited" } } }));
     pulumi.runtime.setConfig("storage:gcp", JSON.stringify(gcp));
-    const { program } = await import("../../stacks/index");
+    const { storageFromConfig: program } = await import("../../stacks/program");
     expect(() => program()).toThrow(/storage:buckets\.inv\.options\.publicAccessPrevention: must be "enforced"/);
     await settle();
     expect(registered).toEqual([]);
@@ -129,7 +129,7 @@ describe("the program refuses bad GCS config before registering anything", () =>
 
   it("with valid config the same program registers the GCS component", async () => {
     pulumi.runtime.setConfig("storage:buckets", JSON.stringify({ inv: { provider: "gcp", keys: { app: { access: ["read"], generation: 1 } } } }));
-    const { program } = await import("../../stacks/index");
+    const { storageFromConfig: program } = await import("../../stacks/program");
     program();
     await settle();
     expect(registered.filter((r) => r.type === "secure-storage:gcp:Bucket").map((r) => r.name)).toEqual(["inv"]);

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { KeyContract } from "../../components/contract";
 import { parseStorageSpec } from "../../components/spec";
-import { generationProblems, rotationStep } from "../../scripts/lib/rotation";
+import { generationProblems, rotationStep } from "../../stacks/generations";
 
 const cred = (generation: number) => ({ id: `id${generation}`, secret: "s", generation });
 const deployed = (g: number, prev?: number): KeyContract => ({ access: ["read"], prefixes: [], current: cred(g), ...(prev ? { previous: cred(prev) } : {}) });
@@ -26,6 +26,11 @@ describe("rotation steps are derived from config and the deployed contract", () 
     expect(() => rotationStep("b", "k", k(4), deployed(2))).toThrow(/storage:buckets\.b\.keys\.k\.generation: 4 skips ahead/);
   });
 
+  it("refuses retirePrevious in the update that bumps: the live credential would go with no overlap", () => {
+    expect(() => rotationStep("b", "k", k(3, true), deployed(2))).toThrow(/^storage:buckets\.b\.keys\.k\.retirePrevious: true in the update that creates g3 would delete g2/);
+    expect(() => rotationStep("b", "k", k(3, true), deployed(2, 1))).toThrow(/retirePrevious/);
+  });
+
   it("generationProblems collects them across the spec", () => {
     const spec = parseStorageSpec({ buckets: { bb: { provider: "minio", keys: { kk: { access: ["read"], generation: 1 }, jj: { access: ["read"], generation: 5 } } } } });
     const problems = generationProblems(spec, {
@@ -43,11 +48,12 @@ describe("stack file edits", () => {
     const file = path.join(ws.ROOT, `Pulumi.${name}.yaml`);
     fs.writeFileSync(
       file,
-      "config:\n  storage:buckets:\n    b:\n      provider: minio\n      keys:\n        # the app key\n        app: { access: [read], generation: 1, retirePrevious: true }\n",
+      "config:\n  storage:buckets:\n    b:\n      provider: minio\n      keys:\n        # the app key\n        app: {access: [read], generation: 1, retirePrevious: true}\nencryptionsalt: v1:x\n",
     );
     try {
       editKeyInStackFile(name, "b", "app", { generation: 2, retirePrevious: undefined });
-      expect(fs.readFileSync(file, "utf8")).toContain("# the app key\n        app: { access: [ read ], generation: 2 }");
+      // Pulumi's own layout, so a later `pulumi up` rewriting the file changes nothing; the salt stays.
+      expect(fs.readFileSync(file, "utf8")).toContain("# the app key\n        app: {access: [read], generation: 2}\nencryptionsalt: v1:x\n");
       expect(() => editKeyInStackFile(name, "b", "nope", { generation: 2 })).toThrow("storage:buckets.b.keys.nope: not in Pulumi.");
     } finally {
       fs.rmSync(file);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# npm run deploy|preview|refresh|destroy: shortcuts for the Pulumi CLI, nothing more. Every guard
+# lives in the program and the policy pack, so `pulumi up --stack dev` is exactly as safe.
+#   npm run deploy  -- [--stack S] [--policy-pack] [pulumi flags...]  ->  pulumi up --yes
+#   npm run preview -- [--stack S] [--policy-pack] [pulumi flags...]  ->  pulumi preview --diff
+#   npm run refresh -- [--stack S] [--preview-only] [pulumi flags...] ->  pulumi refresh --yes
+#   npm run destroy -- [--stack S] [pulumi flags...]                  ->  pulumi destroy --yes
+# What it adds, and what the README tells a shell to do before raw `pulumi`: the tools on PATH and
+# the local backend (scripts/env.sh), the local MinIO's admin env (.local/minio.env, when present
+# and not already set), and the stack selected (created in the backend on first use). --policy-pack means
+# `--policy-pack policies --policy-pack-config policies/config.<stack>.json` (prod's levels when the
+# stack has no file). The CLI is exec'd, so Ctrl-C reaches it and it cancels the way Pulumi does.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$SS_ROOT"
+
+cmd="${1:-}"
+[[ $# -gt 0 ]] && shift
+case "$cmd" in
+  up) args=(up --yes) ;;
+  preview) args=(preview --diff) ;;
+  refresh) args=(refresh --yes) ;;
+  destroy) args=(destroy --yes) ;;
+  *) echo "usage: scripts/pulumi.sh <up|preview|refresh|destroy> [--stack S] [--policy-pack] [pulumi flags]" >&2; exit 2 ;;
+esac
+
+stack=dev policy=false rest=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --stack|-s) stack="${2:?--stack needs a name}"; shift 2 ;;
+    --stack=*) stack="${1#--stack=}"; shift ;;
+    --policy-pack) policy=true; shift ;;
+    --preview-only) [[ "$cmd" == refresh ]] && args=(refresh --preview-only) || rest+=("$1"); shift ;;
+    -h|--help)
+      sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0 ;;
+    *) rest+=("$1"); shift ;;
+  esac
+done
+
+if $policy; then
+  levels="policies/config.$stack.json"
+  [[ -f "$levels" ]] || levels=policies/config.prod.json
+  rest+=(--policy-pack policies --policy-pack-config "$levels")
+fi
+
+if [[ -s "$SS_LOCAL/minio.env" && -z "${MINIO_ROOT_USER:-}" ]]; then
+  set -a
+  # shellcheck source=/dev/null
+  source "$SS_LOCAL/minio.env"
+  set +a
+fi
+
+if [[ ! -f "Pulumi.$stack.yaml" ]]; then
+  known="$(ls Pulumi.*.yaml | sed -n 's/^Pulumi\.\(.*\)\.yaml$/\1/p' | tr '\n' ' ')"
+  echo "pulumi: no stack file Pulumi.$stack.yaml (stacks: ${known% })" >&2
+  exit 2
+fi
+pulumi stack select --create "$stack" >/dev/null
+exec pulumi "${args[@]}" --stack "$stack" "${rest[@]}"
