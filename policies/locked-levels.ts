@@ -6,8 +6,7 @@
  * resource is checked, with the policy named.
  */
 import * as path from "node:path";
-import type { StoragePolicy } from "./policy";
-import { parseLevelConfig } from "./levels";
+import { LOCKED_GUARDS, type StoragePolicy } from "./policy";
 
 interface ConfigureCall {
   request: { getPolicyconfigMap(): { entries(): Iterable<[string, { getEnforcementlevel(): number }]> } };
@@ -22,14 +21,13 @@ interface GrpcModule {
   Server: { prototype: { addService(service: unknown, impl: ServiceImpl): void } };
 }
 
-/** Problems with the levels the engine configured (empty when none lowers a locked policy). */
-export function configuredLevelProblems(catalog: StoragePolicy[], levels: Record<string, string>): string[] {
-  try {
-    parseLevelConfig(catalog, levels, "policy pack config");
-    return [];
-  } catch (e) {
-    return (e as Error).message.split("\n");
-  }
+/** The refusal for levels the engine configured, or undefined when no locked policy is lowered. */
+export function loweredLockRefusal(catalog: StoragePolicy[], levels: Record<string, string>): string | undefined {
+  const lowered = catalog
+    .filter((p) => LOCKED_GUARDS.includes(p.guard) && levels[p.name] !== undefined && levels[p.name] !== "mandatory")
+    .map((p) => `${p.name}=${levels[p.name]}`);
+  if (!lowered.length) return undefined;
+  return `refused: ${LOCKED_GUARDS.join(" and ")} policies are mandatory in every stack; this config lowers ${lowered.join(", ")}`;
 }
 
 /** Install the guard; call before the PolicyPack is constructed (it starts the analyzer server). */
@@ -46,8 +44,8 @@ export function refuseLoweredLocks(catalog: StoragePolicy[]): void {
       configure(call, callback) {
         const levels: Record<string, string> = {};
         for (const [name, c] of call.request.getPolicyconfigMap().entries()) levels[name] = convertEnforcementLevel(c.getEnforcementlevel());
-        const problems = configuredLevelProblems(catalog, levels);
-        if (problems.length) return callback({ code: grpc.status.INVALID_ARGUMENT, details: `refused: ${problems.join("; ")}` });
+        const refusal = loweredLockRefusal(catalog, levels);
+        if (refusal) return callback({ code: grpc.status.INVALID_ARGUMENT, details: refusal });
         return configure.call(this, call, callback);
       },
     };

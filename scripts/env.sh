@@ -28,3 +28,10 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_P
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=false
 export SS_ROOT SS_CACHE SS_TOOLS SS_LOCAL
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+
+# After Pulumi appends this clone's salt to a local stack file (filtered out by .gitattributes), git
+# still lists the file as modified by its size alone; re-stat it when its content equals the index.
+ss_git_refresh() {
+  git -C "$SS_ROOT" ls-files --error-unmatch -- "$1" >/dev/null 2>&1 || return 0
+  if git -C "$SS_ROOT" diff --quiet -- "$1"; then git -C "$SS_ROOT" add -- "$1"; fi
+}

@@ -56,5 +56,6 @@ if [[ ! -f "Pulumi.$stack.yaml" ]]; then
   echo "pulumi: no stack file Pulumi.$stack.yaml (stacks: ${known% })" >&2
   exit 2
 fi
-pulumi stack select --create "$stack" >/dev/null
+out="$(pulumi stack select --create "$stack" 2>&1)" || { echo "pulumi: $out" >&2; exit 1; }
+ss_git_refresh "Pulumi.$stack.yaml"
 exec pulumi "${args[@]}" --stack "$stack" "${rest[@]}"

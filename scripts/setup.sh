@@ -137,4 +137,10 @@ if git -C "$SS_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
   git -C "$SS_ROOT" config filter.pulumi-local-salt.smudge cat
 fi
 
+# 4. The local stacks exist in the local backend, so raw `pulumi up --stack dev` just works.
+for s in bank dev; do # dev last: it stays the selected stack
+  out="$(pulumi stack select --create "$s" 2>&1)" || fail "pulumi stack select --create $s failed: $out"
+  ss_git_refresh "Pulumi.$s.yaml"
+done
+
 step "setup complete: $(pulumi version) · $(du -sh "$SS_TOOLS" | cut -f1) in $SS_TOOLS"
