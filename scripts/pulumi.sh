@@ -24,12 +24,13 @@ case "$cmd" in
   *) echo "usage: scripts/pulumi.sh <up|preview|refresh|destroy> [--stack S] [--policy-pack] [pulumi flags]" >&2; exit 2 ;;
 esac
 
-stack=dev policy=false rest=()
+stack=dev policy=false config_file=false rest=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --stack|-s) stack="${2:?--stack needs a name}"; shift 2 ;;
     --stack=*) stack="${1#--stack=}"; shift ;;
     --policy-pack) policy=true; shift ;;
+    --config-file|--config-file=*) config_file=true; rest+=("$1"); shift ;;
     --preview-only) [[ "$cmd" == refresh ]] && args=(refresh --preview-only) || rest+=("$1"); shift ;;
     -h|--help)
       sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
@@ -51,11 +52,13 @@ if [[ -s "$SS_LOCAL/minio.env" && -z "${MINIO_ROOT_USER:-}" ]]; then
   set +a
 fi
 
-if [[ ! -f "Pulumi.$stack.yaml" ]]; then
+if ! $config_file && [[ ! -f "Pulumi.$stack.yaml" ]]; then
   known="$(ls Pulumi.*.yaml | sed -n 's/^Pulumi\.\(.*\)\.yaml$/\1/p' | tr '\n' ' ')"
   echo "pulumi: no stack file Pulumi.$stack.yaml (stacks: ${known% })" >&2
   exit 2
 fi
-out="$(pulumi stack select --create "$stack" 2>&1)" || { echo "pulumi: $out" >&2; exit 1; }
+create=(--create)
+$config_file && create=() # a stack with its own config file is created by whoever wrote that file
+out="$(pulumi stack select "${create[@]}" "$stack" 2>&1)" || { echo "pulumi: $out" >&2; exit 1; }
 ss_git_refresh "Pulumi.$stack.yaml"
 exec pulumi "${args[@]}" --stack "$stack" "${rest[@]}"

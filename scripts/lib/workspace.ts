@@ -74,9 +74,10 @@ export async function deployedContract(stack: auto.Stack): Promise<StorageContra
   return (await stack.outputs()).storage?.value as StorageContract | undefined;
 }
 
-/** The `storage` output of a deployed stack (secrets decrypted). */
+/** The `storage` output of a deployed stack (secrets decrypted); only the backend is read. */
 export async function readStorageContract(stack: string): Promise<StorageContract> {
-  const storage = await deployedContract(await openProjectStack(stack));
+  const selected = await auto.LocalWorkspace.selectStack({ stackName: stack, workDir: ROOT });
+  const storage = await deployedContract(selected);
   if (!storage) throw new Error(`stack "${stack}" has no "storage" output; run npm run deploy first`);
   return storage;
 }

@@ -34,11 +34,20 @@ pulumi.runtime.setMocks(
   process.env.ENTRY_DRY_RUN !== "false",
 );
 
+// The entry reports config problems through log.error and exits; record both instead.
+const logged: string[] = [];
+const exit = process.exit.bind(process);
+pulumi.log.error = async (msg: string) => void logged.push(msg);
+process.exit = ((code?: number) => {
+  console.log(JSON.stringify({ error: logged.join("\n"), exitCode: code, registered }));
+  exit(0);
+}) as typeof process.exit;
+
 (async () => {
   const mod: unknown = require(path.resolve(root, project.main));
   const result = typeof mod === "function" ? await (mod as () => Promise<Record<string, unknown>>)() : mod;
   await new Promise((r) => setTimeout(r, 500)); // let registrations queued by components land
   console.log(JSON.stringify({ exportType: typeof mod, outputs: Object.keys(result as object), registered }));
 })().catch((e: Error) => {
-  console.log(JSON.stringify({ error: e.message, runError: pulumi.RunError.isInstance(e), registered }));
+  console.log(JSON.stringify({ error: e.message, registered }));
 });

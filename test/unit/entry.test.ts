@@ -16,7 +16,7 @@ interface Loaded {
   exportType?: string;
   outputs?: string[];
   error?: string;
-  runError?: boolean;
+  exitCode?: number;
   registered: Array<{ type: string; name: string }>;
 }
 
@@ -54,7 +54,7 @@ describe("the entry the Pulumi CLI loads (Pulumi.yaml main)", () => {
     expect(r.error).toBe(
       "invalid storage config:\n  storage:buckets.recordings.keys.playback.generation: 1 is lower than the deployed generation 3; generations only go up",
     );
-    expect(r.runError).toBe(true); // the host prints the message only, no stack trace
+    expect(r.exitCode).toBe(32); // "already reported": the host prints the message only, no stack trace
     expect(r.registered.map((x) => x.type)).toEqual(["pulumi:pulumi:StackReference"]);
   });
 

@@ -1,0 +1,204 @@
+/**
+ * The Pulumi CLI as a platform team types it, on a throwaway stack with the dev config and its own
+ * CORS origin: up, verify, up --expect-no-changes, preview with the policy pack, a lowered
+ * generation refused, Ctrl-C mid-update, the npm shortcut, bad input, destroy. No Automation API:
+ * every guard exercised here must live in the program or the pack.
+ */
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ListBucketsCommand } from "@aws-sdk/client-s3";
+import { parse, stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { s3ClientFor } from "../../components/minio/s3-client";
+import { LOCAL, loadEnvFile, ROOT } from "../../scripts/lib/workspace";
+import { loadProjectEnv } from "../helpers/env";
+
+loadProjectEnv();
+loadEnvFile(path.join(LOCAL, "minio.env"));
+const started = Date.now();
+const name = `cli${started.toString(36)}`;
+const dir = path.join(LOCAL, "e2e-cli");
+const configFile = path.join(dir, `Pulumi.${name}.yaml`);
+const ownOrigin = `http://localhost:${30000 + (started % 10000)}`;
+const backendDir = process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
+const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
+
+type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The dev config with this stack's own origin, edited by `mutate`; keeps the salt Pulumi wrote. */
+function writeConfig(mutate: (c: Config) => void = () => undefined): void {
+  const cfg = parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")).config as Config;
+  cfg["storage:buckets"].recordings.cors[0].origins = [ownOrigin];
+  mutate(cfg);
+  const salt = fs.existsSync(configFile) ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(configFile, "utf8"))?.[0] : undefined;
+  fs.writeFileSync(configFile, stringify({ config: cfg }) + (salt ? `${salt}\n` : ""));
+}
+
+function env(unset: string[] = []): NodeJS.ProcessEnv {
+  const e = { ...process.env };
+  for (const v of unset) delete e[v];
+  return e;
+}
+
+const stackArgs = () => ["--stack", name, "--config-file", configFile, "--non-interactive", "--color", "never"];
+
+function pulumi(args: string[], unset: string[] = []): SpawnSyncReturns<string> & { out: string } {
+  const r = spawnSync("pulumi", [...args, ...stackArgs()], { cwd: ROOT, env: env(unset), encoding: "utf8", timeout: 240_000 });
+  return Object.assign(r, { out: `${r.stdout}${r.stderr}` });
+}
+
+function npm(args: string[]): SpawnSyncReturns<string> & { out: string } {
+  const r = spawnSync("npm", ["run", "--silent", ...args], { cwd: ROOT, env: env(), encoding: "utf8", timeout: 240_000 });
+  return Object.assign(r, { out: `${r.stdout}${r.stderr}` });
+}
+
+/**
+ * The stack's resources as stored, for "nothing changed" comparisons. Every checkpoint write
+ * re-encrypts secrets with a fresh nonce, so ciphertexts are compared by position, not value.
+ */
+function storedResources(): unknown[] {
+  const r = spawnSync("pulumi", ["stack", "export", "--stack", name], { cwd: ROOT, env: env(), encoding: "utf8" });
+  const stored = r.stdout.replace(/"ciphertext": "v1:[^"]+"/g, '"ciphertext": "<encrypted>"');
+  return (JSON.parse(stored) as { deployment: { resources?: unknown[] } }).deployment.resources ?? [];
+}
+
+function pendingOperations(): unknown[] {
+  const r = spawnSync("pulumi", ["stack", "export", "--stack", name], { cwd: ROOT, env: env(), encoding: "utf8" });
+  return (JSON.parse(r.stdout) as { deployment: { pending_operations?: unknown[] } }).deployment.pending_operations ?? [];
+}
+
+const lockDir = () => path.join(backendDir, ".pulumi", "locks", "organization", "secure-storage", name);
+const locks = () => (fs.existsSync(lockDir()) ? fs.readdirSync(lockDir()) : []);
+
+async function bucketNames(): Promise<string[]> {
+  const r = await s3ClientFor({ endpoint: "http://127.0.0.1:9000", region: "us-east-1" }, admin).send(new ListBucketsCommand({}));
+  return (r.Buckets ?? []).map((b) => b.Name!).filter((b) => b.includes(name.toLowerCase()));
+}
+
+beforeAll(() => {
+  fs.mkdirSync(dir, { recursive: true });
+  const init = spawnSync("pulumi", ["stack", "init", name, "--non-interactive"], { cwd: ROOT, env: env(), encoding: "utf8" });
+  expect(init.status, init.stderr).toBe(0);
+  // `stack init` puts the new stack's salt in Pulumi.<name>.yaml at the root; this stack's config lives in .local.
+  fs.rmSync(path.join(ROOT, `Pulumi.${name}.yaml`), { force: true });
+  writeConfig();
+});
+
+afterAll(() => {
+  spawnSync("pulumi", ["destroy", "--yes", ...stackArgs()], { cwd: ROOT, env: env(), encoding: "utf8" });
+  spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--stack", name], { cwd: ROOT, env: env(), encoding: "utf8" });
+  fs.rmSync(configFile, { force: true });
+  console.log(`raw CLI end to end: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+describe("the raw Pulumi CLI runs the project with every safety check", () => {
+  it("pulumi up creates the stack, with no plugin taken from $PATH", () => {
+    const r = pulumi(["up", "--yes"]);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/\+ 12 created/);
+    expect(r.out).not.toMatch(/from \$PATH/);
+    expect(r.out).not.toMatch(/^warning: using/m);
+  });
+
+  it("npm run verify proves the deployed contract", () => {
+    const r = npm(["verify", "--", "--stack", name]);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/verify: \d+ passed, 0 failed \(\d+ probes, \d+ must-be-denied\)/);
+  });
+
+  it("a second pulumi up --expect-no-changes changes nothing", () => {
+    const r = pulumi(["up", "--yes", "--expect-no-changes"]);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/12 unchanged/);
+  });
+
+  it("pulumi preview --policy-pack with the dev levels passes; lowering a locked policy is refused", () => {
+    const ok = pulumi(["preview", "--policy-pack", "policies", "--policy-pack-config", "policies/config.dev.json"]);
+    expect(ok.status, ok.out).toBe(0);
+    expect(ok.out).toContain("secure-storage@v0.1.0 (local: policies)");
+    expect(ok.out).toContain("[advisory]  storage-no-force-destroy");
+    const lowered = path.join(dir, "lowered.json");
+    fs.writeFileSync(lowered, JSON.stringify({ "minio-policy-not-public": "advisory" }));
+    const bad = pulumi(["preview", "--policy-pack", "policies", "--policy-pack-config", lowered]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.out).toContain("refused: public-access and encryption policies are mandatory in every stack; this config lowers minio-policy-not-public=advisory");
+  });
+
+  it("a lowered generation fails preview and up with the config path, and nothing changes", () => {
+    writeConfig((c) => (c["storage:buckets"].recordings.keys.playback.generation = 2));
+    const bump = pulumi(["up", "--yes"]);
+    expect(bump.status, bump.out).toBe(0);
+    const before = storedResources();
+    writeConfig((c) => (c["storage:buckets"].recordings.keys.playback.generation = 1));
+    const message = "storage:buckets.recordings.keys.playback.generation: 1 is lower than the deployed generation 2; generations only go up";
+    for (const cmd of [["preview"], ["up", "--yes"]]) {
+      const r = pulumi(cmd);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain(message);
+      expect(r.out).not.toMatch(/\n\s+at .*:\d+:\d+\)?\n/); // no stack trace
+    }
+    expect(storedResources()).toEqual(before);
+    writeConfig((c) => (c["storage:buckets"].recordings.keys.playback.generation = 2));
+  });
+
+  it("an update without the MinIO admin environment ends in one line naming the variables", () => {
+    const before = storedResources();
+    const r = pulumi(["up", "--yes"], ["MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"]);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain("storage:minio: admin credentials missing: set MINIO_ROOT_USER and MINIO_ROOT_PASSWORD");
+    expect(storedResources()).toEqual(before);
+  });
+
+  it("Ctrl-C mid-update cancels the Pulumi way: no lock, no pending operation, no process left; the next up converges", async () => {
+    writeConfig((c) => {
+      c["storage:buckets"].recordings.keys.playback.generation = 2;
+      for (const extra of ["scratch-a", "scratch-b", "scratch-c"]) {
+        c["storage:buckets"][extra] = { provider: "minio", versioning: true, forceDestroy: true, keys: { app: { access: ["read", "write"], prefixes: ["x/"], generation: 1 } } };
+      }
+    });
+    // A terminal's Ctrl-C reaches the whole foreground process group: the CLI and everything it started.
+    const child = spawn("pulumi", ["up", "--yes", ...stackArgs()], { cwd: ROOT, env: env(), detached: true });
+    let out = "";
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        if (/creating/.test(out)) resolve();
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+    });
+    process.kill(-child.pid!, "SIGINT");
+    const code = await exited;
+    expect(code, out).not.toBe(0);
+    expect(locks()).toEqual([]);
+    expect(pendingOperations()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(() => process.kill(-child.pid!, 0)).toThrow(); // the process group is gone: no provider left with admin env
+    const again = pulumi(["up", "--yes"]);
+    expect(again.status, again.out).toBe(0);
+    expect(pulumi(["up", "--yes", "--expect-no-changes"]).status).toBe(0);
+    expect((await bucketNames()).length).toBe(5);
+  });
+
+  it("a stack deployed through the npm shortcut previews with 0 changes through the raw CLI", () => {
+    writeConfig((c) => (c["storage:buckets"].recordings.keys.playback.generation = 2));
+    const deploy = npm(["deploy", "--", "--stack", name, "--config-file", configFile]);
+    expect(deploy.status, deploy.out).toBe(0);
+    const preview = pulumi(["preview", "--expect-no-changes"]);
+    expect(preview.status, preview.out).toBe(0);
+  });
+
+  it("the npm shortcut names a missing stack file in one line", () => {
+    const r = npm(["deploy", "--", "--stack", "nosuch"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^pulumi: no stack file Pulumi\.nosuch\.yaml \(stacks: .*dev.*\)$/);
+  });
+
+  it("pulumi destroy removes every bucket", async () => {
+    const r = pulumi(["destroy", "--yes"]);
+    expect(r.status, r.out).toBe(0);
+    expect(await bucketNames()).toEqual([]);
+  });
+});
