@@ -150,15 +150,19 @@ describe("the raw Pulumi CLI runs the project with every safety check", () => {
     expect(storedResources()).toEqual(before);
   });
 
-  it("Ctrl-C mid-update cancels the Pulumi way: no lock, no pending operation, no process left; the next up converges", async () => {
+  it.each([
+    ["pulumi up", "pulumi", ["up", "--yes", ...stackArgs()]],
+    ["npm run deploy", "npm", ["run", "deploy", "--", ...stackArgs()]],
+  ])("Ctrl-C mid-%s cancels the Pulumi way: no lock, no pending operation, no process left; the next up converges", async (_what, cmd, args) => {
+    const extras = _what === "pulumi up" ? ["scratch-a", "scratch-b"] : ["scratch-c", "scratch-d"];
     writeConfig((c) => {
       c["storage:buckets"].recordings.keys.playback.generation = 2;
-      for (const extra of ["scratch-a", "scratch-b", "scratch-c"]) {
+      for (const extra of extras) {
         c["storage:buckets"][extra] = { provider: "minio", versioning: true, forceDestroy: true, keys: { app: { access: ["read", "write"], prefixes: ["x/"], generation: 1 } } };
       }
     });
     // A terminal's Ctrl-C reaches the whole foreground process group: the CLI and everything it started.
-    const child = spawn("pulumi", ["up", "--yes", ...stackArgs()], { cwd: ROOT, env: env(), detached: true });
+    const child = spawn(cmd, args, { cwd: ROOT, env: env(), detached: true });
     let out = "";
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     await new Promise<void>((resolve) => {
@@ -172,14 +176,14 @@ describe("the raw Pulumi CLI runs the project with every safety check", () => {
     process.kill(-child.pid!, "SIGINT");
     const code = await exited;
     expect(code, out).not.toBe(0);
-    expect(locks()).toEqual([]);
-    expect(pendingOperations()).toEqual([]);
     await new Promise((r) => setTimeout(r, 1000));
     expect(() => process.kill(-child.pid!, 0)).toThrow(); // the process group is gone: no provider left with admin env
+    expect(locks()).toEqual([]);
+    expect(pendingOperations()).toEqual([]);
     const again = pulumi(["up", "--yes"]);
     expect(again.status, again.out).toBe(0);
     expect(pulumi(["up", "--yes", "--expect-no-changes"]).status).toBe(0);
-    expect((await bucketNames()).length).toBe(5);
+    expect((await bucketNames()).length).toBe(4);
   });
 
   it("a stack deployed through the npm shortcut previews with 0 changes through the raw CLI", () => {
