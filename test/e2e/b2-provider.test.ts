@@ -19,6 +19,7 @@ import type { CorsRule } from "../../components/spec";
 import { openStack } from "../../scripts/lib/workspace";
 import { B2StandIn } from "../helpers/b2-standin";
 import { loadProjectEnv } from "../helpers/env";
+import { changes } from "../helpers/changes";
 
 loadProjectEnv();
 const standin = new B2StandIn();
@@ -179,7 +180,7 @@ describe("B2 provider through the Pulumi engine", () => {
     expect([...standin.trace()].sort()).toEqual(["b2_authorize_account 200", "b2_list_buckets 200", "b2_list_keys 200", "b2_list_keys 429 too_many_requests"]);
     let diff = "";
     const p = await stack.preview({ diff: true, color: "never", onOutput: (s) => (diff += s) });
-    const changed = Object.entries(p.changeSummary).filter(([op, n]) => op !== "same" && n > 0);
+    const changed = changes(p.changeSummary);
     expect(changed, diff).toEqual([]);
     transcript += diff;
     await assertNoPlainSecrets();

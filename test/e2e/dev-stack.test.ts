@@ -18,6 +18,7 @@ import { verifyContract } from "../../checks/verify";
 import { program } from "../../stacks/program";
 import { LOCAL, loadEnvFile, openStack } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
+import { changes } from "../helpers/changes";
 
 loadProjectEnv();
 loadEnvFile(path.join(LOCAL, "minio.env"));
@@ -93,7 +94,7 @@ describe("dev stack on MinIO, end to end", () => {
     const noChanges = async (when: string) => {
       let out = "";
       const r = await stack.preview({ diff: true, color: "never", onOutput: (s) => (out += s) });
-      const changed = Object.entries(r.changeSummary).filter(([op, n]) => op !== "same" && n > 0);
+      const changed = changes(r.changeSummary);
       expect(changed, `${when}:\n${out}`).toEqual([]);
     };
     await noChanges("preview after up");
