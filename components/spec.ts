@@ -207,8 +207,10 @@ function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
 
 /** One zod issue as a config problem: `<root><path>: <message>`, unknown fields named. */
 export function issueProblem(root: string, issue: z.core.$ZodIssue, path: ReadonlyArray<PropertyKey> = issue.path): string {
-  const message = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
-  return `${formatPath(root, path)}: ${message}`;
+  if (issue.code === "unrecognized_keys") return `${formatPath(root, path)}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  // A bad map key (bucket or key name): say which name and why, not "Invalid key in record".
+  if (issue.code === "invalid_key") return `${formatPath(root, path)}: name ${issue.issues.map((i) => i.message).join("; ")}`;
+  return `${formatPath(root, path)}: ${issue.message}`;
 }
 
 /**

@@ -57,8 +57,28 @@ if ! $config_file && [[ ! -f "Pulumi.$stack.yaml" ]]; then
   echo "pulumi: no stack file Pulumi.$stack.yaml (stacks: ${known% })" >&2
   exit 2
 fi
-create=(--create)
-$config_file && create=() # a stack with its own config file is created by whoever wrote that file
-out="$(pulumi stack select "${create[@]}" "$stack" 2>&1)" || { echo "pulumi: $out" >&2; exit 1; }
+if pulumi stack select "$stack" >/dev/null 2>&1; then
+  ss_git_refresh "Pulumi.$stack.yaml"
+  exec pulumi "${args[@]}" --stack "$stack" "${rest[@]}"
+fi
+$config_file && { echo "pulumi: no stack $stack in $PULUMI_BACKEND_URL (a stack with its own --config-file is created by pulumi stack init)" >&2; exit 2; }
+
+# First use of this stack here: create it, and if its first operation fails before anything is
+# deployed, remove the empty record again (and the salt line it added) so nothing is left behind.
+had_salt=false
+grep -q '^encryptionsalt: ' "Pulumi.$stack.yaml" && had_salt=true
+out="$(pulumi stack init "$stack" 2>&1)" || { echo "pulumi: $out" >&2; exit 1; }
 ss_git_refresh "Pulumi.$stack.yaml"
-exec pulumi "${args[@]}" --stack "$stack" "${rest[@]}"
+trap 'true' INT # Ctrl-C goes to pulumi (same process group); this script only cleans up after it
+rc=0
+pulumi "${args[@]}" --stack "$stack" "${rest[@]}" || rc=$?
+if [[ $rc -ne 0 ]]; then
+  resources="$(pulumi stack export --stack "$stack" 2>/dev/null | node -e \
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log((JSON.parse(s).deployment.resources??[]).length))' || echo 1)"
+  if [[ "$resources" == 0 ]]; then
+    pulumi stack rm --yes --force --preserve-config --stack "$stack" >/dev/null 2>&1 &&
+      echo "pulumi: the first $cmd of stack $stack failed; removed its empty stack record" >&2
+    $had_salt || sed -i '/^encryptionsalt: /d' "Pulumi.$stack.yaml"
+  fi
+fi
+exit $rc

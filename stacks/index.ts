@@ -14,10 +14,11 @@ export = async (): Promise<ProgramOutputs> => {
   try {
     return await program();
   } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
+    // Config problems, ours or the SDK's (a missing `storage:buckets` is a RunError).
+    if (!(e instanceof SpecError) && !pulumi.RunError.isInstance(e)) throw e;
     // What the SDK does for a RunError, minus the ~10 s it spends in its unhandled-rejection
     // path before exiting (measured with pulumi 3.260): log the message, exit as already reported.
-    await pulumi.log.error(e.message);
+    await pulumi.log.error((e as Error).message);
     return process.exit(LOGGED_USER_ERROR);
   }
 };

@@ -200,6 +200,25 @@ describe("the raw Pulumi CLI runs the project with every safety check", () => {
     expect(r.stderr.trim()).toMatch(/^pulumi: no stack file Pulumi\.nosuch\.yaml \(stacks: .*dev.*\)$/);
   });
 
+  it("a first npm run deploy that fails leaves no stack record and no salt line behind", () => {
+    const bad = `${name}bad`;
+    const file = path.join(ROOT, `Pulumi.${bad}.yaml`);
+    const text = "config:\n  storage:buckets:\n    Bad_Name: {provider: minio}\n";
+    fs.writeFileSync(file, text);
+    try {
+      const r = npm(["deploy", "--", "--stack", bad]);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain("storage:buckets.Bad_Name: name must be 2-32 chars");
+      expect(r.stderr).toContain(`the first up of stack ${bad} failed; removed its empty stack record`);
+      const ls = spawnSync("pulumi", ["stack", "ls", "--json"], { cwd: ROOT, env: env(), encoding: "utf8" });
+      expect(ls.stdout).not.toContain(bad);
+      expect(fs.readFileSync(file, "utf8")).toBe(text);
+    } finally {
+      fs.rmSync(file, { force: true });
+      spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--stack", bad], { cwd: ROOT, env: env() });
+    }
+  });
+
   it("pulumi destroy removes every bucket", async () => {
     const r = pulumi(["destroy", "--yes"]);
     expect(r.status, r.out).toBe(0);

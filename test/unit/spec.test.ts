@@ -65,6 +65,13 @@ describe("storage spec", () => {
   it("rejects bad logical names and providers", () => {
     const p = problems({ buckets: { Bad_Name: { provider: "dropbox" } } });
     expect(p.join("\n")).toMatch(/storage:buckets\.Bad_Name/);
+    // The name's rule, not zod's "Invalid key in record".
+    expect(problems({ buckets: { Bad_Name: { provider: "minio" } } })).toEqual([
+      "storage:buckets.Bad_Name: name must be 2-32 chars of a-z, 0-9 and '-', starting with a letter",
+    ]);
+    expect(problems({ buckets: { ok: { provider: "minio", keys: { "x.y": { access: ["read"], generation: 1 } } } } })).toEqual([
+      "storage:buckets.ok.keys.x.y: name must be 2-32 chars of a-z, 0-9 and '-', starting with a letter",
+    ]);
   });
 
   it("requires versioning with object lock", () => {
