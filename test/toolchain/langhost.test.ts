@@ -68,3 +68,18 @@ describe("the Node.js language host", () => {
     expect(spawnSync("bash", [INSTALL, "--official-only", path.join(tmp, "other", "bin"), "v3.1.0"], { env }).status).toBe(1);
   });
 });
+
+describe("committed stack files under the raw CLI", () => {
+  it("the local stacks carry this clone's salt in the working file, and git status does not show it", () => {
+    const inGit = spawnSync("git", ["rev-parse", "--git-dir"], { cwd: ROOT }).status === 0;
+    if (!inGit) return; // a tarball has no git status to keep clean
+    for (const stack of ["dev", "bank"]) {
+      const file = `Pulumi.${stack}.yaml`;
+      expect(fs.readFileSync(path.join(ROOT, file), "utf8")).toMatch(/^encryptionsalt: v1:/m);
+      const committed = execFileSync("git", ["show", `HEAD:${file}`], { cwd: ROOT, encoding: "utf8" });
+      expect(committed).not.toMatch(/encryptionsalt/);
+      expect(execFileSync("git", ["status", "--porcelain", "--", file], { cwd: ROOT, encoding: "utf8" })).toBe("");
+      expect(execFileSync("git", ["diff", "--", file], { cwd: ROOT, encoding: "utf8" })).toBe("");
+    }
+  });
+});
