@@ -1,0 +1,215 @@
+/**
+ * What a stack's state says it owns on a MinIO server against what the server holds: items the
+ * state has and MinIO lacks (missing), and items that look like the stack's but the state lacks
+ * (orphans, e.g. left by an interrupted create). Names only: no secret is read or returned.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import type { AdminCredentials, MinioConnection } from "../../components/minio/admin-client";
+import { physicalBucketName } from "../../components/naming";
+import { listMinio, type LiveInventory } from "./minio-listing";
+import { ROOT } from "./workspace";
+
+export type ItemKind = "bucket" | "policy" | "user";
+
+export interface InventoryItem {
+  kind: ItemKind;
+  name: string;
+  /** Why it is listed (the policy an orphan user is attached to, the URN a missing item has). */
+  detail: string;
+}
+
+/** The stack's MinIO resources as the state records them, on one endpoint. */
+export interface StateInventory {
+  buckets: Map<string, string>;
+  policies: Map<string, string>;
+  users: Map<string, string>;
+  /** Operations an interrupted update left in the state (`pulumi refresh --clear-pending-creates` clears them). */
+  pending: InventoryItem[];
+  /** The connection the state's resources use, when any are recorded. */
+  conn?: MinioConnection;
+  /** MinIO resources recorded for another endpoint, not compared. */
+  elsewhere: number;
+}
+
+export interface InventoryReport {
+  project: string;
+  stack: string;
+  endpoint: string;
+  missing: InventoryItem[];
+  orphans: InventoryItem[];
+  pending: InventoryItem[];
+  counts: { state: Record<ItemKind, number>; server: Record<ItemKind, number>; elsewhere: number };
+}
+
+interface StateResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+export interface Deployment {
+  resources?: StateResource[];
+  pending_operations?: Array<{ resource: StateResource; type: string }>;
+}
+
+const TYPE_KIND: Record<string, ItemKind> = {
+  "pulumi-nodejs:dynamic/minio:Bucket": "bucket",
+  "pulumi-nodejs:dynamic/minio:Policy": "policy",
+  "pulumi-nodejs:dynamic/minio:User": "user",
+};
+
+export function projectName(): string {
+  return String((parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name);
+}
+
+/** The stack's deployment as `pulumi stack export` prints it (secrets stay encrypted). */
+export function exportDeployment(stack: string): Deployment {
+  const r = spawnSync("pulumi", ["stack", "export", "--stack", stack], { cwd: ROOT, env: process.env, encoding: "utf8" });
+  if (r.error) {
+    throw new Error(`pulumi stack export --stack ${stack}: ${r.error.message} (run through npm so pulumi is on PATH)`);
+  }
+  if (r.status !== 0) {
+    const why = r.stderr.trim().split("\n").pop() ?? `exit ${r.status}`;
+    throw new Error(`pulumi stack export --stack ${stack}: ${why.replace(/^error: /, "")}`);
+  }
+  return (JSON.parse(r.stdout) as { deployment?: Deployment }).deployment ?? {};
+}
+
+function connOf(props: Record<string, unknown> | undefined): MinioConnection | undefined {
+  const c = props?.conn as Partial<MinioConnection> | undefined;
+  if (typeof c?.endpoint !== "string") return undefined;
+  const region = typeof c.region === "string" ? c.region : "us-east-1";
+  return { endpoint: c.endpoint, region, ...(c.caBundle ? { caBundle: c.caBundle } : {}) };
+}
+
+/** The name MinIO knows a resource by: the id once created, else what its inputs will name. */
+function nameOf(kind: ItemKind, r: StateResource): string | undefined {
+  if (r.id) return r.id;
+  const props = r.outputs ?? r.inputs ?? {};
+  const field = { bucket: "bucket", policy: "name", user: "accessKey" }[kind];
+  return typeof props[field] === "string" ? (props[field] as string) : undefined;
+}
+
+/** The state's MinIO items on `endpoint` (or on the first endpoint the state uses when not given). */
+export function stateInventory(deployment: Deployment, endpoint?: string): StateInventory {
+  const inv: StateInventory = { buckets: new Map(), policies: new Map(), users: new Map(), pending: [], elsewhere: 0 };
+  const recorded = (deployment.resources ?? []).map((r) => connOf(r.outputs ?? r.inputs)).find(Boolean);
+  const target = endpoint ?? recorded?.endpoint;
+  for (const r of deployment.resources ?? []) {
+    const kind = TYPE_KIND[r.type];
+    if (!kind) continue;
+    const conn = connOf(r.outputs ?? r.inputs);
+    if (conn && target && conn.endpoint !== target) {
+      inv.elsewhere++;
+      continue;
+    }
+    if (conn && !inv.conn) inv.conn = conn;
+    const name = nameOf(kind, r);
+    if (name) ({ bucket: inv.buckets, policy: inv.policies, user: inv.users })[kind].set(name, r.urn);
+  }
+  for (const op of deployment.pending_operations ?? []) {
+    const kind = TYPE_KIND[op.resource.type];
+    if (!kind) continue;
+    const name = nameOf(kind, op.resource) ?? "(name not recorded)";
+    inv.pending.push({ kind, name, detail: `pending ${op.type}: ${op.resource.urn.split("::").pop()}` });
+  }
+  return inv;
+}
+
+/** True when `name` is exactly the physical name this project/stack gives some logical bucket. */
+export function isStackBucketName(name: string, project: string, stack: string): boolean {
+  for (let i = name.indexOf("-"); i > 0; i = name.indexOf("-", i + 1)) {
+    if (physicalBucketName(project, stack, name.slice(0, i)) === name) return true;
+  }
+  return false;
+}
+
+/** Key policies are named `<physical bucket>-<key>` (components/minio/index.ts). */
+export function isStackPolicyName(name: string, project: string, stack: string): boolean {
+  for (let i = name.lastIndexOf("-"); i > 0; i = name.lastIndexOf("-", i - 1)) {
+    if (isStackBucketName(name.slice(0, i), project, stack)) return true;
+  }
+  return false;
+}
+
+/** Missing and orphaned items of one stack on one server; pure, so tests run it on any listing. */
+export function compareInventory(
+  state: StateInventory,
+  live: LiveInventory,
+  ids: { project: string; stack: string; endpoint: string },
+): InventoryReport {
+  const { project, stack } = ids;
+  const liveUsers = new Set(live.users.map((u) => u.accessKey));
+  const absent = (kind: ItemKind, recorded: Map<string, string>, present: (name: string) => boolean) =>
+    [...recorded].filter(([name]) => !present(name)).map(([name, urn]) => ({ kind, name, detail: urn }));
+  const missing: InventoryItem[] = [
+    ...absent("bucket", state.buckets, (b) => live.buckets.includes(b)),
+    ...absent("policy", state.policies, (p) => live.policies.includes(p)),
+    ...absent("user", state.users, (u) => liveUsers.has(u)),
+  ];
+  const ours = (policy: string) => state.policies.has(policy) || isStackPolicyName(policy, project, stack);
+  const orphans: InventoryItem[] = [
+    ...live.buckets
+      .filter((b) => !state.buckets.has(b) && isStackBucketName(b, project, stack))
+      .map((name) => ({ kind: "bucket" as const, name, detail: "named like this stack's buckets" })),
+    ...live.policies
+      .filter((p) => !state.policies.has(p) && isStackPolicyName(p, project, stack))
+      .map((name) => ({ kind: "policy" as const, name, detail: "named after this stack's bucket" })),
+    // A user with no policy at all is what an interrupted create leaves between add-user and
+    // attach; nothing says which stack made it, so every stack's inventory lists it.
+    ...live.users
+      .filter((u) => !state.users.has(u.accessKey) && (u.policies.length === 0 || u.policies.some(ours)))
+      .map((u) => ({
+        kind: "user" as const,
+        name: u.accessKey,
+        detail: u.policies.length ? `attached to ${u.policies.join(", ")}` : "no policy attached",
+      })),
+  ];
+  const stackUsers = live.users.filter((u) => state.users.has(u.accessKey) || u.policies.some(ours));
+  return {
+    project,
+    stack,
+    endpoint: ids.endpoint,
+    missing,
+    orphans,
+    pending: state.pending,
+    counts: {
+      state: { bucket: state.buckets.size, policy: state.policies.size, user: state.users.size },
+      server: {
+        bucket: live.buckets.filter((b) => state.buckets.has(b) || isStackBucketName(b, project, stack)).length,
+        policy: live.policies.filter(ours).length,
+        user: stackUsers.length,
+      },
+      elsewhere: state.elsewhere,
+    },
+  };
+}
+
+export interface InventoryOptions {
+  stack: string;
+  creds: AdminCredentials;
+  /** Defaults to the endpoint the state records, then the local MinIO. */
+  endpoint?: string;
+  /** The deployment to compare (default: `pulumi stack export`). */
+  deployment?: Deployment;
+}
+
+export const DEFAULT_ENDPOINT = "http://127.0.0.1:9000";
+
+export async function inventory(opts: InventoryOptions): Promise<InventoryReport> {
+  const state = stateInventory(opts.deployment ?? exportDeployment(opts.stack), opts.endpoint);
+  const endpoint = opts.endpoint ?? state.conn?.endpoint ?? DEFAULT_ENDPOINT;
+  const conn: MinioConnection = state.conn?.endpoint === endpoint ? state.conn : { endpoint, region: "us-east-1" };
+  const live = await listMinio(conn, opts.creds);
+  return compareInventory(state, live, { project: projectName(), stack: opts.stack, endpoint });
+}
+
+/** Whether the stack and the server agree: nothing missing, orphaned or left pending. */
+export function isClean(r: InventoryReport): boolean {
+  return r.missing.length + r.orphans.length + r.pending.length === 0;
+}

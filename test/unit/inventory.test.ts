@@ -1,0 +1,93 @@
+/** The inventory comparison on hand-made listings: what counts as this stack's, missing, orphaned. */
+import { describe, expect, it } from "vitest";
+import { physicalBucketName } from "../../components/naming";
+import {
+  compareInventory,
+  isStackBucketName,
+  isStackPolicyName,
+  stateInventory,
+  type Deployment,
+} from "../../scripts/lib/inventory";
+
+const project = "secure-storage";
+const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
+const ids = { project, stack: "dev", endpoint: conn.endpoint };
+const clinic = physicalBucketName(project, "dev", "clinic");
+const media = physicalBucketName(project, "dev", "media-files");
+
+function deployment(): Deployment {
+  const res = (type: string, id: string, outputs: Record<string, unknown>) => ({
+    urn: `urn:pulumi:dev::${project}::x$pulumi-nodejs:dynamic/minio:${type}::${id}`,
+    type: `pulumi-nodejs:dynamic/minio:${type}`,
+    id,
+    outputs: { conn, ...outputs },
+  });
+  return {
+    resources: [
+      res("Bucket", clinic, { bucket: clinic }),
+      res("Policy", `${clinic}-backend`, { name: `${clinic}-backend` }),
+      res("User", "BACKENDG1AAAA", { accessKey: "BACKENDG1AAAA", policyName: `${clinic}-backend` }),
+    ],
+  };
+}
+
+describe("inventory", () => {
+  it("recognises exactly the names this project and stack produce", () => {
+    expect(isStackBucketName(clinic, project, "dev")).toBe(true);
+    expect(isStackBucketName(media, project, "dev")).toBe(true);
+    expect(isStackBucketName(physicalBucketName(project, "dev-2", "clinic"), project, "dev")).toBe(false);
+    expect(isStackBucketName(physicalBucketName("other", "dev", "clinic"), project, "dev")).toBe(false);
+    expect(isStackBucketName(clinic.replace(/.$/, (c) => (c === "0" ? "1" : "0")), project, "dev")).toBe(false);
+    expect(isStackPolicyName(`${media}-app-reader`, project, "dev")).toBe(true);
+    expect(isStackPolicyName(`${physicalBucketName(project, "prod", "clinic")}-backend`, project, "dev")).toBe(false);
+    expect(isStackPolicyName("readwrite", project, "dev")).toBe(false);
+  });
+
+  it("a server that matches the state is clean; other stacks' items are not this stack's orphans", () => {
+    const other = physicalBucketName(project, "prod", "clinic");
+    const r = compareInventory(stateInventory(deployment()), {
+      buckets: [clinic, other],
+      policies: [`${clinic}-backend`, `${other}-backend`, "readwrite"],
+      users: [
+        { accessKey: "BACKENDG1AAAA", policies: [`${clinic}-backend`], status: "enabled" },
+        { accessKey: "BACKENDG1BBBB", policies: [`${other}-backend`], status: "enabled" },
+      ],
+    }, ids);
+    expect([r.missing, r.orphans, r.pending]).toEqual([[], [], []]);
+    expect(r.counts.server).toEqual({ bucket: 1, policy: 1, user: 1 });
+  });
+
+  it("lists what the state lacks and what the server lacks", () => {
+    const r = compareInventory(stateInventory(deployment()), {
+      buckets: [clinic, media],
+      policies: [`${media}-app`],
+      users: [
+        { accessKey: "BACKENDG1AAAA", policies: [`${clinic}-backend`], status: "enabled" },
+        { accessKey: "APPG1CCCC", policies: [`${media}-app`], status: "enabled" },
+        { accessKey: "APPG1DDDD", policies: [], status: "enabled" },
+      ],
+    }, ids);
+    expect(r.missing.map((i) => `${i.kind} ${i.name}`)).toEqual([`policy ${clinic}-backend`]);
+    expect(r.orphans.map((i) => `${i.kind} ${i.name} (${i.detail})`)).toEqual([
+      `bucket ${media} (named like this stack's buckets)`,
+      `policy ${media}-app (named after this stack's bucket)`,
+      `user APPG1CCCC (attached to ${media}-app)`,
+      "user APPG1DDDD (no policy attached)",
+    ]);
+  });
+
+  it("reports operations an interrupted update left pending, by the name their inputs give", () => {
+    const d = deployment();
+    d.pending_operations = [
+      { type: "creating", resource: { urn: "urn:x::media", type: "pulumi-nodejs:dynamic/minio:Bucket", inputs: { conn, bucket: media } } },
+    ];
+    const r = compareInventory(stateInventory(d), { buckets: [clinic, media], policies: [`${clinic}-backend`], users: [] }, ids);
+    expect(r.pending).toEqual([{ kind: "bucket", name: media, detail: "pending creating: media" }]);
+    expect(r.missing.map((i) => i.name)).toEqual(["BACKENDG1AAAA"]);
+  });
+
+  it("compares only the state's resources on the endpoint asked for", () => {
+    const state = stateInventory(deployment(), "http://127.0.0.1:9100");
+    expect([state.buckets.size, state.elsewhere]).toEqual([0, 3]);
+  });
+});
