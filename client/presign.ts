@@ -1,6 +1,11 @@
 /**
  * Presigned uploads that carry the bucket's limits, so the storage itself refuses a wrong size,
- * type or place: applications call these instead of signing bare URLs.
+ * type or place, and presigned downloads within the key's prefixes: applications call these
+ * instead of signing bare URLs. An application needs three calls (README, "Applications"):
+ *
+ *   const { bucket, key } = storageFromEnv();                       // client/env.ts
+ *   const post = await presignPost(bucket, key, { keyPrefix: "recordings/c-1/", contentType: "audio/webm" });
+ *   const get = await presignGet(bucket, key, { objectKey: "recordings/c-1/a.webm" });
  *
  * - POST (S3, MinIO, GCS S3-interop): a policy with `content-length-range`, an exact
  *   `Content-Type`, the key prefix as `starts-with`, the bucket's required SSE fields and the
@@ -9,7 +14,7 @@
  * - PUT (where POST is unavailable, e.g. B2): `Content-Type` and `Content-Length` are signed
  *   headers, so a different type or size breaks the signature.
  */
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BucketContract, Credential, KeyContract } from "../components/contract";
@@ -17,6 +22,10 @@ import { grantCovers } from "../components/access";
 import type { AdminCredentials } from "../components/minio/admin-client";
 import { s3ClientFor } from "../components/minio/s3-client";
 import { MAX_PRESIGN_SECONDS, MAX_SINGLE_UPLOAD_BYTES, type UploadRule } from "../components/spec";
+import { appClient } from "./s3";
+
+export { appClient } from "./s3";
+export { storageFromEnv, type KeyEnvironment } from "./env";
 
 /** The upload was not signed because the storage would (and should) refuse it. */
 export class UploadRefused extends Error {
@@ -94,7 +103,7 @@ export async function presignPost(bucket: BucketContract, key: KeyContract, opts
   const maxBytes = rule?.maxBytes ?? MAX_SINGLE_UPLOAD_BYTES;
   const expiresIn = ttl(bucket, opts.expiresIn);
   const sse = bucket.uploadHeaders ?? {};
-  const { url, fields } = await createPresignedPost(bucketClient(bucket, opts.credential ?? key.current), {
+  const { url, fields } = await createPresignedPost(appClient(bucket, opts.credential ?? key.current), {
     Bucket: bucket.bucket,
     // `${filename}` makes the SDK sign `["starts-with", "$key", prefix]` instead of an exact key.
     Key: opts.objectKey ?? `${opts.keyPrefix}\${filename}`,
@@ -129,12 +138,32 @@ export async function presignPut(bucket: BucketContract, key: KeyContract, opts:
   }
   const headers = { "content-type": opts.contentType, "content-length": String(opts.contentLength), ...(bucket.uploadHeaders ?? {}) };
   const url = await getSignedUrl(
-    bucketClient(bucket, opts.credential ?? key.current),
+    appClient(bucket, opts.credential ?? key.current),
     new PutObjectCommand({ Bucket: bucket.bucket, Key: opts.objectKey, ContentType: opts.contentType, ContentLength: opts.contentLength }),
     // Without this the presigner leaves content-type/length unsigned and any body would pass.
     { expiresIn: ttl(bucket, opts.expiresIn), signableHeaders: new Set(["content-type", "content-length"]) },
   );
   return { url, headers };
+}
+
+export interface GetOptions {
+  objectKey: string;
+  /** At most the bucket's download TTL (the default). */
+  expiresIn?: number;
+  credential?: Credential;
+}
+
+/** A presigned GET for an object the key may read. */
+export async function presignGet(bucket: BucketContract, key: KeyContract, opts: GetOptions): Promise<string> {
+  if (!key.access.includes("read")) throw new UploadRefused("this key has no read access");
+  if (!grantCovers(key, opts.objectKey)) throw new UploadRefused(`"${opts.objectKey}" is outside the key's prefixes (${key.prefixes.join(", ")})`);
+  const max = Math.min(bucket.presign.downloadSeconds, MAX_PRESIGN_SECONDS);
+  const expiresIn = opts.expiresIn ?? max;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > max) {
+    throw new UploadRefused(`expiresIn ${expiresIn}: must be 1..${max} s (the bucket's download TTL)`);
+  }
+  const command = new GetObjectCommand({ Bucket: bucket.bucket, Key: opts.objectKey });
+  return getSignedUrl(appClient(bucket, opts.credential ?? key.current), command, { expiresIn });
 }
 
 /** Encode a presigned POST as multipart/form-data (fields first, the file last, as S3 requires). */

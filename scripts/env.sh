@@ -10,13 +10,14 @@ SS_PULUMI_VERSION="$(node -p "require('$SS_ROOT/package-lock.json').packages['no
 SS_MINIO_MODULE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
 SS_FAKEGCS_MODULE="github.com/fsouza/fake-gcs-server@v1.56.1"
 SS_ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
+SS_AWSCLI_VERSION="1.45.11"
 
 ss_tool_dir() { # name module-or-version -> cache dir
   local v="${2##*@}"
   echo "$SS_TOOLS/$1-$v"
 }
 
-export PATH="$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_ROOT/node_modules/.bin:$PATH"
+export PATH="$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_TOOLS/bin:$SS_ROOT/node_modules/.bin:$PATH"
 
 # Pulumi: local file backend, passphrase secrets, never phone home or fetch plugins. CI (the
 # workflows in .github/) sets its own backend, passphrase and plugin policy; those win.

@@ -92,6 +92,30 @@ build_tool minio "$(ss_tool_dir minio "$SS_MINIO_MODULE")" build_minio
 build_tool fake-gcs-server "$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")" build_fakegcs
 build_tool actionlint "$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")" build_actionlint
 
+# Clients the application tests drive: the aws CLI (PyPI, into the tool cache) and Chromium
+# (Debian's package; the browser test never downloads a browser of its own).
+if ! command -v aws >/dev/null; then
+  venv="$SS_TOOLS/awscli-$SS_AWSCLI_VERSION"
+  if [[ ! -x "$venv/bin/aws" ]]; then
+    step "installing the aws CLI $SS_AWSCLI_VERSION from PyPI (first time only)"
+    command -v python3 >/dev/null || fail "python3 is not installed: needed for the aws CLI the application tests use"
+    rm -rf "$venv.tmp" && python3 -m venv "$venv.tmp" >"$SS_CACHE/logs/awscli.log" 2>&1 &&
+      "$venv.tmp/bin/pip" install --quiet "awscli==$SS_AWSCLI_VERSION" >>"$SS_CACHE/logs/awscli.log" 2>&1 ||
+      fail "installing the aws CLI failed; see $SS_CACHE/logs/awscli.log"
+    mv "$venv.tmp" "$venv"
+  fi
+  mkdir -p "$SS_TOOLS/bin" && ln -sfn "$venv/bin/aws" "$SS_TOOLS/bin/aws"
+fi
+if ! command -v chromium >/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    step "installing Debian's chromium for the browser test (first time only; log: $SS_CACHE/logs/chromium.log)"
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } \
+      >"$SS_CACHE/logs/chromium.log" 2>&1 || fail "installing chromium failed; see $SS_CACHE/logs/chromium.log"
+  else
+    echo "    chromium: not installed; the browser test needs it: sudo apt-get install chromium" >&2
+  fi
+fi
+
 # 2. Per-clone dev secrets: generated here, git-ignored, never printed.
 mkdir -p "$SS_LOCAL" "$SS_LOCAL/state" "$PULUMI_HOME"
 chmod 700 "$SS_LOCAL"

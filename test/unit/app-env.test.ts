@@ -1,6 +1,10 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { StorageContract } from "../../components/contract";
-import { appEnv, formatEnv } from "../../scripts/app-env";
+import { appEnv, formatEnv, writePrivate } from "../../scripts/app-env";
 
 const cred = (g: number) => ({ id: `id-g${g}`, secret: `secret-g${g}`, generation: g });
 const contract: StorageContract = {
@@ -35,8 +39,23 @@ describe("npm run env", () => {
       AWS_ACCESS_KEY_ID: "id-g2",
       AWS_SECRET_ACCESS_KEY: "secret-g2",
       STORAGE_KEY_GENERATION: "2",
+      STORAGE_KEY_ACCESS: "read,write",
+      S3_PRESIGN_UPLOAD_SECONDS: "900",
+      S3_PRESIGN_DOWNLOAD_SECONDS: "900",
+      STORAGE_UPLOAD_RULES: "[]",
     });
     expect(appEnv(contract, "clinic", "backend", true).AWS_ACCESS_KEY_ID).toBe("id-g1");
+  });
+
+  it("uses the names AWS SDKs and CLIs read on their own, with a CA bundle as a file path", () => {
+    const env = appEnv(contract, "clinic", "backend", false, "/tmp/ca.pem");
+    expect(env).toMatchObject({
+      AWS_ENDPOINT_URL_S3: "http://127.0.0.1:9000",
+      AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_CA_BUNDLE: "/tmp/ca.pem",
+    });
+    expect(appEnv(contract, "clinic", "backend")).not.toHaveProperty("AWS_CA_BUNDLE");
   });
 
   it("gives an Azure application the container URL and SAS", () => {
@@ -46,6 +65,8 @@ describe("npm run env", () => {
       AZURE_STORAGE_SAS: "secret-g1",
       AZURE_STORAGE_SAS_POLICY: "id-g1",
       STORAGE_PRESIGN_DOWNLOAD_SECONDS: "3600",
+      STORAGE_PROVIDER: "azure",
+      STORAGE_KEY_ACCESS: "read",
       STORAGE_KEY_GENERATION: "1",
     });
   });
@@ -62,5 +83,41 @@ describe(".env output", () => {
     expect(formatEnv({ A: "x", S3_CA_BUNDLE_PEM: "-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n" })).toBe(
       'A=x\nS3_CA_BUNDLE_PEM="-----BEGIN CERTIFICATE-----\\nAAA\\n-----END CERTIFICATE-----\\n"',
     );
+  });
+});
+
+describe("formats a shell reads back exactly", () => {
+  const tricky = { A: "abc+/=", B: "not $HOME `x` \\ \"q\" ; rm -rf", C: "line1\nline2", D: '[{"prefix":"a/","contentTypes":["audio/ogg"]}]' };
+
+  it.each(["dotenv", "shell"] as const)("%s: sourced by bash, every one-line value comes back unchanged", (format) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "appenv-"));
+    try {
+      const file = path.join(dir, "app.env");
+      fs.writeFileSync(file, formatEnv(tricky, format));
+      const out = execFileSync("bash", ["-c", `set -a; . "${file}"; node -e 'console.log(JSON.stringify({A:process.env.A,B:process.env.B,D:process.env.D}))'`], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH },
+      });
+      expect(JSON.parse(out)).toEqual({ A: tricky.A, B: tricky.B, D: tricky.D });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("json is the object itself", () => {
+    expect(JSON.parse(formatEnv(tricky, "json"))).toEqual(tricky);
+  });
+
+  it("--out files are written with mode 0600, also over an existing file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "appenv-"));
+    try {
+      const file = path.join(dir, "app.env");
+      fs.writeFileSync(file, "old", { mode: 0o644 });
+      writePrivate(file, "A=1\n");
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(file, "utf8")).toBe("A=1\n");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

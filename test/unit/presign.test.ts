@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { BucketContract, KeyContract } from "../../components/contract";
-import { presignPost, presignPut, uploadRuleFor, UploadRefused } from "../../client/presign";
+import { presignGet, presignPost, presignPut, storageFromEnv, uploadRuleFor, UploadRefused } from "../../client/presign";
+import { appEnv } from "../../scripts/app-env";
 
 const cred = { id: `AK${randomBytes(6).toString("hex").toUpperCase()}`, secret: randomBytes(20).toString("base64"), generation: 1 };
 const bucket: BucketContract = {
@@ -87,6 +88,9 @@ describe("presigned PUT", () => {
     expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host");
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
     expect(put.headers).toEqual({ "content-type": "application/pdf", "content-length": "2048" });
+    // No flexible-checksum parameters: strict S3 implementations and B2 reject a CRC32 of an empty body.
+    expect([...url.searchParams.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
+    expect(url.search).not.toMatch(/x-amz-sdk-checksum-algorithm|x-amz-checksum/i);
   });
 
   it("refuses a size above the rule or a type outside it", async () => {
@@ -96,5 +100,38 @@ describe("presigned PUT", () => {
     await expect(presignPut(bucket, writer, { objectKey: "workspaces/raw/a.pdf", contentType: "application/pdf", contentLength: 10 })).rejects.toThrow(
       /not allowed under workspaces\/raw\//,
     );
+  });
+});
+
+describe("presigned GET", () => {
+  const reader: KeyContract = { access: ["read", "list"], prefixes: ["workspaces/"], current: cred };
+
+  it("signs a GET inside the key's prefixes for at most the download TTL", async () => {
+    const url = new URL(await presignGet(bucket, reader, { objectKey: "workspaces/ws-1/a.pdf" }));
+    expect(url.pathname).toBe("/clinic-unit-000000/workspaces/ws-1/a.pdf");
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
+    expect(url.searchParams.get("X-Amz-Credential")).toMatch(new RegExp(`^${cred.id}/`));
+    expect(url.search).not.toMatch(/checksum/i);
+  });
+
+  it.each([
+    [writer, { objectKey: "workspaces/a.pdf" }, "this key has no read access"],
+    [reader, { objectKey: "other/a.pdf" }, '"other/a.pdf" is outside the key\'s prefixes (workspaces/)'],
+    [reader, { objectKey: "workspaces/a.pdf", expiresIn: 901 }, "expiresIn 901: must be 1..900 s (the bucket's download TTL)"],
+  ] as const)("refuses %#", async (key, opts, message) => {
+    await expect(presignGet(bucket, key, opts)).rejects.toThrow(message);
+  });
+});
+
+describe("storageFromEnv reads back what npm run env prints", () => {
+  it("round-trips bucket, key, lifetimes and upload limits", () => {
+    const contract = { buckets: { clinic: { ...bucket, keys: { backend: { ...writer, access: ["read", "write"] as KeyContract["access"] } } } } };
+    const { bucket: b, key: k } = storageFromEnv(appEnv(contract, "clinic", "backend"));
+    expect(b).toMatchObject({ provider: "minio", bucket: bucket.bucket, endpoint: bucket.endpoint, region: "us-east-1", presign: bucket.presign, uploads: bucket.uploads });
+    expect(k).toEqual({ access: ["read", "write"], prefixes: ["workspaces/"], current: cred });
+  });
+
+  it("names the missing variable", () => {
+    expect(() => storageFromEnv({})).toThrow("S3_BUCKET is not set");
   });
 });
