@@ -96,13 +96,14 @@ build_tool actionlint "$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")" build_
 # (Debian's package; the browser test never downloads a browser of its own).
 if ! command -v aws >/dev/null; then
   venv="$SS_TOOLS/awscli-$SS_AWSCLI_VERSION"
-  if [[ ! -x "$venv/bin/aws" ]]; then
+  if [[ ! -f "$venv/.complete" ]]; then
     step "installing the aws CLI $SS_AWSCLI_VERSION from PyPI (first time only)"
     command -v python3 >/dev/null || fail "python3 is not installed: needed for the aws CLI the application tests use"
-    rm -rf "$venv.tmp" && python3 -m venv "$venv.tmp" >"$SS_CACHE/logs/awscli.log" 2>&1 &&
-      "$venv.tmp/bin/pip" install --quiet "awscli==$SS_AWSCLI_VERSION" >>"$SS_CACHE/logs/awscli.log" 2>&1 ||
-      fail "installing the aws CLI failed; see $SS_CACHE/logs/awscli.log"
-    mv "$venv.tmp" "$venv"
+    # A venv is not relocatable (its scripts name its python by path): build in place, mark when done.
+    rm -rf "$venv"
+    { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet "awscli==$SS_AWSCLI_VERSION"; } >"$SS_CACHE/logs/awscli.log" 2>&1 ||
+      { rm -rf "$venv"; fail "installing the aws CLI failed; see $SS_CACHE/logs/awscli.log"; }
+    touch "$venv/.complete"
   fi
   mkdir -p "$SS_TOOLS/bin" && ln -sfn "$venv/bin/aws" "$SS_TOOLS/bin/aws"
 fi
