@@ -34,6 +34,23 @@ export class MinioAdminError extends Error {
   }
 }
 
+export interface MinioUserInfo {
+  /** Attached canned policies, comma-separated as MinIO stores them ("" when none). */
+  policyName: string;
+  status: string;
+  /** Groups the user is a member of (their policies apply to the user too). */
+  memberOf: string[];
+}
+
+export function isNoSuchUser(e: unknown): boolean {
+  return e instanceof MinioAdminError && (e.status === 404 || e.code === "XMinioAdminNoSuchUser");
+}
+
+function userInfo(raw: unknown): MinioUserInfo {
+  const r = (raw ?? {}) as { policyName?: string; status?: string; memberOf?: string[] | null };
+  return { policyName: r.policyName ?? "", status: r.status ?? "", memberOf: r.memberOf ?? [] };
+}
+
 /** Admin credentials from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (what `npm run services` and MinIO itself use). */
 export function adminCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): AdminCredentials {
   const accessKeyId = env.MINIO_ROOT_USER;
@@ -131,22 +148,40 @@ export class MinioAdminClient {
     });
   }
 
-  /** `{ policyName, status }` of a user, or undefined when it does not exist. */
-  async getUser(accessKey: string): Promise<{ policyName?: string; status?: string } | undefined> {
+  /** A user's policy mapping, status and groups, or undefined when it does not exist. */
+  async getUser(accessKey: string): Promise<MinioUserInfo | undefined> {
     try {
       const res = await this.call("user-info", "GET", "user-info", { accessKey });
-      return JSON.parse(res.body.toString("utf8")) as { policyName?: string; status?: string };
+      return userInfo(JSON.parse(res.body.toString("utf8")));
     } catch (e) {
-      if (e instanceof MinioAdminError && (e.status === 404 || e.code === "XMinioAdminNoSuchUser")) return undefined;
+      if (isNoSuchUser(e)) return undefined;
       throw e;
     }
+  }
+
+  /** Every internal user by access key (the reply is encrypted: it may carry secrets, which we drop). */
+  async listUsers(): Promise<Map<string, MinioUserInfo>> {
+    const res = await this.call("list-users", "GET", "list-users", {});
+    const plain = (await decryptAdminPayload(this.creds.secretAccessKey, res.body)).toString("utf8");
+    const parsed = JSON.parse(plain) as Record<string, unknown>;
+    return new Map(Object.entries(parsed).map(([accessKey, info]) => [accessKey, userInfo(info)]));
+  }
+
+  /** Add or remove members; removing no members deletes an empty group. */
+  async updateGroupMembers(group: string, members: string[], isRemove: boolean): Promise<void> {
+    const body = Buffer.from(JSON.stringify({ group, members, isRemove }));
+    await this.call("update-group-members", "PUT", "update-group-members", {}, body);
+  }
+
+  async removeUserFromGroup(accessKey: string, group: string): Promise<void> {
+    await this.updateGroupMembers(group, [accessKey], true);
   }
 
   async deleteUser(accessKey: string): Promise<void> {
     try {
       await this.call("remove-user", "DELETE", "remove-user", { accessKey });
     } catch (e) {
-      if (e instanceof MinioAdminError && (e.status === 404 || e.code === "XMinioAdminNoSuchUser")) return;
+      if (isNoSuchUser(e)) return;
       throw e;
     }
   }

@@ -2,10 +2,13 @@
  * Dynamic-provider implementations for MinIO canned policies, users (one per key generation)
  * and the server-wide CORS origin list. Admin credentials come from the environment.
  */
-import { randomBytes } from "node:crypto";
 import { canonicalJson } from "../access";
 import { changedKeys, type ProviderImpl } from "../dynamic";
 import { MinioAdminClient, type MinioConnection } from "./admin-client";
+import { createScopedUser, readScopedUser, restoreScopedUser } from "./scoped-user";
+
+// bench/direct.ts builds users the way this provider does.
+export { newAccessKey, newSecretKey } from "./access-key";
 
 export interface PolicyInputs {
   conn: MinioConnection;
@@ -17,28 +20,13 @@ export interface UserInputs {
   conn: MinioConnection;
   policyName: string;
   generation: number;
-  /** Only to make the access key readable in `mc admin user list`: `<label>g<generation>`. */
+  /** Only to make the access key readable in `mc admin user list` (its first characters). */
   label: string;
 }
 
 export interface ServerCorsInputs {
   conn: MinioConnection;
   origins: string[];
-}
-
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-/** A 20-character access key (MinIO's maximum), random after a short readable label. */
-export function newAccessKey(label: string): string {
-  const head = label.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 8);
-  const bytes = randomBytes(20);
-  let tail = "";
-  for (let i = 0; tail.length < 20 - head.length; i++) tail += ALNUM[bytes[i] % ALNUM.length];
-  return head + tail;
-}
-
-export function newSecretKey(): string {
-  return randomBytes(30).toString("base64url"); // 40 chars, 240 bits
 }
 
 /** The origin MinIO answers for when a stack allows no browser origin at all (`.invalid` never resolves). */
@@ -73,12 +61,10 @@ export const policyProvider: ProviderImpl = {
     return { changes: changedKeys(olds, news, ["conn", "name", "document"]).length > 0, replaces, deleteBeforeReplace: false };
   },
   async create(raw) {
+    // The name embeds the stack-unique bucket name: an existing policy of that name is ours, left
+    // by a create that died before the state recorded it, so it is overwritten, not refused.
     const inputs = raw as unknown as PolicyInputs;
-    const admin = new MinioAdminClient(inputs.conn);
-    if (await admin.getPolicy(inputs.name)) {
-      throw new Error(`MinIO policy "${inputs.name}" already exists; refusing to overwrite a policy this stack did not create`);
-    }
-    await admin.putPolicy(inputs.name, inputs.document);
+    await new MinioAdminClient(inputs.conn).putPolicy(inputs.name, inputs.document);
     return { id: inputs.name, outs: { ...inputs } };
   },
   async read(id, props) {
@@ -98,35 +84,32 @@ export const policyProvider: ProviderImpl = {
   },
 };
 
+/** Props a user's read can report beyond its inputs: our users belong to no group. */
+const USER_DRIFT_KEYS = ["groups"] as const;
+
 export const userProvider: ProviderImpl = {
   async diff(_id, olds, news) {
     // A new generation or server is a new credential: create the new one before deleting the old.
     const replaces = changedKeys(olds, news, ["conn", "generation"]);
-    return { changes: changedKeys(olds, news, ["conn", "generation", "policyName", "label"]).length > 0, replaces, deleteBeforeReplace: false };
+    const changed = changedKeys(olds, news, ["conn", "generation", "policyName", "label", ...USER_DRIFT_KEYS]);
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
   },
   async create(raw) {
     const inputs = raw as unknown as UserInputs;
-    const admin = new MinioAdminClient(inputs.conn);
-    const accessKey = newAccessKey(`${inputs.label}G${inputs.generation}`);
-    const secretKey = newSecretKey();
-    await admin.putUser(accessKey, secretKey);
-    try {
-      await admin.attachPolicy(accessKey, inputs.policyName);
-    } catch (e) {
-      await admin.deleteUser(accessKey).catch(() => undefined);
-      throw e;
-    }
+    const { accessKey, secretKey } = await createScopedUser(new MinioAdminClient(inputs.conn), inputs);
     return { id: accessKey, outs: { ...inputs, accessKey, secretKey } };
   },
   async read(id, props) {
+    // A widened mapping (another policy next to ours, a group) shows as drift; a deleted user as gone.
     const inputs = props as unknown as UserInputs;
-    const info = await new MinioAdminClient(inputs.conn).getUser(id);
-    if (!info) return { id: "", props: {} };
-    return { id, props: { ...props, policyName: info.policyName ?? "" } };
+    const live = await readScopedUser(new MinioAdminClient(inputs.conn), id);
+    if (!live) return { id: "", props: {} };
+    const { groups: _stale, ...rest } = props;
+    return { id, props: { ...rest, ...live } };
   },
   async update(id, olds, news) {
     const inputs = news as unknown as UserInputs;
-    await new MinioAdminClient(inputs.conn).attachPolicy(id, inputs.policyName);
+    await restoreScopedUser(new MinioAdminClient(inputs.conn), id, inputs.policyName);
     // The credential is generated at create and is not an input: carry it over, or the contract loses it.
     return { outs: { ...inputs, accessKey: olds.accessKey, secretKey: olds.secretKey } };
   },

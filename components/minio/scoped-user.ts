@@ -1,0 +1,79 @@
+/**
+ * The life of one scoped MinIO user (one key generation), written against the few admin calls it
+ * needs so the failure paths can be exercised without a broken server.
+ */
+import type { MinioUserInfo } from "./admin-client";
+import { accessKeyPrefix, newAccessKey, newSecretKey } from "./access-key";
+import { oneLine } from "./not-found";
+
+export interface UserAdmin {
+  listUsers(): Promise<Map<string, MinioUserInfo>>;
+  getUser(accessKey: string): Promise<MinioUserInfo | undefined>;
+  putUser(accessKey: string, secretKey: string): Promise<void>;
+  attachPolicy(accessKey: string, policyName: string): Promise<void>;
+  removeUserFromGroup(accessKey: string, group: string): Promise<void>;
+  deleteUser(accessKey: string): Promise<void>;
+}
+
+export interface ScopedUser {
+  policyName: string;
+  generation: number;
+  label: string;
+}
+
+/** What the state records about a live user: its policy mapping, and groups only when it has any. */
+export interface LiveUser {
+  policyName: string;
+  groups?: string[];
+}
+
+/**
+ * Users of this credential slot that an interrupted create left behind: same prefix, and either no
+ * policy yet or ours. A user with our prefix and any other policy is not something we made: keep it.
+ */
+export function orphansOf(users: Map<string, MinioUserInfo>, prefix: string, policyName: string): string[] {
+  return [...users]
+    .filter(([key, info]) => key.startsWith(prefix) && (info.policyName === "" || info.policyName === policyName))
+    .map(([key]) => key);
+}
+
+export async function createScopedUser(admin: UserAdmin, user: ScopedUser): Promise<{ accessKey: string; secretKey: string }> {
+  const prefix = accessKeyPrefix(user.label, user.policyName, user.generation);
+  for (const orphan of orphansOf(await admin.listUsers(), prefix, user.policyName)) await admin.deleteUser(orphan);
+  const accessKey = newAccessKey(prefix);
+  const secretKey = newSecretKey();
+  await admin.putUser(accessKey, secretKey);
+  try {
+    await admin.attachPolicy(accessKey, user.policyName);
+  } catch (e) {
+    try {
+      await admin.deleteUser(accessKey);
+    } catch (undo) {
+      // The next create removes it by prefix; say so rather than hide either failure.
+      throw new Error(
+        `MinIO user "${accessKey}": attaching policy "${user.policyName}" failed (${oneLine(e)}) ` +
+          `and removing the user again failed too (${oneLine(undo)}); the next up removes it`,
+      );
+    }
+    throw e;
+  }
+  return { accessKey, secretKey };
+}
+
+/** The live policy mapping and groups, or undefined when the user is gone. */
+export async function readScopedUser(admin: UserAdmin, accessKey: string): Promise<LiveUser | undefined> {
+  const info = await admin.getUser(accessKey);
+  if (!info) return undefined;
+  return { policyName: info.policyName, ...(info.memberOf.length ? { groups: [...info.memberOf].sort() } : {}) };
+}
+
+/**
+ * Back to exactly our policy (set-user-or-group-policy replaces the whole mapping) and out of every
+ * group, whatever the state last saw: an `up` without refresh still removes a widening it finds.
+ */
+export async function restoreScopedUser(admin: UserAdmin, accessKey: string, policyName: string): Promise<void> {
+  const info = await admin.getUser(accessKey);
+  if (!info) throw new Error(`MinIO user "${accessKey}" no longer exists; run pulumi refresh so the next up creates a new credential`);
+  if (info.policyName !== policyName) await admin.attachPolicy(accessKey, policyName);
+  for (const group of info.memberOf) await admin.removeUserFromGroup(accessKey, group);
+}
