@@ -1,6 +1,10 @@
 /**
  * Dynamic-provider implementation of a hardened MinIO bucket over the S3 API.
  * Loaded at deploy time by components/dynamic.ts; admin credentials come from the environment.
+ *
+ * Create is resumable: it tags the bucket with its owner right after creating it and never deletes
+ * on a failed step, so a create that dies half way (MinIO restarted, a bad key) leaves a bucket the
+ * next create recognises and finishes, instead of one outside the state that blocks every deploy.
  */
 import {
   CreateBucketCommand,
@@ -8,26 +12,29 @@ import {
   DeleteBucketLifecycleCommand,
   DeleteBucketPolicyCommand,
   DeleteObjectsCommand,
-  GetBucketEncryptionCommand,
-  GetBucketLifecycleConfigurationCommand,
-  GetBucketVersioningCommand,
   HeadBucketCommand,
   ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectLockConfigurationCommand,
-  type LifecycleRule as S3LifecycleRule,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { LifecycleRule, ObjectLock } from "../spec";
 import { changedKeys, type ProviderImpl } from "../dynamic";
 import { adminCredentialsFromEnv, type MinioConnection } from "./admin-client";
+import { adoptionProblem, tagOwner } from "./bucket-adoption";
+import { declaredState, readSecurityState, s3LifecycleRules, SECURITY_KEYS, SSE_ALGORITHM } from "./bucket-state";
+import { errorName, NOT_CONFIGURED, oneLine, unlessAbsent } from "./not-found";
 import { s3ClientFor } from "./s3-client";
+
+export { s3LifecycleRules } from "./bucket-state";
 
 export interface MinioBucketInputs {
   conn: MinioConnection;
   bucket: string;
+  /** `<project>/<stack>/<logical>`, kept as the bucket's owner tag (owner.ts). */
+  owner: string;
   versioning: boolean;
   /** KMS key name for SSE (MinIO's KMS default key when managed). */
   kmsKeyId: string;
@@ -36,26 +43,16 @@ export interface MinioBucketInputs {
   forceDestroy: boolean;
 }
 
-/** Lifecycle rules as MinIO's S3 API takes them (MinIO expires stale multipart uploads itself). */
-export function s3LifecycleRules(rules: LifecycleRule[]): S3LifecycleRule[] {
-  const out: S3LifecycleRule[] = rules.map((r, i) => ({
-    ID: r.id ?? `rule-${i + 1}`,
-    Status: "Enabled",
-    Filter: { Prefix: r.prefix ?? "" },
-    ...(r.expireDays !== undefined ? { Expiration: { Days: r.expireDays } } : {}),
-    ...(r.noncurrentExpireDays !== undefined ? { NoncurrentVersionExpiration: { NoncurrentDays: r.noncurrentExpireDays } } : {}),
-    ...(r.abortIncompleteUploadDays !== undefined
-      ? { AbortIncompleteMultipartUpload: { DaysAfterInitiation: r.abortIncompleteUploadDays } }
-      : {}),
-  }));
-  return out;
-}
-
 function client(inputs: MinioBucketInputs): S3Client {
   return s3ClientFor(inputs.conn, adminCredentialsFromEnv());
 }
 
-async function apply(s3: S3Client, inputs: MinioBucketInputs, isNew: boolean): Promise<void> {
+function outputs(inputs: MinioBucketInputs): Record<string, unknown> {
+  return { ...inputs, ...declaredState(inputs), arn: `arn:aws:s3:::${inputs.bucket}` };
+}
+
+/** Everything but the owner tag, idempotently: the same calls finish a create and repair drift. */
+async function configure(s3: S3Client, inputs: MinioBucketInputs, isNew: boolean): Promise<void> {
   const Bucket = inputs.bucket;
   // A new bucket is unversioned; only an existing one needs explicit suspension.
   if (inputs.versioning || !isNew) {
@@ -65,12 +62,13 @@ async function apply(s3: S3Client, inputs: MinioBucketInputs, isNew: boolean): P
     new PutBucketEncryptionCommand({
       Bucket,
       ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: inputs.kmsKeyId } }],
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: SSE_ALGORITHM, KMSMasterKeyID: inputs.kmsKeyId } }],
       },
     }),
   );
   const rules = s3LifecycleRules(inputs.lifecycle);
   if (rules.length) await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: rules } }));
+  else if (!isNew) await unlessAbsent(s3.send(new DeleteBucketLifecycleCommand({ Bucket })), NOT_CONFIGURED.lifecycle);
   if (inputs.objectLock) {
     await s3.send(
       new PutObjectLockConfigurationCommand({
@@ -83,9 +81,7 @@ async function apply(s3: S3Client, inputs: MinioBucketInputs, isNew: boolean): P
     );
   }
   // Private means no bucket policy at all: MinIO grants anonymous access only through one.
-  await s3.send(new DeleteBucketPolicyCommand({ Bucket })).catch((e: { name?: string }) => {
-    if (e.name !== "NoSuchBucketPolicy") throw e;
-  });
+  await unlessAbsent(s3.send(new DeleteBucketPolicyCommand({ Bucket })), NOT_CONFIGURED.policy);
 }
 
 async function emptyBucket(s3: S3Client, Bucket: string): Promise<void> {
@@ -109,30 +105,37 @@ export const provider: ProviderImpl = {
       // Object lock can be added later but never removed; changing its retention is an update.
       (k) => k !== "objectLock" || !news.objectLock,
     );
-    const changed = changedKeys(olds, news, ["bucket", "conn", "versioning", "kmsKeyId", "lifecycle", "objectLock", "forceDestroy"]);
+    // Olds may come from a refresh (the live state); news are inputs, so compare with what they declare.
+    const wanted = { ...news, ...declaredState(news as unknown as MinioBucketInputs) };
+    const changed = changedKeys(olds, wanted, ["bucket", "conn", "forceDestroy", ...SECURITY_KEYS]);
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.includes("bucket") ? false : replaces.length > 0 };
   },
 
   async create(raw) {
     const inputs = raw as unknown as MinioBucketInputs;
     const s3 = client(inputs);
+    let isNew = true;
     try {
       await s3.send(new CreateBucketCommand({ Bucket: inputs.bucket, ObjectLockEnabledForBucket: inputs.objectLock ? true : undefined }));
     } catch (e) {
-      const name = (e as { name?: string }).name;
-      if (name === "BucketAlreadyOwnedByYou" || name === "BucketAlreadyExists") {
-        throw new Error(`bucket "${inputs.bucket}" already exists on ${inputs.conn.endpoint}; refusing to adopt a bucket this stack did not create (import it instead)`);
-      }
-      throw e;
+      if (errorName(e) !== "BucketAlreadyOwnedByYou" && errorName(e) !== "BucketAlreadyExists") throw e;
+      const problem = await adoptionProblem(s3, {
+        bucket: inputs.bucket,
+        endpoint: inputs.conn.endpoint,
+        owner: inputs.owner,
+        objectLock: Boolean(inputs.objectLock),
+      });
+      if (problem) throw new Error(problem);
+      isNew = false;
     }
     try {
-      await apply(s3, inputs, true);
+      await tagOwner(s3, inputs.bucket, inputs.owner);
+      await configure(s3, inputs, isNew);
     } catch (e) {
-      // Not recorded in state if create fails, so do not leave a half-configured bucket behind.
-      await s3.send(new DeleteBucketCommand({ Bucket: inputs.bucket })).catch(() => undefined);
-      throw e;
+      // Not deleted: a failed create is not in the state, and the next create finishes this bucket.
+      throw new Error(`bucket "${inputs.bucket}": configuring failed (${oneLine(e)}); the next up finishes it`);
     }
-    return { id: inputs.bucket, outs: { ...inputs, arn: `arn:aws:s3:::${inputs.bucket}` } };
+    return { id: inputs.bucket, outs: outputs(inputs) };
   },
 
   async read(id, props) {
@@ -144,29 +147,18 @@ export const provider: ProviderImpl = {
       if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return { id: "", props: {} };
       throw e;
     }
-    const v = await s3.send(new GetBucketVersioningCommand({ Bucket: id }));
-    const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket: id })).catch(() => undefined);
-    const kms = enc?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
-    const lc = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: id })).catch(() => undefined);
-    const lifecycleDrift = JSON.stringify((lc?.Rules ?? []).map((r) => r.ID).sort()) !== JSON.stringify(s3LifecycleRules(inputs.lifecycle).map((r) => r.ID).sort());
-    return {
-      id,
-      props: {
-        ...props,
-        versioning: v.Status === "Enabled",
-        kmsKeyId: kms ?? "",
-        // Refresh reports drift as an empty rule list; the next `up` restores the spec's rules.
-        lifecycle: lifecycleDrift ? [] : inputs.lifecycle,
-      },
-    };
+    const live = await readSecurityState(s3, id, inputs);
+    // Props a read may omit (no policy, no lock) must not survive from the previous state.
+    const kept = Object.fromEntries(Object.entries(props).filter(([k]) => !(SECURITY_KEYS as readonly string[]).includes(k)));
+    return { id, props: { ...kept, ...live } };
   },
 
   async update(_id, _olds, news) {
     const inputs = news as unknown as MinioBucketInputs;
     const s3 = client(inputs);
-    if (inputs.lifecycle.length === 0) await s3.send(new DeleteBucketLifecycleCommand({ Bucket: inputs.bucket })).catch(() => undefined);
-    await apply(s3, inputs, false);
-    return { outs: { ...inputs, arn: `arn:aws:s3:::${inputs.bucket}` } };
+    await tagOwner(s3, inputs.bucket, inputs.owner);
+    await configure(s3, inputs, false);
+    return { outs: outputs(inputs) };
   },
 
   async delete(id, props) {
@@ -176,7 +168,7 @@ export const provider: ProviderImpl = {
     try {
       await s3.send(new DeleteBucketCommand({ Bucket: id }));
     } catch (e) {
-      const name = (e as { name?: string }).name;
+      const name = errorName(e);
       if (name === "NoSuchBucket") return;
       if (name === "BucketNotEmpty") {
         throw new Error(`bucket "${id}" is not empty and forceDestroy is false; empty it first or set forceDestroy: true in the spec`);

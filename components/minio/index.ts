@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson, s3KeyPolicy } from "../access";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
 import type { BucketSpec } from "../spec";
+import { bucketOwner } from "./owner";
 import { MinioBucketResource, MinioPolicyResource, MinioUserResource } from "./resources";
 import { minioConnection, type MinioSettings } from "./settings";
 
@@ -46,6 +47,7 @@ export class MinioBucket extends pulumi.ComponentResource {
       {
         conn,
         bucket: bucketName,
+        owner: bucketOwner(pulumi.getProject(), pulumi.getStack(), name),
         versioning: spec.versioning,
         kmsKeyId: spec.encryption.kind === "kms" ? spec.encryption.keyId : settings.kmsKeyId,
         lifecycle: spec.lifecycle,
