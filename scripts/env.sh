@@ -11,13 +11,15 @@ SS_MINIO_MODULE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
 SS_FAKEGCS_MODULE="github.com/fsouza/fake-gcs-server@v1.56.1"
 SS_ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
 SS_AWSCLI_VERSION="1.45.11"
+# Node.js 22 LTS from the npm registry's `node` package (the AWS SDK drops Node 20 in January 2027).
+SS_NODE_VERSION="22.23.3"
 
 ss_tool_dir() { # name module-or-version -> cache dir
   local v="${2##*@}"
   echo "$SS_TOOLS/$1-$v"
 }
 
-export PATH="$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_TOOLS/bin:$SS_ROOT/node_modules/.bin:$PATH"
+export PATH="$SS_TOOLS/node-$SS_NODE_VERSION/node_modules/node/bin:$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_TOOLS/bin:$SS_ROOT/node_modules/.bin:$PATH"
 
 # Pulumi: local file backend, passphrase secrets, never phone home or fetch plugins. CI (the
 # workflows in .github/) sets its own backend, passphrase and plugin policy; those win.
@@ -27,8 +29,7 @@ if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ]]; then export PULUMI_CONFIG_PASSPHRAS
 export PULUMI_SKIP_UPDATE_CHECK=1
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=false
-export SS_ROOT SS_CACHE SS_TOOLS SS_LOCAL
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+export SS_ROOT SS_CACHE SS_TOOLS SS_LOCAL SS_NODE_VERSION
 
 # After Pulumi appends this clone's salt to a local stack file (filtered out by .gitattributes), git
 # still lists the file as modified by its size alone; re-stat it when its content equals the index.

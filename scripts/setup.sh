@@ -21,8 +21,20 @@ USAGE
 }
 [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]] && { usage; exit 0; }
 
-command -v node >/dev/null || fail "node is not installed (Node.js >= 20 is required)"
+command -v node >/dev/null || fail "node is not installed (Node.js >= 20 with npm is needed to install Node.js 22)"
 command -v go >/dev/null || fail "go is not installed: the Go toolchain is needed to build pulumi and minio (https://go.dev/dl)"
+
+# 0. Node.js 22 LTS into the tool cache (env.sh puts it first on PATH), so every later step runs on it.
+node_dir="$SS_TOOLS/node-$SS_NODE_VERSION"
+if [[ ! -x "$node_dir/node_modules/node/bin/node" ]]; then
+  step "installing Node.js $SS_NODE_VERSION from the npm registry (first time only)"
+  mkdir -p "$SS_TOOLS" "$SS_CACHE/logs"
+  rm -rf "$node_dir.tmp" && mkdir -p "$node_dir.tmp"
+  npm install --prefix "$node_dir.tmp" --no-audit --no-fund --loglevel=error "node@$SS_NODE_VERSION" \
+    >"$SS_CACHE/logs/node.log" 2>&1 || fail "installing Node.js $SS_NODE_VERSION failed; see $SS_CACHE/logs/node.log"
+  rm -rf "$node_dir" && mv "$node_dir.tmp" "$node_dir"
+fi
+[[ "$(node --version)" == "v$SS_NODE_VERSION" ]] || fail "node on PATH is $(node --version), expected v$SS_NODE_VERSION from $node_dir"
 
 # 1. npm dependencies (reinstall only when package-lock.json changed).
 lock_hash="$(sha256sum package-lock.json | cut -c1-16)"

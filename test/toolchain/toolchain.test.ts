@@ -16,6 +16,15 @@ describe("toolchain", () => {
     expect(execFileSync("bash", ["-c", "command -v pulumi"], { encoding: "utf8" })).toContain(process.env.SS_TOOLS!);
   });
 
+  it("every command runs on the Node.js 22 LTS setup installs, which package.json requires", () => {
+    const node = execFileSync("bash", ["-c", "node --version"], { encoding: "utf8" }).trim();
+    expect(node).toBe(`v${process.env.SS_NODE_VERSION}`);
+    expect(node).toMatch(/^v22\./);
+    expect(JSON.parse(fs.readFileSync("package.json", "utf8")).engines.node).toBe(">=22");
+    // Nothing silences the AWS SDK's Node version notice: it has nothing to say on 22.
+    expect(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBeUndefined();
+  });
+
   it.each([
     ["minio", "http://127.0.0.1:9000/minio/health/live"],
     ["fake-gcs-server", "http://127.0.0.1:4443/storage/v1/b"],
