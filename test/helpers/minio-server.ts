@@ -53,7 +53,8 @@ export class MinioServer {
   }
 
   get pid(): number | undefined {
-    return this.proc?.exitCode === null ? this.proc.pid : undefined;
+    // A signalled process has no exit code, only a signal code.
+    return this.proc && this.proc.exitCode === null && this.proc.signalCode === null ? this.proc.pid : undefined;
   }
 
   /** The KMS key name (before the colon of MINIO_KMS_SECRET_KEY): what `storage:minio.kmsKeyId` takes. */

@@ -78,10 +78,10 @@ describe("inventory", () => {
 
   it("reports operations an interrupted update left pending, by the name their inputs give", () => {
     const d = deployment();
-    d.pending_operations = [
-      { type: "creating", resource: { urn: "urn:x::media", type: "pulumi-nodejs:dynamic/minio:Bucket", inputs: { conn, bucket: media } } },
-    ];
-    const r = compareInventory(stateInventory(d), { buckets: [clinic, media], policies: [`${clinic}-backend`], users: [] }, ids);
+    const resource = { urn: "urn:x::media", type: "pulumi-nodejs:dynamic/minio:Bucket", inputs: { conn, bucket: media } };
+    d.pending_operations = [{ type: "creating", resource }];
+    const live = { buckets: [clinic, media], policies: [`${clinic}-backend`], users: [] };
+    const r = compareInventory(stateInventory(d), live, ids);
     expect(r.pending).toEqual([{ kind: "bucket", name: media, detail: "pending creating: media" }]);
     expect(r.missing.map((i) => i.name)).toEqual(["BACKENDG1AAAA"]);
   });

@@ -26,7 +26,12 @@ function services(...args: string[]): { code: number | null; out: string } {
     SERVICES_DATA_DIR: path.join(base, "data"),
     SERVICES_HEALTH_SECONDS: "2",
   };
-  const r = spawnSync("bash", ["scripts/services.sh", ...args, "minio"], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync("bash", ["scripts/services.sh", ...args, "minio"], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}`.trim() };
 }
 
@@ -82,7 +87,8 @@ describe("services.sh health checks", () => {
     fs.symlinkSync("/bin/true", fake);
     const parent = spawn("bash", ["-c", `"${fake}" & echo $!; exec sleep 60`], { stdio: ["ignore", "pipe", "ignore"] });
     strays.push(parent);
-    const zombie = Number(await new Promise<string>((r) => parent.stdout!.once("data", (d: Buffer) => r(d.toString()))));
+    const firstLine = new Promise<string>((r) => parent.stdout!.once("data", (d: Buffer) => r(d.toString())));
+    const zombie = Number(await firstLine);
     await expect.poll(() => fs.readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0]).toBe("Z");
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(pidFile, `${zombie}\n`);
