@@ -5,7 +5,9 @@
  * - an expired (or otherwise rejected) auth token (401 expired_auth_token / bad_auth_token) means
  *   "call b2_authorize_account again and retry", once;
  * - 429 too_many_requests and 503 service_unavailable are retried with exponential backoff,
- *   waiting at least what `Retry-After` says;
+ *   waiting at least what `Retry-After` says; a call that is not safe to repeat (b2_create_key:
+ *   B2 key names are not unique) is not retried after a network error or a 5xx, which may have
+ *   come after B2 acted: its caller cleans up instead;
  * - known error codes become messages that say what to do (duplicate name, bad capabilities,
  *   missing bucket).
  * Credentials and tokens never appear in an error message.
@@ -54,7 +56,27 @@ export class B2ApiError extends Error {
   }
 }
 
+/** No answer from B2 (connection refused or dropped, timeout): the call may or may not have happened. */
+export class B2TransportError extends Error {
+  constructor(
+    readonly op: string,
+    attempts: number,
+    cause: unknown,
+  ) {
+    // fetch says only "fetch failed"; the reason (refused, reset, timed out) is in its cause.
+    const why = [cause, (cause as { cause?: unknown }).cause].flatMap((c) => (c instanceof Error ? [c.message] : []));
+    const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+    super(`${op}: request failed after ${tries}: ${why.join(": ") || String(cause)}`);
+    this.name = "B2TransportError";
+  }
+}
+
+/** True unless B2 definitely refused the call (a 4xx answer): the call may have taken effect. */
+export const mayHaveActed = (e: unknown): boolean => !(e instanceof B2ApiError && e.status >= 400 && e.status < 500);
+
 const RETRYABLE = new Set([429, 500, 503]);
+/** Answers that say B2 did not act: safe to retry even for a call that must not run twice. */
+const REFUSED_UNDONE = new Set([429]);
 const REAUTH_CODES = new Set(["expired_auth_token", "bad_auth_token"]);
 /** The answer to a call naming a bucket id that no longer exists. */
 const isNoSuchBucket = (e: unknown): boolean => e instanceof B2ApiError && (e.code === "bad_bucket_id" || e.code === "invalid_bucket_id");
@@ -128,7 +150,8 @@ export class B2Client {
     if (existing && staleToken === undefined) return existing;
     const next = (async () => {
       if (existing && staleToken !== undefined) {
-        // Someone else may already have replaced the stale token.
+        // Someone else may already have replaced the stale token. A failed earlier authorization
+        // was reported to its own callers; here it only means "authorize again".
         const current = await existing.catch(() => undefined);
         if (current && current.token !== staleToken) return current;
       }
@@ -141,8 +164,18 @@ export class B2Client {
     return next;
   }
 
-  /** One HTTP exchange with retries on 429/5xx/network errors. Throws B2ApiError on a B2 error. */
-  private async send<T>(op: string, url: string, method: "GET" | "POST", authorization: string, body?: unknown): Promise<T> {
+  /**
+   * One HTTP exchange with retries on 429/5xx/network errors (only 429 when `once`: the call must
+   * not be repeated if it may have happened). Throws B2ApiError on a B2 error.
+   */
+  private async send<T>(
+    op: string,
+    url: string,
+    method: "GET" | "POST",
+    authorization: string,
+    body?: unknown,
+    once = false,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
@@ -153,7 +186,7 @@ export class B2Client {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (e) {
-        if (attempt >= this.maxRetries) throw new Error(`${op}: request failed after ${attempt + 1} attempts: ${(e as Error).message}`);
+        if (once || attempt >= this.maxRetries) throw new B2TransportError(op, attempt + 1, e);
         await this.sleep(this.backoff(attempt));
         continue;
       }
@@ -165,7 +198,7 @@ export class B2Client {
       } catch {
         err = { status: res.status, code: "unknown", message: text.slice(0, 200) };
       }
-      if (RETRYABLE.has(res.status) && attempt < this.maxRetries) {
+      if ((once ? REFUSED_UNDONE : RETRYABLE).has(res.status) && attempt < this.maxRetries) {
         const retryAfter = Number(res.headers.get("retry-after"));
         const wait = Math.max(this.backoff(attempt), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0);
         await this.sleep(wait);
@@ -180,12 +213,16 @@ export class B2Client {
     return exp / 2 + Math.random() * (exp / 2); // jittered, so parallel resources do not retry in lockstep
   }
 
-  /** POST a storage API call, re-authorizing once if B2 says the token expired. */
-  async call<T>(op: string, body: object): Promise<T> {
+  /**
+   * POST a storage API call, re-authorizing once if B2 says the token expired (B2 did not act).
+   * `once`: never repeat it after an answer that may have come after B2 acted.
+   */
+  async call<T>(op: string, body: object, opts: { once?: boolean } = {}): Promise<T> {
     let s = await this.session();
     for (let reauthorized = false; ; reauthorized = true) {
       try {
-        return await this.send<T>(op, `${s.auth.apiInfo.storageApi.apiUrl}/b2api/v3/${op}`, "POST", s.token, body);
+        const url = `${s.auth.apiInfo.storageApi.apiUrl}/b2api/v3/${op}`;
+        return await this.send<T>(op, url, "POST", s.token, body, opts.once);
       } catch (e) {
         if (!reauthorized && e instanceof B2ApiError && e.status === 401 && REAUTH_CODES.has(e.code)) {
           s = await this.session(s.token);
@@ -235,12 +272,13 @@ export class B2Client {
     }
   }
 
+  /** Not retried after an unsure failure: a repeat would make a second key with the same name. */
   createKey(req: B2CreateKeyRequest): Promise<B2NewKey> {
-    return this.call("b2_create_key", req);
+    return this.call("b2_create_key", req, { once: true });
   }
 
-  /** The key with this id (no secret), or undefined; pages through b2_list_keys. */
-  async getKey(applicationKeyId: string): Promise<B2KeyInfo | undefined> {
+  /** Every key of the account (no secrets), page by page through b2_list_keys. */
+  async *listKeys(): AsyncGenerator<B2KeyInfo> {
     const accountId = await this.accountId();
     let start: string | null | undefined;
     do {
@@ -249,11 +287,22 @@ export class B2Client {
         maxKeyCount: 1000,
         ...(start ? { startApplicationKeyId: start } : {}),
       });
-      const hit = page.keys.find((k) => k.applicationKeyId === applicationKeyId);
-      if (hit) return hit;
+      yield* page.keys;
       start = page.nextApplicationKeyId;
     } while (start);
+  }
+
+  /** The key with this id (no secret), or undefined if the account has no such key. */
+  async getKey(applicationKeyId: string): Promise<B2KeyInfo | undefined> {
+    for await (const k of this.listKeys()) if (k.applicationKeyId === applicationKeyId) return k;
     return undefined;
+  }
+
+  /** The keys named exactly `keyName` (B2 allows several). */
+  async keysNamed(keyName: string): Promise<B2KeyInfo[]> {
+    const found: B2KeyInfo[] = [];
+    for await (const k of this.listKeys()) if (k.keyName === keyName) found.push(k);
+    return found;
   }
 
   /** Delete a key; false if it was already gone. */
