@@ -4,7 +4,9 @@
  * (b2_authorize_account, b2_create_bucket, b2_update_bucket, b2_list_buckets, b2_delete_bucket,
  * b2_create_key, b2_list_keys, b2_delete_key): `{status, code, message}` errors, 401
  * expired_auth_token, 409 conflict on ifRevisionIs, 429 with Retry-After, capability checks.
- * Faults are injected per call so tests can prove re-authorization and backoff.
+ * Faults are injected per call so tests can prove re-authorization and backoff, errors on reads,
+ * and interrupted creates: B2 acts, then its answer is lost (connection dropped) or held until
+ * the caller is killed.
  *
  * It records every call (operation, status, error code, request body) for assertions; it never
  * records Authorization headers.
@@ -28,7 +30,12 @@ interface Token {
   expired: boolean;
 }
 
-type Fault = { op: string; kind: "expire" } | { op: string; kind: "throttle"; status: 429 | 503; retryAfterSeconds: number };
+type Fault =
+  | { op: string; kind: "expire" }
+  | { op: string; kind: "throttle"; status: 429 | 503; retryAfterSeconds: number }
+  | { op: string; kind: "fail"; status: number; code: string; message: string }
+  | { op: string; kind: "lose"; hold: false }
+  | { op: string; kind: "lose"; hold: true; acted: () => void };
 
 class B2Error extends Error {
   constructor(
@@ -69,6 +76,8 @@ export class B2StandIn {
   readonly fileCounts = new Map<string, number>();
   private readonly tokens = new Map<string, Token>();
   private faults: Fault[] = [];
+  /** Answers held back by holdAnswerNext, released (dropped) by stop(). */
+  private readonly held: http.ServerResponse[] = [];
   private server?: http.Server;
   url = "";
   readonly s3ApiUrl: string;
@@ -85,6 +94,8 @@ export class B2StandIn {
   }
 
   async stop(): Promise<void> {
+    for (const res of this.held.splice(0)) res.socket?.destroy();
+    this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
@@ -96,6 +107,24 @@ export class B2StandIn {
   /** The next call of `op` is refused with 429 (or 503) and `Retry-After: <seconds>`. */
   throttleNext(op: string, retryAfterSeconds: number, status: 429 | 503 = 429): void {
     this.faults.push({ op, kind: "throttle", status, retryAfterSeconds });
+  }
+
+  /** The next call of `op` is answered with this B2 error, without acting. */
+  failNext(op: string, status: number, code: string, message: string): void {
+    this.faults.push({ op, kind: "fail", status, code, message });
+  }
+
+  /** The next call of `op` takes effect, then the connection drops before the answer (the server went down). */
+  loseAnswerNext(op: string): void {
+    this.faults.push({ op, kind: "lose", hold: false });
+  }
+
+  /**
+   * The next call of `op` takes effect and is never answered (the caller is to be killed);
+   * resolves once B2 has acted.
+   */
+  holdAnswerNext(op: string): Promise<void> {
+    return new Promise((acted) => this.faults.push({ op, kind: "lose", hold: true, acted }));
   }
 
   /** A change made outside Pulumi (the B2 web console): applies the patch and bumps the revision. */
@@ -135,13 +164,22 @@ export class B2StandIn {
         const code = fault.status === 429 ? "too_many_requests" : "service_unavailable";
         return send(fault.status, { status: fault.status, code, message: "Please retry later" }, { "retry-after": String(fault.retryAfterSeconds) });
       }
+      if (fault?.kind === "fail") throw new B2Error(fault.status, fault.code, fault.message);
       if (op === "b2_authorize_account") return send(200, this.authorize(req.headers.authorization));
       const token = this.token(req.headers.authorization, fault?.kind === "expire");
       const need = OP_CAPABILITY[op];
       if (!need) throw new B2Error(400, "bad_request", `unknown operation ${op}`);
       if (!token.capabilities.includes(need)) throw new B2Error(401, "unauthorized", `application key does not have the ${need} capability`);
       if (op !== "b2_delete_key" && body.accountId !== this.accountId) throw new B2Error(401, "unauthorized", "accountId does not match the authorization");
-      return send(200, this.dispatch(op, body, token));
+      const answer = this.dispatch(op, body, token);
+      if (fault?.kind === "lose") {
+        // B2 acted; the caller never learns it.
+        this.calls.push({ op, status: 200, code: fault.hold ? "answer-held" : "answer-lost", body });
+        if (!fault.hold) return void res.socket?.destroy();
+        this.held.push(res);
+        return fault.acted();
+      }
+      return send(200, answer);
     } catch (e) {
       if (e instanceof B2Error) return send(e.status, { status: e.status, code: e.code, message: e.message });
       return send(500, { status: 500, code: "internal_error", message: (e as Error).message });
@@ -258,12 +296,29 @@ export class B2StandIn {
     }
   }
 
+  /** B2 bucketInfo: at most 10 entries, names of letters, digits, "-" and "_", string values. */
+  private validateBucketInfo(info: unknown): void {
+    if (info === undefined) return;
+    if (typeof info !== "object" || info === null || Array.isArray(info)) {
+      throw new B2Error(400, "bad_request", "bucketInfo must be an object");
+    }
+    const entries = Object.entries(info);
+    if (entries.length > 10) {
+      throw new B2Error(400, "bad_request", `bucketInfo has ${entries.length} entries; at most 10 are allowed`);
+    }
+    for (const [k, v] of entries) {
+      if (!/^[A-Za-z0-9_-]{1,50}$/.test(k)) throw new B2Error(400, "bad_request", `Invalid bucketInfo name: ${k}`);
+      if (typeof v !== "string") throw new B2Error(400, "bad_request", `bucketInfo value of ${k} must be a string`);
+    }
+  }
+
   private createBucket(body: Record<string, unknown>): B2BucketInfo {
     const name = String(body.bucketName ?? "");
     if (!/^[A-Za-z0-9-]{6,63}$/.test(name) || /^b2-/i.test(name)) throw new B2Error(400, "bad_request", `Invalid bucketName: ${name}`);
     if (body.bucketType !== "allPrivate" && body.bucketType !== "allPublic") throw new B2Error(400, "bad_request", "bucketType must be allPrivate or allPublic");
     if ([...this.buckets.values()].some((b) => b.bucketName === name)) throw new B2Error(400, "duplicate_bucket_name", "Bucket name is already in use.");
     this.validateRules(body);
+    this.validateBucketInfo(body.bucketInfo);
     if (body.defaultRetention !== undefined) throw new B2Error(400, "bad_request", "defaultRetention is not a b2_create_bucket parameter");
     const sse = body.defaultServerSideEncryption as { mode: string; algorithm: string } | undefined;
     const b: B2BucketInfo = {
@@ -271,7 +326,7 @@ export class B2StandIn {
       bucketId: hex(12),
       bucketName: name,
       bucketType: body.bucketType as "allPrivate",
-      bucketInfo: (body.bucketInfo as Record<string, string>) ?? {},
+      bucketInfo: structuredClone((body.bucketInfo as Record<string, string>) ?? {}),
       corsRules: (body.corsRules as B2BucketInfo["corsRules"]) ?? [],
       lifecycleRules: (body.lifecycleRules as B2BucketInfo["lifecycleRules"]) ?? [],
       defaultServerSideEncryption: { isClientAuthorizedToRead: true, value: sse ? { mode: sse.mode, algorithm: sse.algorithm } : { mode: null } },
@@ -292,9 +347,11 @@ export class B2StandIn {
       throw new B2Error(409, "conflict", `ifRevisionIs is ${String(body.ifRevisionIs)} but the bucket revision is ${b.revision}`);
     }
     this.validateRules(body);
+    this.validateBucketInfo(body.bucketInfo);
     const next: B2BucketInfo = structuredClone(b);
     if (body.bucketType !== undefined) next.bucketType = body.bucketType as "allPrivate";
-    if (body.bucketInfo !== undefined) next.bucketInfo = body.bucketInfo as Record<string, string>;
+    // Replaces, never merges: an update that leaves an entry out removes it (as B2 does).
+    if (body.bucketInfo !== undefined) next.bucketInfo = structuredClone(body.bucketInfo as Record<string, string>);
     if (body.corsRules !== undefined) next.corsRules = body.corsRules as B2BucketInfo["corsRules"];
     if (body.lifecycleRules !== undefined) next.lifecycleRules = body.lifecycleRules as B2BucketInfo["lifecycleRules"];
     if (body.defaultServerSideEncryption !== undefined) {
