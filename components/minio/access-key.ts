@@ -20,14 +20,20 @@ function alnum(bytes: Buffer, n: number): string {
 
 /** The fixed start of every access key of one credential slot (policy = stack-unique bucket + key name). */
 export function accessKeyPrefix(label: string, policyName: string, generation: number): string {
-  const head = label.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, LABEL_CHARS);
+  const head = label
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "")
+    .slice(0, LABEL_CHARS);
   const hash = createHash("sha256").update(`${policyName}\0g${generation}`).digest();
   return head + alnum(hash, HASH_CHARS);
 }
 
 /** A 20-character access key: `prefix` (sanitised, at most 12 characters) and random characters. */
 export function newAccessKey(prefix: string): string {
-  const head = prefix.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, LABEL_CHARS + HASH_CHARS);
+  const head = prefix
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "")
+    .slice(0, LABEL_CHARS + HASH_CHARS);
   return head + alnum(randomBytes(MAX_ACCESS_KEY), MAX_ACCESS_KEY - head.length);
 }
 

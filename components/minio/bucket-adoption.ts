@@ -35,15 +35,19 @@ export async function adoptionProblem(s3: S3Client, req: AdoptionRequest): Promi
   const owner = tags.find((t) => t.Key === OWNER_TAG)?.Value;
   if (owner !== undefined && owner !== req.owner) return `${where}, owned by "${owner}" (tag ${OWNER_TAG}); ${refuse}`;
   if (owner === undefined) {
-    if (tags.length) return `${where}, tagged by someone else (${tags.map((t) => t.Key).join(", ")}; no ${OWNER_TAG}); ${refuse}`;
+    if (tags.length)
+      return `${where}, tagged by someone else (${tags.map((t) => t.Key).join(", ")}; no ${OWNER_TAG}); ${refuse}`;
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket, MaxKeys: 1 }));
     if (page.Versions?.length || page.DeleteMarkers?.length) return `${where}, untagged and holding objects; ${refuse}`;
   }
-  const lock = await unlessAbsent(s3.send(new GetObjectLockConfigurationCommand({ Bucket })), NOT_CONFIGURED.objectLock);
+  const lock = await unlessAbsent(
+    s3.send(new GetObjectLockConfigurationCommand({ Bucket })),
+    NOT_CONFIGURED.objectLock,
+  );
   const locked = lock?.ObjectLockConfiguration?.ObjectLockEnabled === "Enabled";
   if (locked !== req.objectLock) {
-    const can = locked ? "turn off" : "turn on";
-    return `${where} ${locked ? "with" : "without"} object lock, which MinIO cannot ${can} for an existing bucket; delete it or change objectLock`;
+    const [has, can] = locked ? ["with", "turn off"] : ["without", "turn on"];
+    return `${where} ${has} object lock, which MinIO cannot ${can} for an existing bucket; delete it or change objectLock`;
   }
   return undefined;
 }
@@ -51,5 +55,7 @@ export async function adoptionProblem(s3: S3Client, req: AdoptionRequest): Promi
 /** Set our owner tag, keeping any other tag on the bucket. */
 export async function tagOwner(s3: S3Client, Bucket: string, owner: string): Promise<void> {
   const others = (await tagsOf(s3, Bucket)).filter((t) => t.Key !== OWNER_TAG);
-  await s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [...others, { Key: OWNER_TAG, Value: owner }] } }));
+  await s3.send(
+    new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [...others, { Key: OWNER_TAG, Value: owner }] } }),
+  );
 }

@@ -56,18 +56,26 @@ async function configure(s3: S3Client, inputs: MinioBucketInputs, isNew: boolean
   const Bucket = inputs.bucket;
   // A new bucket is unversioned; only an existing one needs explicit suspension.
   if (inputs.versioning || !isNew) {
-    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: inputs.versioning ? "Enabled" : "Suspended" } }));
+    await s3.send(
+      new PutBucketVersioningCommand({
+        Bucket,
+        VersioningConfiguration: { Status: inputs.versioning ? "Enabled" : "Suspended" },
+      }),
+    );
   }
   await s3.send(
     new PutBucketEncryptionCommand({
       Bucket,
       ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: SSE_ALGORITHM, KMSMasterKeyID: inputs.kmsKeyId } }],
+        Rules: [
+          { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: SSE_ALGORITHM, KMSMasterKeyID: inputs.kmsKeyId } },
+        ],
       },
     }),
   );
   const rules = s3LifecycleRules(inputs.lifecycle);
-  if (rules.length) await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: rules } }));
+  if (rules.length)
+    await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: rules } }));
   else if (!isNew) await unlessAbsent(s3.send(new DeleteBucketLifecycleCommand({ Bucket })), NOT_CONFIGURED.lifecycle);
   if (inputs.objectLock) {
     await s3.send(
@@ -89,9 +97,18 @@ async function emptyBucket(s3: S3Client, Bucket: string): Promise<void> {
   let VersionIdMarker: string | undefined;
   for (;;) {
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket, KeyMarker, VersionIdMarker }));
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key!,
+      VersionId: v.VersionId,
+    }));
     if (objects.length) {
-      await s3.send(new DeleteObjectsCommand({ Bucket, BypassGovernanceRetention: true, Delete: { Objects: objects, Quiet: true } }));
+      await s3.send(
+        new DeleteObjectsCommand({
+          Bucket,
+          BypassGovernanceRetention: true,
+          Delete: { Objects: objects, Quiet: true },
+        }),
+      );
     }
     if (!page.IsTruncated) return;
     KeyMarker = page.NextKeyMarker;
@@ -108,7 +125,11 @@ export const provider: ProviderImpl = {
     // Olds may come from a refresh (the live state); news are inputs, so compare with what they declare.
     const wanted = { ...news, ...declaredState(news as unknown as MinioBucketInputs) };
     const changed = changedKeys(olds, wanted, ["bucket", "conn", "forceDestroy", ...SECURITY_KEYS]);
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.includes("bucket") ? false : replaces.length > 0 };
+    return {
+      changes: changed.length > 0,
+      replaces,
+      deleteBeforeReplace: replaces.includes("bucket") ? false : replaces.length > 0,
+    };
   },
 
   async create(raw) {
@@ -116,7 +137,12 @@ export const provider: ProviderImpl = {
     const s3 = client(inputs);
     let isNew = true;
     try {
-      await s3.send(new CreateBucketCommand({ Bucket: inputs.bucket, ObjectLockEnabledForBucket: inputs.objectLock ? true : undefined }));
+      await s3.send(
+        new CreateBucketCommand({
+          Bucket: inputs.bucket,
+          ObjectLockEnabledForBucket: inputs.objectLock ? true : undefined,
+        }),
+      );
     } catch (e) {
       if (errorName(e) !== "BucketAlreadyOwnedByYou" && errorName(e) !== "BucketAlreadyExists") throw e;
       const problem = await adoptionProblem(s3, {
@@ -144,12 +170,15 @@ export const provider: ProviderImpl = {
     try {
       await s3.send(new HeadBucketCommand({ Bucket: id }));
     } catch (e) {
-      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return { id: "", props: {} };
+      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return { id: "", props: {} };
       throw e;
     }
     const live = await readSecurityState(s3, id, inputs);
     // Props a read may omit (no policy, no lock) must not survive from the previous state.
-    const kept = Object.fromEntries(Object.entries(props).filter(([k]) => !(SECURITY_KEYS as readonly string[]).includes(k)));
+    const kept = Object.fromEntries(
+      Object.entries(props).filter(([k]) => !(SECURITY_KEYS as readonly string[]).includes(k)),
+    );
     return { id, props: { ...kept, ...live } };
   },
 
@@ -171,7 +200,9 @@ export const provider: ProviderImpl = {
       const name = errorName(e);
       if (name === "NoSuchBucket") return;
       if (name === "BucketNotEmpty") {
-        throw new Error(`bucket "${id}" is not empty and forceDestroy is false; empty it first or set forceDestroy: true in the spec`);
+        throw new Error(
+          `bucket "${id}" is not empty and forceDestroy is false; empty it first or set forceDestroy: true in the spec`,
+        );
       }
       throw e;
     }

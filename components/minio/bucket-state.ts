@@ -31,7 +31,15 @@ export interface DeclaredBucket {
 }
 
 /** Every prop a read reports; the bucket diff compares all of them. */
-export const SECURITY_KEYS = ["versioning", "sseAlgorithm", "kmsKeyId", "lifecycle", "objectLock", "owner", "bucketPolicy"] as const;
+export const SECURITY_KEYS = [
+  "versioning",
+  "sseAlgorithm",
+  "kmsKeyId",
+  "lifecycle",
+  "objectLock",
+  "owner",
+  "bucketPolicy",
+] as const;
 
 /** What the stack wants, in the shape a read reports (no bucketPolicy: private means none). */
 export function declaredState(d: DeclaredBucket): Record<string, unknown> {
@@ -52,7 +60,9 @@ function s3Rule(r: LifecycleRule, i: number): S3LifecycleRule {
     Status: "Enabled",
     Filter: { Prefix: r.prefix ?? "" },
     ...(r.expireDays !== undefined ? { Expiration: { Days: r.expireDays } } : {}),
-    ...(r.noncurrentExpireDays !== undefined ? { NoncurrentVersionExpiration: { NoncurrentDays: r.noncurrentExpireDays } } : {}),
+    ...(r.noncurrentExpireDays !== undefined
+      ? { NoncurrentVersionExpiration: { NoncurrentDays: r.noncurrentExpireDays } }
+      : {}),
     ...(r.abortIncompleteUploadDays !== undefined
       ? { AbortIncompleteMultipartUpload: { DaysAfterInitiation: r.abortIncompleteUploadDays } }
       : {}),
@@ -84,7 +94,11 @@ export function liveLifecycleRule(r: S3LifecycleRule): LiveLifecycleRule {
 
 /** Rules compared by what they do, not by their ids alone (MinIO keeps no abort-upload rule). */
 export function sameLifecycle(declared: LifecycleRule[], live: S3LifecycleRule[]): boolean {
-  const norm = (rules: LiveLifecycleRule[]) => rules.map((r) => canonicalJson(r)).sort().join("\n");
+  const norm = (rules: LiveLifecycleRule[]) =>
+    rules
+      .map((r) => canonicalJson(r))
+      .sort()
+      .join("\n");
   const wanted = declared.map(({ abortIncompleteUploadDays: _abort, ...r }, i) => liveLifecycleRule(s3Rule(r, i)));
   return norm(wanted) === norm(live.map(liveLifecycleRule));
 }
@@ -92,7 +106,11 @@ export function sameLifecycle(declared: LifecycleRule[], live: S3LifecycleRule[]
 /** Lock on without a default retention reads as mode "none": retention removed is drift too. */
 export type LiveObjectLock = { mode: string; days: number; years?: number };
 
-export async function readSecurityState(s3: S3Client, Bucket: string, declared: DeclaredBucket): Promise<Record<string, unknown>> {
+export async function readSecurityState(
+  s3: S3Client,
+  Bucket: string,
+  declared: DeclaredBucket,
+): Promise<Record<string, unknown>> {
   const [versioning, encryption, lifecycle, policy, tagging, lock] = await Promise.all([
     s3.send(new GetBucketVersioningCommand({ Bucket })),
     unlessAbsent(s3.send(new GetBucketEncryptionCommand({ Bucket })), NOT_CONFIGURED.encryption),
@@ -109,14 +127,21 @@ export async function readSecurityState(s3: S3Client, Bucket: string, declared: 
     sseAlgorithm: sse?.SSEAlgorithm ?? "",
     kmsKeyId: sse?.SSEAlgorithm === SSE_ALGORITHM ? (sse.KMSMasterKeyID ?? "") : "",
     lifecycle: sameLifecycle(declared.lifecycle, liveRules) ? declared.lifecycle : liveRules.map(liveLifecycleRule),
-    ...(objectLock ? { objectLock: canonicalJson(objectLock) === canonicalJson(declared.objectLock) ? declared.objectLock : objectLock } : {}),
+    ...(objectLock
+      ? {
+          objectLock:
+            canonicalJson(objectLock) === canonicalJson(declared.objectLock) ? declared.objectLock : objectLock,
+        }
+      : {}),
     owner: tagging?.TagSet?.find((t) => t.Key === OWNER_TAG)?.Value ?? "",
     ...(policy?.Policy ? { bucketPolicy: policy.Policy } : {}),
   };
 }
 
 function liveObjectLock(
-  config: { ObjectLockEnabled?: string; Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } } } | undefined,
+  config:
+    | { ObjectLockEnabled?: string; Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } } }
+    | undefined,
 ): LiveObjectLock | undefined {
   if (config?.ObjectLockEnabled !== "Enabled") return undefined;
   const r = config.Rule?.DefaultRetention;

@@ -37,7 +37,10 @@ export function orphansOf(users: Map<string, MinioUserInfo>, prefix: string, pol
     .map(([key]) => key);
 }
 
-export async function createScopedUser(admin: UserAdmin, user: ScopedUser): Promise<{ accessKey: string; secretKey: string }> {
+export async function createScopedUser(
+  admin: UserAdmin,
+  user: ScopedUser,
+): Promise<{ accessKey: string; secretKey: string }> {
   const prefix = accessKeyPrefix(user.label, user.policyName, user.generation);
   for (const orphan of orphansOf(await admin.listUsers(), prefix, user.policyName)) await admin.deleteUser(orphan);
   const accessKey = newAccessKey(prefix);
@@ -73,7 +76,10 @@ export async function readScopedUser(admin: UserAdmin, accessKey: string): Promi
  */
 export async function restoreScopedUser(admin: UserAdmin, accessKey: string, policyName: string): Promise<void> {
   const info = await admin.getUser(accessKey);
-  if (!info) throw new Error(`MinIO user "${accessKey}" no longer exists; run pulumi refresh so the next up creates a new credential`);
+  if (!info)
+    throw new Error(
+      `MinIO user "${accessKey}" no longer exists; run pulumi refresh so the next up creates a new credential`,
+    );
   if (info.policyName !== policyName) await admin.attachPolicy(accessKey, policyName);
   for (const group of info.memberOf) await admin.removeUserFromGroup(accessKey, group);
 }

@@ -126,7 +126,9 @@ const livePolicy = () =>
 const bucketPolicy = (principal: unknown) =>
   JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: principal, Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${docs}/*`] }],
+    Statement: [
+      { Effect: "Allow", Principal: principal, Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${docs}/*`] },
+    ],
   });
 const appKey = () => contract.buckets.docs.keys.app.current.id;
 
@@ -147,7 +149,12 @@ describe("MinIO drift: refresh names it, up restores it", () => {
   });
 
   it("a bucket policy granting another principal", async () => {
-    await s3.send(new PutBucketPolicyCommand({ Bucket: docs, Policy: bucketPolicy({ AWS: ["arn:aws:iam::123456789012:user/mallory"] }) }));
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: docs,
+        Policy: bucketPolicy({ AWS: ["arn:aws:iam::123456789012:user/mallory"] }),
+      }),
+    );
     expect((await refresh()).get("docs")).toEqual({ op: "update", changed: ["bucketPolicy"] });
     await up();
     expect(await livePolicy()).toBeUndefined();
@@ -164,13 +171,18 @@ describe("MinIO drift: refresh names it, up restores it", () => {
     await s3.send(new DeleteBucketEncryptionCommand({ Bucket: docs }));
     expect((await refresh()).get("docs")).toEqual({ op: "update", changed: ["kmsKeyId", "sseAlgorithm"] });
     await up();
-    const sse = (await s3.send(new GetBucketEncryptionCommand({ Bucket: docs }))).ServerSideEncryptionConfiguration?.Rules?.[0];
+    const sse = (await s3.send(new GetBucketEncryptionCommand({ Bucket: docs }))).ServerSideEncryptionConfiguration
+      ?.Rules?.[0];
     expect(sse?.ApplyServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "dev-sse-key" });
   });
 
   it("a lifecycle rule's contents changed under the same id", async () => {
-    const rules = s3LifecycleRules(specs.docs.lifecycle).map((r) => (r.ID === "tmp" ? { ...r, Expiration: { Days: 3650 } } : r));
-    await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: docs, LifecycleConfiguration: { Rules: rules } }));
+    const rules = s3LifecycleRules(specs.docs.lifecycle).map((r) =>
+      r.ID === "tmp" ? { ...r, Expiration: { Days: 3650 } } : r,
+    );
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({ Bucket: docs, LifecycleConfiguration: { Rules: rules } }),
+    );
     expect((await refresh()).get("docs")).toEqual({ op: "update", changed: ["lifecycle"] });
     await up();
     const live = (await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: docs }))).Rules ?? [];
@@ -186,7 +198,10 @@ describe("MinIO drift: refresh names it, up restores it", () => {
   });
 
   it("object lock retention changed", async () => {
-    const retention = (days: number) => ({ ObjectLockEnabled: "Enabled" as const, Rule: { DefaultRetention: { Mode: "GOVERNANCE" as const, Days: days } } });
+    const retention = (days: number) => ({
+      ObjectLockEnabled: "Enabled" as const,
+      Rule: { DefaultRetention: { Mode: "GOVERNANCE" as const, Days: days } },
+    });
     await s3.send(new PutObjectLockConfigurationCommand({ Bucket: vault, ObjectLockConfiguration: retention(5) }));
     expect((await refresh()).get("vault")).toEqual({ op: "update", changed: ["objectLock"] });
     await up();
@@ -219,7 +234,10 @@ describe("MinIO drift: refresh names it, up restores it", () => {
   it("the key's canned policy widened", async () => {
     const policyName = `${docs}-app`;
     const declared = (await minio.getPolicy(policyName))!;
-    const wide = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::*"] }] });
+    const wide = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::*"] }],
+    });
     await minio.putPolicy(policyName, wide);
     expect((await refresh()).get("docs-app")).toEqual({ op: "update", changed: ["document"] });
     await up();

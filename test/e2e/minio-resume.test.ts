@@ -97,11 +97,15 @@ const absentAs =
 async function snapshot(Bucket: string) {
   const [versioning, sse, lifecycle, policy, tags, objects] = await Promise.all([
     s3.send(new GetBucketVersioningCommand({ Bucket })).then((r) => r.Status ?? "never enabled"),
-    s3.send(new GetBucketEncryptionCommand({ Bucket })).then(
-      (r) => r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault,
-      absentAs("ServerSideEncryptionConfigurationNotFoundError"),
-    ),
-    s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })).then((r) => r.Rules, absentAs("NoSuchLifecycleConfiguration")),
+    s3
+      .send(new GetBucketEncryptionCommand({ Bucket }))
+      .then(
+        (r) => r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault,
+        absentAs("ServerSideEncryptionConfigurationNotFoundError"),
+      ),
+    s3
+      .send(new GetBucketLifecycleConfigurationCommand({ Bucket }))
+      .then((r) => r.Rules, absentAs("NoSuchLifecycleConfiguration")),
     s3.send(new GetBucketPolicyCommand({ Bucket })).then((r) => r.Policy, absentAs("NoSuchBucketPolicy")),
     s3.send(new GetBucketTaggingCommand({ Bucket })).then((r) => r.TagSet, absentAs("NoSuchTagSet")),
     s3.send(new ListObjectVersionsCommand({ Bucket })).then((r) => (r.Versions ?? []).map((v) => v.Key)),
@@ -115,7 +119,9 @@ async function expectConfigured(bucket: string, stackName: string, logical: stri
   expect(live.versioning).toBe("Enabled");
   expect(live.sse).toEqual({ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "dev-sse-key" });
   expect(live.policy).toBeUndefined();
-  expect(sameLifecycle(parseStorageSpec({ buckets: { [logical]: spec } }).buckets[logical].lifecycle, live.lifecycle ?? [])).toBe(true);
+  expect(
+    sameLifecycle(parseStorageSpec({ buckets: { [logical]: spec } }).buckets[logical].lifecycle, live.lifecycle ?? []),
+  ).toBe(true);
   expect(live.tags).toEqual([{ Key: OWNER_TAG, Value: bucketOwner(project, stackName, logical) }]);
 }
 
@@ -144,7 +150,8 @@ async function putUser(accessKey: string, policyName?: string): Promise<string> 
   return accessKey;
 }
 
-const usersWithPrefix = async (prefix: string) => [...(await minio.listUsers()).keys()].filter((k) => k.startsWith(prefix)).sort();
+const usersWithPrefix = async (prefix: string) =>
+  [...(await minio.listUsers()).keys()].filter((k) => k.startsWith(prefix)).sort();
 
 describe("an interrupted create is finished by the next up", () => {
   it("a configure step that failed (unknown KMS key) leaves a tagged bucket outside the state; the next up finishes it", async () => {
@@ -160,7 +167,9 @@ describe("an interrupted create is finished by the next up", () => {
     );
     expect(failed).toMatch(new RegExp(`bucket "${bucket}": configuring failed \\(.*\\); the next up finishes it`));
     const state = await stack.exportStack();
-    expect(((state.deployment.resources ?? []) as Array<{ type: string }>).filter((r) => r.type.includes("dynamic/minio"))).toEqual([]);
+    expect(
+      ((state.deployment.resources ?? []) as Array<{ type: string }>).filter((r) => r.type.includes("dynamic/minio")),
+    ).toEqual([]);
     expect((await snapshot(bucket)).tags).toEqual([{ Key: OWNER_TAG, Value: bucketOwner(project, stackName, "docs") }]);
 
     keyId = "dev-sse-key";
@@ -180,19 +189,40 @@ describe("an interrupted create is finished by the next up", () => {
     await createBucket(fresh);
     // Killed after tagging: unversioned, unencrypted, and (worst case) readable by anyone.
     await createBucket(tagged);
-    await s3.send(new PutBucketTaggingCommand({ Bucket: tagged, Tagging: { TagSet: [{ Key: OWNER_TAG, Value: bucketOwner(project, stackName, "tagged") }] } }));
-    const anonymous = { Effect: "Allow", Principal: { AWS: ["*"] }, Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${tagged}/*`] };
-    await s3.send(new PutBucketPolicyCommand({ Bucket: tagged, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [anonymous] }) }));
+    await s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: tagged,
+        Tagging: { TagSet: [{ Key: OWNER_TAG, Value: bucketOwner(project, stackName, "tagged") }] },
+      }),
+    );
+    const anonymous = {
+      Effect: "Allow",
+      Principal: { AWS: ["*"] },
+      Action: ["s3:GetObject"],
+      Resource: [`arn:aws:s3:::${tagged}/*`],
+    };
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: tagged,
+        Policy: JSON.stringify({ Version: "2012-10-17", Statement: [anonymous] }),
+      }),
+    );
     // Killed after the canned policy and the user were made: a policy of our name (wider than
     // ours), a user with our prefix and no policy, and one with our policy attached.
     const policyName = `${fresh}-app`;
-    const everything = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::*"] }] };
+    const everything = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::*"] }],
+    };
     await minio.putPolicy(policyName, JSON.stringify(everything));
     cleanup.push(() => minio.deletePolicy(policyName));
     const prefix = accessKeyPrefix("app", policyName, 1);
     const orphans = [await putUser(newAccessKey(prefix)), await putUser(newAccessKey(prefix), policyName)];
     // Not ours to remove: another generation's slot, and a user with our prefix but a foreign policy.
-    const kept = [await putUser(newAccessKey(accessKeyPrefix("app", policyName, 2))), await putUser(newAccessKey(prefix), "readwrite")];
+    const kept = [
+      await putUser(newAccessKey(accessKeyPrefix("app", policyName, 2))),
+      await putUser(newAccessKey(prefix), "readwrite"),
+    ];
 
     const stack = await openBuckets(stackName, () => specs);
     const r = await stack.up({ color: "never" });
@@ -201,7 +231,9 @@ describe("an interrupted create is finished by the next up", () => {
 
     await expectConfigured(fresh, stackName, "fresh", specs.fresh);
     await expectConfigured(tagged, stackName, "tagged", specs.tagged);
-    const declared = canonicalJson(s3KeyPolicy(`arn:aws:s3:::${fresh}`, parseStorageSpec({ buckets: specs }).buckets.fresh.keys.app));
+    const declared = canonicalJson(
+      s3KeyPolicy(`arn:aws:s3:::${fresh}`, parseStorageSpec({ buckets: specs }).buckets.fresh.keys.app),
+    );
     expect(samePolicy((await minio.getPolicy(policyName))!, declared)).toBe(true);
     const current = contract.buckets.fresh.keys.app.current.id;
     expect(await usersWithPrefix(prefix)).toEqual([current, kept[1]].sort());
@@ -215,7 +247,11 @@ describe("an interrupted create is finished by the next up", () => {
 
 describe("a bucket of the same name that is not ours is refused and left untouched", () => {
   /** Up a one-bucket stack over a pre-made bucket; returns the refusal line and the bucket before and after. */
-  async function refused(stackName: string, prepare: (bucket: string) => Promise<void>, extra: Partial<BucketInput> = {}) {
+  async function refused(
+    stackName: string,
+    prepare: (bucket: string) => Promise<void>,
+    extra: Partial<BucketInput> = {},
+  ) {
     const bucket = physicalBucketName(project, stackName, "docs");
     await createBucket(bucket);
     await prepare(bucket);
@@ -225,31 +261,45 @@ describe("a bucket of the same name that is not ours is refused and left untouch
       () => "",
       (e: Error) => e.message,
     );
-    const line = message.split("\n").find((l) => l.includes(`bucket "${bucket}" already exists on ${settings.endpoint}`)) ?? "";
+    const line =
+      message.split("\n").find((l) => l.includes(`bucket "${bucket}" already exists on ${settings.endpoint}`)) ?? "";
     expect(await snapshot(bucket)).toEqual(before);
     const state = await stack.exportStack();
-    expect(((state.deployment.resources ?? []) as Array<{ type: string }>).filter((r) => r.type.includes("dynamic/minio"))).toEqual([]);
+    expect(
+      ((state.deployment.resources ?? []) as Array<{ type: string }>).filter((r) => r.type.includes("dynamic/minio")),
+    ).toEqual([]);
     expect(await minio.getPolicy(`${bucket}-app`)).toBeUndefined();
     return line;
   }
 
   it("tagged with another owner", async () => {
     const line = await refused(`rsmo${run}`, async (bucket) => {
-      await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: OWNER_TAG, Value: "billing/prod/docs" }] } }));
+      await s3.send(
+        new PutBucketTaggingCommand({
+          Bucket: bucket,
+          Tagging: { TagSet: [{ Key: OWNER_TAG, Value: "billing/prod/docs" }] },
+        }),
+      );
     });
-    expect(line).toMatch(/already exists on .*, owned by "billing\/prod\/docs" \(tag secure-storage:owner\); refusing to adopt a bucket this stack did not create/);
+    expect(line).toMatch(
+      /already exists on .*, owned by "billing\/prod\/docs" \(tag secure-storage:owner\); refusing to adopt a bucket this stack did not create/,
+    );
   });
 
   it("untagged, with an object in it", async () => {
     const line = await refused(`rsmu${run}`, async (bucket) => {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "their/data.txt", Body: "not yours" }));
     });
-    expect(line).toMatch(/already exists on .*, untagged and holding objects; refusing to adopt a bucket this stack did not create/);
+    expect(line).toMatch(
+      /already exists on .*, untagged and holding objects; refusing to adopt a bucket this stack did not create/,
+    );
   });
 
   it("tagged by someone else without an owner tag", async () => {
     const line = await refused(`rsmt${run}`, async (bucket) => {
-      await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: "team", Value: "billing" }] } }));
+      await s3.send(
+        new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: "team", Value: "billing" }] } }),
+      );
     });
     expect(line).toMatch(/tagged by someone else \(team; no secure-storage:owner\); refusing to adopt/);
   });
@@ -260,7 +310,9 @@ describe("a bucket of the same name that is not ours is refused and left untouch
       stackName,
       async (bucket) => {
         const Value = bucketOwner(project, stackName, "docs");
-        await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: OWNER_TAG, Value }] } }));
+        await s3.send(
+          new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: OWNER_TAG, Value }] } }),
+        );
       },
       { objectLock: { mode: "GOVERNANCE", days: 1 } },
     );

@@ -4,7 +4,11 @@ import type { MinioUserInfo } from "../../components/minio/admin-client";
 import { accessKeyPrefix, newAccessKey } from "../../components/minio/access-key";
 import { createScopedUser, orphansOf, restoreScopedUser, type UserAdmin } from "../../components/minio/scoped-user";
 
-const info = (policyName: string, memberOf: string[] = []): MinioUserInfo => ({ policyName, status: "enabled", memberOf });
+const info = (policyName: string, memberOf: string[] = []): MinioUserInfo => ({
+  policyName,
+  status: "enabled",
+  memberOf,
+});
 
 /** An in-memory MinIO user store; `fail` makes the named call throw. */
 class FakeAdmin implements UserAdmin {
@@ -99,7 +103,9 @@ describe("createScopedUser", () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(err?.message).toMatch(/attaching policy "docs-e2e-abc123-app" failed \(attachPolicy broke: connection refused\)/);
+    expect(err?.message).toMatch(
+      /attaching policy "docs-e2e-abc123-app" failed \(attachPolicy broke: connection refused\)/,
+    );
     expect(err?.message).toMatch(/removing the user again failed too \(deleteUser broke: connection refused\)/);
     expect(err?.message).not.toContain("\n");
     const [orphan] = [...admin.users.keys()];
@@ -119,6 +125,8 @@ describe("restoreScopedUser", () => {
   });
 
   it("names a deleted user instead of failing on MinIO's error", async () => {
-    await expect(restoreScopedUser(new FakeAdmin(), "GONE", slot.policyName)).rejects.toThrow(/"GONE" no longer exists; run pulumi refresh/);
+    await expect(restoreScopedUser(new FakeAdmin(), "GONE", slot.policyName)).rejects.toThrow(
+      /"GONE" no longer exists; run pulumi refresh/,
+    );
   });
 });

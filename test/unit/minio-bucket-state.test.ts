@@ -7,7 +7,13 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { changedKeys } from "../../components/dynamic";
 import { provider, type MinioBucketInputs } from "../../components/minio/bucket-impl";
-import { declaredState, readSecurityState, s3LifecycleRules, sameLifecycle, SECURITY_KEYS } from "../../components/minio/bucket-state";
+import {
+  declaredState,
+  readSecurityState,
+  s3LifecycleRules,
+  sameLifecycle,
+  SECURITY_KEYS,
+} from "../../components/minio/bucket-state";
 import { OWNER_TAG } from "../../components/minio/owner";
 
 const inputs: MinioBucketInputs = {
@@ -30,12 +36,19 @@ function clean(): Replies {
   return {
     GetBucketVersioningCommand: () => ({ Status: "Enabled" }),
     GetBucketEncryptionCommand: () => ({
-      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "dev-sse-key" } }] },
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "dev-sse-key" } }],
+      },
     }),
     // MinIO's own order and key order, not ours.
     GetBucketLifecycleConfigurationCommand: () => ({
       Rules: [
-        { Status: "Enabled", ID: "rule-2", Filter: { Prefix: "" }, NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
+        {
+          Status: "Enabled",
+          ID: "rule-2",
+          Filter: { Prefix: "" },
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        },
         { Status: "Enabled", Expiration: { Days: 7 }, ID: "tmp", Filter: { Prefix: "tmp/" } },
       ],
     }),
@@ -44,7 +57,10 @@ function clean(): Replies {
     },
     GetBucketTaggingCommand: () => ({ TagSet: [{ Key: OWNER_TAG, Value: "secure-storage/unit/docs" }] }),
     GetObjectLockConfigurationCommand: () => ({
-      ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 1 } } },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: "Enabled",
+        Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 1 } },
+      },
     }),
   };
 }
@@ -77,17 +93,41 @@ describe("MinIO bucket read", () => {
   });
 
   it.each<[string, Partial<Replies>, string[]]>([
-    ["an anonymous-read bucket policy", { GetBucketPolicyCommand: () => ({ Policy: '{"Statement":[{"Principal":{"AWS":["*"]}}]}' }) }, ["bucketPolicy"]],
+    [
+      "an anonymous-read bucket policy",
+      { GetBucketPolicyCommand: () => ({ Policy: '{"Statement":[{"Principal":{"AWS":["*"]}}]}' }) },
+      ["bucketPolicy"],
+    ],
     ["versioning suspended", { GetBucketVersioningCommand: () => ({ Status: "Suspended" }) }, ["versioning"]],
-    ["encryption removed", { GetBucketEncryptionCommand: () => { throw absent("ServerSideEncryptionConfigurationNotFoundError"); } }, ["sseAlgorithm", "kmsKeyId"]],
+    [
+      "encryption removed",
+      {
+        GetBucketEncryptionCommand: () => {
+          throw absent("ServerSideEncryptionConfigurationNotFoundError");
+        },
+      },
+      ["sseAlgorithm", "kmsKeyId"],
+    ],
     [
       "encryption switched to SSE-S3",
-      { GetBucketEncryptionCommand: () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] } }) },
+      {
+        GetBucketEncryptionCommand: () => ({
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+          },
+        }),
+      },
       ["sseAlgorithm", "kmsKeyId"],
     ],
     [
       "another KMS key",
-      { GetBucketEncryptionCommand: () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "other" } }] } }) },
+      {
+        GetBucketEncryptionCommand: () => ({
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "other" } }],
+          },
+        }),
+      },
       ["kmsKeyId"],
     ],
     [
@@ -95,15 +135,36 @@ describe("MinIO bucket read", () => {
       {
         GetBucketLifecycleConfigurationCommand: () => ({
           Rules: [
-            { Status: "Enabled", ID: "rule-2", Filter: { Prefix: "" }, NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
+            {
+              Status: "Enabled",
+              ID: "rule-2",
+              Filter: { Prefix: "" },
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            },
             { Status: "Enabled", Expiration: { Days: 3650 }, ID: "tmp", Filter: { Prefix: "tmp/" } },
           ],
         }),
       },
       ["lifecycle"],
     ],
-    ["lifecycle removed", { GetBucketLifecycleConfigurationCommand: () => { throw absent("NoSuchLifecycleConfiguration"); } }, ["lifecycle"]],
-    ["owner tag removed", { GetBucketTaggingCommand: () => { throw absent("NoSuchTagSet"); } }, ["owner"]],
+    [
+      "lifecycle removed",
+      {
+        GetBucketLifecycleConfigurationCommand: () => {
+          throw absent("NoSuchLifecycleConfiguration");
+        },
+      },
+      ["lifecycle"],
+    ],
+    [
+      "owner tag removed",
+      {
+        GetBucketTaggingCommand: () => {
+          throw absent("NoSuchTagSet");
+        },
+      },
+      ["owner"],
+    ],
     [
       "default retention removed",
       { GetObjectLockConfigurationCommand: () => ({ ObjectLockConfiguration: { ObjectLockEnabled: "Enabled" } }) },
@@ -124,13 +185,31 @@ describe("MinIO bucket read", () => {
 
   it("a failure other than not-configured is an error, not an absent setting", async () => {
     const down = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9000"), { name: "Error" });
-    await expect(readSecurityState(server({ ...clean(), GetBucketEncryptionCommand: () => { throw down; } }), inputs.bucket, inputs)).rejects.toThrow(
-      /ECONNREFUSED/,
-    );
+    await expect(
+      readSecurityState(
+        server({
+          ...clean(),
+          GetBucketEncryptionCommand: () => {
+            throw down;
+          },
+        }),
+        inputs.bucket,
+        inputs,
+      ),
+    ).rejects.toThrow(/ECONNREFUSED/);
     const denied = absent("AccessDenied");
-    await expect(readSecurityState(server({ ...clean(), GetBucketPolicyCommand: () => { throw denied; } }), inputs.bucket, inputs)).rejects.toThrow(
-      /AccessDenied/,
-    );
+    await expect(
+      readSecurityState(
+        server({
+          ...clean(),
+          GetBucketPolicyCommand: () => {
+            throw denied;
+          },
+        }),
+        inputs.bucket,
+        inputs,
+      ),
+    ).rejects.toThrow(/AccessDenied/);
   });
 });
 
@@ -143,7 +222,14 @@ describe("lifecycle comparison", () => {
     const rules = s3LifecycleRules(declared);
     expect(sameLifecycle(declared, [{ ...rules[0], Filter: { Prefix: "" } }, rules[1]])).toBe(false);
     expect(sameLifecycle(declared, [{ ...rules[0], Status: "Disabled" }, rules[1]])).toBe(false);
-    expect(sameLifecycle(declared, [...rules, { ID: "x", Status: "Enabled", Filter: { Prefix: "" }, Expiration: { Days: 1 } }])).toBe(false);
-    expect(sameLifecycle(declared, [{ ...rules[0], Filter: { Prefix: "tmp/", Tag: { Key: "a", Value: "b" } } }, rules[1]])).toBe(false);
+    expect(
+      sameLifecycle(declared, [
+        ...rules,
+        { ID: "x", Status: "Enabled", Filter: { Prefix: "" }, Expiration: { Days: 1 } },
+      ]),
+    ).toBe(false);
+    expect(
+      sameLifecycle(declared, [{ ...rules[0], Filter: { Prefix: "tmp/", Tag: { Key: "a", Value: "b" } } }, rules[1]]),
+    ).toBe(false);
   });
 });
