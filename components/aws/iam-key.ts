@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { canonicalJson, s3KeyPolicy, type KeyGrant, type PolicyDocument } from "../access";
+import { awsKeyPolicy, canonicalJson, type KeyGrant, type PolicyDocument } from "../access";
 import type { ContractInput, KeyContract } from "../contract";
 import type { Access, KeySpec } from "../spec";
 import type { KeyRole } from "./options";
@@ -61,11 +61,11 @@ export function kmsActionsFor(access: Access[]): string[] {
 }
 
 /**
- * The identity policy of a key: exactly access.ts's `s3KeyPolicy` (the document MinIO enforces),
- * plus, for SSE-KMS buckets, use of the bucket's KMS key through S3 only.
+ * The identity policy of a key: access.ts's `awsKeyPolicy` (the document MinIO enforces plus the
+ * AWS-only version-read deny), plus, for SSE-KMS buckets, use of the bucket's KMS key through S3 only.
  */
 export function keyIdentityPolicy(bucketArn: string, grant: KeyGrant, kms?: { keyArn: string; region: string }): PolicyDocument {
-  const doc = s3KeyPolicy(bucketArn, grant);
+  const doc = awsKeyPolicy(bucketArn, grant);
   const actions = kms ? kmsActionsFor(grant.access) : [];
   if (kms && actions.length) {
     doc.Statement.push({

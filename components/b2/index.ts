@@ -3,16 +3,22 @@
  * least-privilege application keys, from a BucketSpec. Each key generation is its own
  * ApplicationKey resource (`${bucket}-${key}-g${n}`), so a rotation creates the new key before the
  * previous one is retired, and an unrelated change never replaces the current key.
+ *
+ * The bucket carries this stack's owner marker and each key a name of its own per stack, bucket,
+ * key and generation (ownership.ts), so an interrupted `up` is finished by the next one. A change
+ * of a key's access without a new generation keeps its name, so that key is deleted first.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
 import type { BucketSpec } from "../spec";
 import { b2Capabilities, b2CorsRules, b2DefaultRetention, b2LifecycleRules, b2SpecProblems, keyNameProblem, SSE_B2 } from "./capabilities";
 import { B2ApplicationKey, B2BucketResource } from "./resources";
+import { b2KeyName, ownerMarker } from "./ownership";
 import { b2AccountCredentials, type B2Settings } from "./settings";
 
 export { B2Settings } from "./settings";
 export { B2ApplicationKey, B2BucketResource } from "./resources";
+export { b2KeyName, ownerMarker } from "./ownership";
 
 export interface B2BucketArgs {
   /** Physical bucket name (see naming.ts); B2 names are global across all accounts. */
@@ -21,12 +27,6 @@ export interface B2BucketArgs {
   settings: B2Settings;
   /** Recorded in B2's bucketInfo so a bucket can be traced to its stack. */
   stack?: string;
-}
-
-/** B2 key name for a slot: `${bucket}-${key}-g${n}`, cut to B2's 100 characters. */
-export function b2KeyName(bucketName: string, keyName: string, generation: number): string {
-  const suffix = `-${keyName}-g${generation}`;
-  return `${bucketName.slice(0, 100 - suffix.length)}${suffix}`;
 }
 
 export class B2Bucket extends pulumi.ComponentResource {
@@ -43,6 +43,7 @@ export class B2Bucket extends pulumi.ComponentResource {
     const problems = b2SpecProblems(name, spec, bucketName);
     if (problems.length) throw new Error(`B2Bucket "${name}": invalid spec:\n  ${problems.join("\n  ")}`);
 
+    const owner = ownerMarker(pulumi.getProject(), pulumi.getStack(), name);
     const creds = b2AccountCredentials(settings);
     // Secret from the start: it is stored (encrypted) in each resource's state for read/update/delete.
     const account = { accountKeyId: creds.accountKeyId ?? "", accountKey: pulumi.secret(creds.accountKey ?? ""), apiUrl: creds.apiUrl };
@@ -57,6 +58,7 @@ export class B2Bucket extends pulumi.ComponentResource {
         corsRules: b2CorsRules(spec.cors),
         lifecycleRules: b2LifecycleRules(spec.lifecycle).rules,
         bucketInfo: { "managed-by": "secure-storage", ...(args.stack ? { stack: args.stack } : {}), logical: name },
+        owner,
         ...(spec.objectLock ? { fileLockEnabled: true, defaultRetention: b2DefaultRetention(spec.objectLock) } : {}),
       },
       { parent: this },
@@ -67,7 +69,7 @@ export class B2Bucket extends pulumi.ComponentResource {
       const capabilities = b2Capabilities(key);
       // Two slots: the current generation, and the previous one until it is retired.
       const slot = (generation: number) => {
-        const b2Name = b2KeyName(bucketName, keyName, generation);
+        const b2Name = b2KeyName(bucketName, keyName, generation, owner);
         const p = keyNameProblem(b2Name);
         if (p) throw new Error(`storage:buckets.${name}.keys.${keyName}: ${p}`);
         return new B2ApplicationKey(

@@ -1,13 +1,19 @@
 /**
  * Dynamic-provider implementation of a B2 application key (pulumi-nodejs:dynamic/b2:ApplicationKey):
  * b2_create_key, b2_list_keys (read), b2_delete_key. B2 keys are immutable, so any change to what
- * the key may do replaces it, creating the new key before the old one is deleted.
+ * the key may do replaces it.
+ *
+ * `keyName` names one credential (components/b2/ownership.ts: per stack, bucket, key and
+ * generation). A create first deletes every key already holding exactly that name: none is in
+ * any state, so each is what an interrupted create of this same credential left behind.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { capabilityProblems, keyNameProblem } from "./capabilities";
 import { changedKeys, type ProviderImpl } from "../dynamic";
+import { mayHaveActed, type B2Client } from "./client";
 import { ACCOUNT_FIELDS, accountProblems, clientFor, isKnown, type B2AccountInputs } from "./provider-common";
-import type { B2Capability } from "./types";
+import type { B2Capability, B2CreateKeyRequest, B2NewKey } from "./types";
+import { undoThenThrow } from "./undo";
 
 export interface B2ApplicationKeyInputs extends B2AccountInputs {
   keyName: string;
@@ -56,6 +62,26 @@ function checkKey(news: Record<string, unknown>): pulumi.dynamic.CheckFailure[] 
   return failures;
 }
 
+/** Delete every key named exactly `keyName`; returns how many there were. */
+async function deleteKeysNamed(b2: B2Client, keyName: string): Promise<number> {
+  const found = await b2.keysNamed(keyName);
+  for (const k of found) await b2.deleteKey(k.applicationKeyId);
+  return found.length;
+}
+
+/** Exactly one key with this name afterwards, or none and an error. */
+async function createOnly(b2: B2Client, req: B2CreateKeyRequest): Promise<B2NewKey> {
+  await deleteKeysNamed(b2, req.keyName);
+  try {
+    return await b2.createKey(req);
+  } catch (e) {
+    if (!mayHaveActed(e)) throw e;
+    // No answer (or a 5xx) may still mean B2 made the key: it must not outlive this failed create.
+    const what = `deleting keys named "${req.keyName}" that the failed create may have made`;
+    return undoThenThrow(e, what, () => deleteKeysNamed(b2, req.keyName));
+  }
+}
+
 export const provider: ProviderImpl = {
   async check(_olds, news) {
     return { inputs: news, failures: checkKey(news) };
@@ -66,15 +92,18 @@ export const provider: ProviderImpl = {
     const n = { ...news, capabilities: sortedCaps(news.capabilities) };
     const replaces = changedKeys(o, n, IMMUTABLE);
     const changed = changedKeys(o, n, [...IMMUTABLE, ...ACCOUNT_FIELDS]);
-    // Create-before-delete: applications keep working with the old key until the new one exists.
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+    // Create-before-delete keeps applications working with the old key until the new one exists,
+    // but only a new name allows it: create deletes every key holding its name, so a replacement
+    // under the same name lets the engine delete the old key first, in order and in state.
+    const renamed = changedKeys(o, n, ["keyName"]).length > 0;
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && !renamed };
   },
 
   async create(raw) {
     const inputs = raw as unknown as B2ApplicationKeyInputs;
     const b2 = clientFor(raw);
     const accountId = await b2.accountId();
-    const key = await b2.createKey({
+    const key = await createOnly(b2, {
       accountId,
       keyName: inputs.keyName,
       capabilities: inputs.capabilities,

@@ -60,8 +60,9 @@ export class B2ApplicationKey extends pulumi.dynamic.Resource {
       keyProvider,
       name,
       { applicationKeyId: undefined, applicationKey: undefined, expirationTimestamp: undefined, ...args, accountKey: pulumi.secret(args.accountKey) },
-      // Never delete the working key before its replacement exists.
-      { ...opts, deleteBeforeReplace: false, additionalSecretOutputs: ["applicationKey", "accountKey"] },
+      // No deleteBeforeReplace here: an explicit value would override the provider's diff, which
+      // creates first when the name changes and deletes first when it does not (key-impl.ts).
+      { ...opts, additionalSecretOutputs: ["applicationKey", "accountKey"] },
       "b2",
       "ApplicationKey",
     );

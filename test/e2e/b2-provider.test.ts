@@ -1,8 +1,9 @@
 /**
  * The B2 provider through the real Pulumi engine (CLI + dynamic provider process) against the
  * local B2 API stand-in: create -> change CORS (in place, same id, ifRevisionIs) -> change key
- * capabilities (replacement, new key before the old one is deleted) -> refresh with no changes ->
- * rename the bucket (replacement) -> destroy. Every B2 call is asserted, including a token that
+ * capabilities under a new key name (replacement, new key before the old one is deleted) and under
+ * the same name (old key deleted first) -> refresh with no changes -> rename the bucket
+ * (replacement) -> destroy. Every B2 call is asserted, including a token that
  * expires mid-run and throttled calls, and no secret may appear in state or engine output.
  */
 import { execFileSync } from "node:child_process";
@@ -12,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { b2CorsRules, b2LifecycleRules, SSE_B2 } from "../../components/b2/capabilities";
+import { OWNER_INFO_KEY } from "../../components/b2/ownership";
 import { B2ApplicationKey, B2BucketResource } from "../../components/b2/resources";
 import { B2Settings } from "../../components/b2/settings";
 import type { B2Capability } from "../../components/b2/types";
@@ -25,12 +27,14 @@ loadProjectEnv();
 const standin = new B2StandIn();
 const name = `b2e2e${Date.now().toString(36)}`;
 const run = Date.now().toString(36);
+const owner = `secure-storage/${name}/uploads`;
 
 /** What the inline program declares; each step edits it and runs `up`. */
 const desired = {
   bucketName: `uploads-${run}`,
   cors: [{ origins: ["https://app.example.com"], methods: ["GET", "PUT"], headers: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3600 }] as CorsRule[],
   capabilities: ["listBuckets", "listFiles", "readFiles"] as B2Capability[],
+  keySuffix: "backend-g1",
 };
 
 const program = async () => {
@@ -44,10 +48,11 @@ const program = async () => {
     corsRules: b2CorsRules(desired.cors),
     lifecycleRules: b2LifecycleRules([{ prefix: "tmp/", expireDays: 7 }, { noncurrentExpireDays: 30 }, { abortIncompleteUploadDays: 1 }]).rules,
     bucketInfo: { "managed-by": "secure-storage-e2e" },
+    owner,
   });
   const key = new B2ApplicationKey("uploads-backend-g1", {
     ...account,
-    keyName: `${desired.bucketName}-backend-g1`,
+    keyName: `${desired.bucketName}-${desired.keySuffix}`,
     capabilities: desired.capabilities,
     bucketId: bucket.bucketId,
     namePrefix: "users/",
@@ -119,6 +124,7 @@ describe("B2 provider through the Pulumi engine", () => {
       "b2_authorize_account 200",
       "b2_create_bucket 429 too_many_requests",
       "b2_create_bucket 200",
+      "b2_list_keys 200",
       "b2_create_key 401 expired_auth_token",
       "b2_authorize_account 200",
       "b2_create_key 200",
@@ -129,7 +135,7 @@ describe("B2 provider through the Pulumi engine", () => {
     expect(b).toMatchObject({
       bucketName: desired.bucketName,
       bucketType: "allPrivate",
-      bucketInfo: { "managed-by": "secure-storage-e2e" },
+      bucketInfo: { "managed-by": "secure-storage-e2e", [OWNER_INFO_KEY]: owner },
       defaultServerSideEncryption: { value: { mode: "SSE-B2", algorithm: "AES256" } },
       revision: 1,
     });
@@ -160,16 +166,30 @@ describe("B2 provider through the Pulumi engine", () => {
     expect(r.outputs.keyId.value).toBe(firstKeyId);
   });
 
-  it("a capability change replaces the key: the new key exists before the old one is deleted", async () => {
+  it("a capability change under a new key name replaces the key: the new key exists before the old one is deleted", async () => {
     desired.capabilities = ["listBuckets", "listFiles", "readFiles", "writeFiles"];
+    desired.keySuffix = "backend-g2";
     const r = await upStep();
     expect(r.summary.resourceChanges).toMatchObject({ replace: 1, same: 2 });
-    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_create_key 200", "b2_delete_key 200"]);
-    expect(standin.calls[2].body).toEqual({ applicationKeyId: firstKeyId });
+    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_list_keys 200", "b2_create_key 200", "b2_delete_key 200"]);
+    expect(standin.calls[3].body).toEqual({ applicationKeyId: firstKeyId });
     const newId = r.outputs.keyId.value as string;
     expect(newId).not.toBe(firstKeyId);
     expect([...standin.keys.keys()]).toEqual([newId]);
     expect(standin.keys.get(newId)!.capabilities).toEqual(["listBuckets", "listFiles", "readFiles", "writeFiles"]);
+    firstKeyId = newId;
+    await assertNoPlainSecrets();
+  });
+
+  it("a capability change under the same key name deletes the old key first (create clears that name)", async () => {
+    desired.capabilities = ["listBuckets", "listFiles", "readFiles"];
+    const r = await upStep();
+    expect(r.summary.resourceChanges).toMatchObject({ replace: 1, same: 2 });
+    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_delete_key 200", "b2_list_keys 200", "b2_create_key 200"]);
+    expect(standin.calls[1].body).toEqual({ applicationKeyId: firstKeyId });
+    const newId = r.outputs.keyId.value as string;
+    expect(newId).not.toBe(firstKeyId);
+    expect([...standin.keys.values()].map((k) => [k.applicationKeyId, k.capabilities])).toEqual([[newId, ["listBuckets", "listFiles", "readFiles"]]]);
     await assertNoPlainSecrets();
   });
 
@@ -218,6 +238,7 @@ describe("B2 provider through the Pulumi engine", () => {
     expect(standin.trace()).toEqual([
       "b2_authorize_account 200",
       "b2_create_bucket 200",
+      "b2_list_keys 200",
       "b2_create_key 200",
       "b2_delete_key 200",
       "b2_delete_bucket 200",
@@ -236,7 +257,7 @@ describe("B2 provider through the Pulumi engine", () => {
     expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_delete_key 200", "b2_delete_bucket 200"]);
     expect(standin.buckets.size).toBe(0);
     expect(standin.keys.size).toBe(0);
-    expect(issued.size).toBe(3);
+    expect(issued.size).toBe(4);
     expect([standin.masterKey, ...issued].filter((s) => transcript.includes(s))).toEqual([]);
   });
 });

@@ -8,6 +8,8 @@ import { execFileSync } from "node:child_process";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageContract } from "../../components/contract";
+import { b2KeyName, ownerMarker } from "../../components/b2";
+import { OWNER_INFO_KEY } from "../../components/b2/ownership";
 import { physicalBucketName } from "../../components/naming";
 import { program } from "../../stacks/program";
 import { openStack } from "../../scripts/lib/workspace";
@@ -61,24 +63,26 @@ afterAll(async () => {
 
 describe("the project program on B2 (stand-in)", () => {
   const bucketName = physicalBucketName("secure-storage", name, "tasks");
+  const owner = ownerMarker("secure-storage", name, "tasks");
   let contract: StorageContract;
 
   it("up: a private SSE-B2 bucket, a bucket- and prefix-scoped key, and the contract", async () => {
     const r = await stack.up({ onOutput: out, color: "never" });
     expect(r.summary.result).toBe("succeeded");
-    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_create_bucket 200", "b2_create_key 200"]);
+    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_create_bucket 200", "b2_list_keys 200", "b2_create_key 200"]);
     expect(r.outputs.storage.secret).toBe(false);
     contract = r.outputs.storage.value as StorageContract;
     const b = [...standin.buckets.values()][0];
     expect(b).toMatchObject({
       bucketName,
       bucketType: "allPrivate",
-      bucketInfo: { "managed-by": "secure-storage", stack: name, logical: "tasks" },
+      bucketInfo: { "managed-by": "secure-storage", stack: name, logical: "tasks", [OWNER_INFO_KEY]: `secure-storage/${name}/tasks` },
       defaultServerSideEncryption: { value: { mode: "SSE-B2", algorithm: "AES256" } },
       lifecycleRules: [{ fileNamePrefix: "", daysFromHidingToDeleting: 30 }],
     });
     const key = [...standin.keys.values()][0];
-    expect(key).toMatchObject({ keyName: `${bucketName}-backend-g1`, capabilities: ["listBuckets", "listFiles", "readFiles", "writeFiles"], bucketId: b.bucketId, namePrefix: "users/" });
+    expect(key.keyName).toMatch(new RegExp(`^${bucketName}-backend-g1-[0-9a-f]{8}$`));
+    expect(key).toMatchObject({ keyName: b2KeyName(bucketName, "backend", 1, owner), capabilities: ["listBuckets", "listFiles", "readFiles", "writeFiles"], bucketId: b.bucketId, namePrefix: "users/" });
     expect(contract.buckets.tasks).toEqual({
       provider: "b2",
       bucket: bucketName,
@@ -100,12 +104,13 @@ describe("the project program on B2 (stand-in)", () => {
     expect(r.summary.resourceChanges).toMatchObject({ create: 1 });
     expect(r.summary.resourceChanges?.replace ?? 0).toBe(0);
     expect(r.summary.resourceChanges?.delete ?? 0).toBe(0);
-    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_create_key 200"]);
+    expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_list_keys 200", "b2_create_key 200"]);
     const k = (r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend;
     expect(k.previous).toEqual(g1);
     expect(k.current.generation).toBe(2);
     expect(k.current.id).not.toBe(g1.id);
-    expect(standin.keys.get(k.current.id)!.keyName).toBe(`${bucketName}-backend-g2`);
+    expect(standin.keys.get(k.current.id)!.keyName).toBe(b2KeyName(bucketName, "backend", 2, owner));
+    expect(b2KeyName(bucketName, "backend", 2, owner)).toMatch(new RegExp(`^${bucketName}-backend-g2-[0-9a-f]{8}$`));
     assertNoPlainSecrets();
   });
 

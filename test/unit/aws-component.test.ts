@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, s3KeyPolicy } from "../../components/access";
+import { awsKeyPolicy, canonicalJson } from "../../components/access";
 import { AwsBucket, AwsBucketOptions, AwsSettings } from "../../components/aws";
 import { bucketPolicyJson } from "../../components/aws/bucket-policy";
 import { keyIdentityPolicy } from "../../components/aws/iam-key";
@@ -138,11 +138,11 @@ describe("AwsBucket: default bucket", () => {
     });
     expect(one(r, T.log, "docs-logging").opts.dependsOn).toEqual(expect.arrayContaining([expect.stringMatching("::docs-logs-policy$")]));
 
-    // The identity policy is byte-for-byte access.ts's document (the one MinIO enforces).
+    // The identity policy is byte-for-byte access.ts's AWS document (MinIO's plus the AWS-only version-read deny).
     expect(one(r, T.userPolicy, "docs-app-odd-policy").inputs).toEqual({
       user: "docs-unit-abc123-app-odd",
       name: "storage-access",
-      policy: canonicalJson(s3KeyPolicy("arn:aws:s3:::docs-unit-abc123", { access: ["read", "list"], prefixes: [] })),
+      policy: canonicalJson(awsKeyPolicy("arn:aws:s3:::docs-unit-abc123", { access: ["read", "list"], prefixes: [] })),
     });
     expect(one(r, T.user, "docs-app-odd").inputs).toMatchObject({ name: "docs-unit-abc123-app-odd", path: "/storage/unit/" });
     expect(one(r, T.accessKey, "docs-app-g1").inputs).toEqual({ user: "docs-unit-abc123-app-odd" });
@@ -334,22 +334,26 @@ describe("AwsBucket: CORS, lifecycle and three scoped keys", () => {
 
     const bucketArn = "arn:aws:s3:::media-unit-abc123";
     const docOf = (key: string) => one(r, T.userPolicy, `media-${key}-odd-policy`).inputs.policy;
-    expect(docOf("uploader")).toBe(canonicalJson(s3KeyPolicy(bucketArn, { access: ["write"], prefixes: ["incoming/"] })));
-    expect(docOf("processor")).toBe(canonicalJson(s3KeyPolicy(bucketArn, { access: ["read", "write", "delete", "list"], prefixes: ["incoming/", "processed/"] })));
-    expect(docOf("viewer")).toBe(canonicalJson(s3KeyPolicy(bucketArn, { access: ["read", "list"], prefixes: ["processed/public-previews/"] })));
-    expect(JSON.parse(docOf("viewer") as string)).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "ReadObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/processed/public-previews/*`] },
-        {
-          Sid: "ListObjects",
-          Effect: "Allow",
-          Action: ["s3:ListBucket"],
-          Resource: [bucketArn],
-          Condition: { StringLike: { "s3:prefix": ["processed/public-previews/*"] } },
-        },
-      ],
-    });
+    expect(docOf("uploader")).toBe(canonicalJson(awsKeyPolicy(bucketArn, { access: ["write"], prefixes: ["incoming/"] })));
+    expect(docOf("processor")).toBe(canonicalJson(awsKeyPolicy(bucketArn, { access: ["read", "write", "delete", "list"], prefixes: ["incoming/", "processed/"] })));
+    expect(docOf("viewer")).toBe(canonicalJson(awsKeyPolicy(bucketArn, { access: ["read", "list"], prefixes: ["processed/public-previews/"] })));
+    const viewer = JSON.parse(docOf("viewer") as string) as { Statement: Array<{ Sid: string; Effect: string }> };
+    expect(viewer.Statement.filter((st) => st.Effect === "Allow")).toEqual([
+      { Sid: "ReadObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/processed/public-previews/*`] },
+      {
+        Sid: "ListObjects",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: [bucketArn],
+        Condition: { StringLike: { "s3:prefix": ["processed/public-previews/*"] } },
+      },
+      { Sid: "BucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [bucketArn] },
+    ]);
+    expect(viewer.Statement.filter((st) => st.Effect === "Deny").map((st) => st.Sid)).toEqual([
+      "DenyObjectHistory",
+      "DenyBucketHistory",
+      "DenyReadsByVersionId",
+    ]);
     expect(byType(r, T.accessKey).map((k) => k.name).sort()).toEqual(["media-processor-g1", "media-uploader-g1", "media-viewer-g1"]);
     expect(contract).toMatchObject({ endpoint: "https://s3.us-west-2.amazonaws.com", region: "us-west-2" });
   });

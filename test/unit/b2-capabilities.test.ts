@@ -203,6 +203,6 @@ describe("Pulumi.prod.yaml B2 buckets (SCENARIOS 1 and 2)", () => {
     ]);
     expect(b2Capabilities(calls.keys.playback)).toEqual(["listBuckets", "listFiles", "readFiles"]);
     expect(b2Capabilities(calls.keys.ingest)).toEqual(["listBuckets", "writeFiles"]);
-    expect(keyNameProblem(b2KeyName("call-recordings-prod-abc123", "playback", 12))).toBeUndefined();
+    expect(keyNameProblem(b2KeyName("call-recordings-prod-abc123", "playback", 12, "secure-storage/prod/call-recordings"))).toBeUndefined();
   });
 });

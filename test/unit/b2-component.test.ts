@@ -54,19 +54,36 @@ describe("B2Bucket under mocks", () => {
       ],
       lifecycleRules: [{ fileNamePrefix: "", daysFromHidingToDeleting: 30 }],
       bucketInfo: { "managed-by": "secure-storage", stack: "unit", logical: "recordings" },
+      owner: "secure-storage/unit/recordings",
     });
     expect(bucket.inputs.fileLockEnabled).toBeUndefined();
     expect(bucket.inputs.defaultRetention).toBeUndefined();
 
     const keys = Object.fromEntries(registered.filter((r) => r.type.endsWith(":ApplicationKey")).map((r) => [r.name, r.inputs]));
+    // Per stack, bucket, key and generation: readable, plus a tag that differs whenever one of them does.
+    const names = Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, String(v.keyName)]));
+    expect(names["recordings-playback-g1"]).toMatch(/^recordings-unit-000000-playback-g1-[0-9a-f]{8}$/);
+    expect(names["recordings-ingest-g1"]).toMatch(/^recordings-unit-000000-ingest-g1-[0-9a-f]{8}$/);
+    const { b2KeyName } = await import("../../components/b2");
+    const tag = (n: string) => n.slice(-8);
+    const playback = names["recordings-playback-g1"];
+    expect(b2KeyName("recordings-unit-000000", "playback", 1, "secure-storage/unit/recordings")).toBe(playback);
+    expect(new Set([
+      playback,
+      b2KeyName("recordings-unit-000000", "playback", 1, "secure-storage/other/recordings"),
+      b2KeyName("recordings-unit-000000", "playback", 2, "secure-storage/unit/recordings"),
+    ].map(tag)).size).toBe(3);
+    // Cut to B2's 100 characters, the tag still tells apart names whose readable parts are equal.
+    const long = (owner: string) => b2KeyName("b".repeat(63), "k".repeat(32), 1, owner);
+    expect(long("p/s1/l")).toHaveLength(100);
+    expect(long("p/s1/l")).not.toBe(long("p/s2/l"));
     expect(keys["recordings-playback-g1"]).toMatchObject({
-      keyName: "recordings-unit-000000-playback-g1",
       capabilities: ["listBuckets", "listFiles", "readFiles"],
       bucketId: "bid-recordings",
       namePrefix: "recordings/",
       accountKeyId: "acct-key-id",
     });
-    expect(keys["recordings-ingest-g1"]).toMatchObject({ keyName: "recordings-unit-000000-ingest-g1", capabilities: ["listBuckets", "writeFiles"], namePrefix: "recordings/" });
+    expect(keys["recordings-ingest-g1"]).toMatchObject({ capabilities: ["listBuckets", "writeFiles"], namePrefix: "recordings/" });
     expect(keys["recordings-ingest-g1"].validDurationInSeconds).toBeUndefined();
 
     // The account key is a secret input of every B2 resource (so state stores it encrypted).

@@ -13,6 +13,7 @@ const bucket = {
   corsRules: b2CorsRules([{ origins: ["https://app.example.com"], methods: ["GET", "PUT"], headers: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3600 }]),
   lifecycleRules: [{ fileNamePrefix: "" }],
   bucketInfo: {},
+  owner: "secure-storage/prod/tasks",
 };
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const reasons = async (p: typeof bucketProvider, news: Record<string, unknown>) => ((await p.check!({}, news)).failures ?? []).map((f) => `${f.property}: ${f.reason}`);
@@ -44,6 +45,18 @@ describe("B2 bucket provider check", () => {
     ]);
     expect(await reasons(bucketProvider, { ...bucket, apiUrl: "http://api.example.com" })).toEqual(["apiUrl: must be https (plain http only for a loopback test stand-in)"]);
   });
+
+  it("requires an owner marker of three parts and keeps it out of bucketInfo", async () => {
+    const { owner: _owner, ...unowned } = bucket;
+    expect(await reasons(bucketProvider, unowned)).toEqual(['owner: is required: "<project>/<stack>/<logical>", the bucket\'s owner marker']);
+    expect(await reasons(bucketProvider, { ...bucket, owner: "prod/tasks" })).toEqual([
+      'owner: "prod/tasks" must be "<project>/<stack>/<logical>" (no spaces, at most 200 characters)',
+    ]);
+    expect(await reasons(bucketProvider, { ...bucket, owner: UNKNOWN })).toEqual([]);
+    expect(await reasons(bucketProvider, { ...bucket, bucketInfo: { "secure-storage-owner": "x/y/z" } })).toEqual([
+      'bucketInfo: "secure-storage-owner" is set from owner; leave it out of bucketInfo',
+    ]);
+  });
 });
 
 describe("B2 bucket provider diff", () => {
@@ -55,6 +68,9 @@ describe("B2 bucket provider diff", () => {
     expect(await bucketProvider.diff("bid", olds, { ...bucket, corsRules: [] })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(await bucketProvider.diff("bid", olds, { ...bucket, lifecycleRules: [] })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(await bucketProvider.diff("bid", olds, { ...bucket, fileLockEnabled: true })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    // State from before owner markers: the next up writes the marker in place.
+    const { owner: _owner, ...unmarked } = olds;
+    expect(await bucketProvider.diff("bid", unmarked, { ...bucket })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
   it("a rename replaces, new bucket first; dropping file lock replaces, old bucket first (same name)", async () => {
     expect(await bucketProvider.diff("bid", olds, { ...bucket, bucketName: "tasks-prod-xyz789" })).toEqual({ changes: true, replaces: ["bucketName"], deleteBeforeReplace: false });

@@ -2,7 +2,7 @@
  * The two-slot rule on B2: each generation is its own ApplicationKey resource named
  * `${bucket}-${key}-g${n}`; bumping the generation adds the new slot and keeps the previous one,
  * retirePrevious drops it, an unrelated change leaves the current key's inputs untouched, and the
- * key provider replaces create-before-delete.
+ * key provider replaces create-before-delete under a new name, delete-first under the same name.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { provider as keyProvider } from "../../components/b2/key-impl";
@@ -43,7 +43,9 @@ describe("B2 key rotation (two slots)", () => {
     const after = await build(spec({ generation: 2 }));
     expect(Object.keys(after.keys).sort()).toEqual(["tasks-backend-g1", "tasks-backend-g2"]);
     expect(after.keys["tasks-backend-g1"]).toEqual(before.keys["tasks-backend-g1"]);
-    expect(after.keys["tasks-backend-g2"]).toMatchObject({ keyName: "tasks-unit-000000-backend-g2", capabilities: ["listBuckets", "listFiles", "readFiles", "writeFiles"], namePrefix: "users/" });
+    expect(String(after.keys["tasks-backend-g2"].keyName)).toMatch(/^tasks-unit-000000-backend-g2-[0-9a-f]{8}$/);
+    expect(after.keys["tasks-backend-g2"].keyName).not.toBe(after.keys["tasks-backend-g1"].keyName);
+    expect(after.keys["tasks-backend-g2"]).toMatchObject({ capabilities: ["listBuckets", "listFiles", "readFiles", "writeFiles"], namePrefix: "users/" });
     const k = after.c.contract.keys!.backend;
     expect([await unwrap(k.current.id), k.current.generation]).toEqual(["kid-tasks-backend-g2", 2]);
     expect([await unwrap(k.previous!.id), k.previous!.generation]).toEqual(["kid-tasks-backend-g1", 1]);
@@ -66,7 +68,7 @@ describe("B2 key rotation (two slots)", () => {
     expect(changed.keys).toEqual(base.keys);
   });
 
-  it("the key provider: capability/prefix/name changes replace create-before-delete; credential changes update in place", async () => {
+  it("the key provider: a new name replaces create-before-delete, the same name delete-first; credential changes update in place", async () => {
     const olds = {
       accountKeyId: "a",
       accountKey: "k",
@@ -82,10 +84,15 @@ describe("B2 key rotation (two slots)", () => {
     expect(await diff({ ...olds })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     // Same set in another order is no change.
     expect(await diff({ ...olds, capabilities: ["readFiles", "listBuckets"] })).toMatchObject({ changes: false, replaces: [] });
-    expect(await diff({ ...olds, capabilities: ["listBuckets", "readFiles", "writeFiles"] })).toEqual({ changes: true, replaces: ["capabilities"], deleteBeforeReplace: false });
-    expect(await diff({ ...olds, namePrefix: "other/" })).toEqual({ changes: true, replaces: ["namePrefix"], deleteBeforeReplace: false });
-    expect(await diff({ ...olds, bucketId: "b2" })).toEqual({ changes: true, replaces: ["bucketId"], deleteBeforeReplace: false });
-    expect(await diff({ ...olds, validDurationInSeconds: 3600 })).toMatchObject({ replaces: ["validDurationInSeconds"], deleteBeforeReplace: false });
+    // Create deletes every key holding its name, so the old key must go first under the same name.
+    expect(await diff({ ...olds, capabilities: ["listBuckets", "readFiles", "writeFiles"] })).toEqual({ changes: true, replaces: ["capabilities"], deleteBeforeReplace: true });
+    expect(await diff({ ...olds, namePrefix: "other/" })).toEqual({ changes: true, replaces: ["namePrefix"], deleteBeforeReplace: true });
+    expect(await diff({ ...olds, bucketId: "b2" })).toEqual({ changes: true, replaces: ["bucketId"], deleteBeforeReplace: true });
+    expect(await diff({ ...olds, validDurationInSeconds: 3600 })).toMatchObject({ replaces: ["validDurationInSeconds"], deleteBeforeReplace: true });
+    // A new name (a new generation, a renamed bucket) lets the new key exist before the old one goes.
+    const renamed = { keyName: "tasks-unit-000000-backend-g3" };
+    expect(await diff({ ...olds, ...renamed, capabilities: ["readFiles"] })).toEqual({ changes: true, replaces: ["keyName", "capabilities"], deleteBeforeReplace: false });
+    expect(await diff({ ...olds, ...renamed, bucketId: "b2" })).toEqual({ changes: true, replaces: ["keyName", "bucketId"], deleteBeforeReplace: false });
     expect(await diff({ ...olds, accountKey: "rotated-account-key" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     // An in-place update (account credentials only) keeps the issued key in the outputs.
     const updated = await keyProvider.update!("id", olds, { ...olds, accountKey: "rotated-account-key" });

@@ -63,7 +63,15 @@ describe("MinioBucket under mocks", () => {
     const policies = byType("pulumi-nodejs:dynamic/minio:Policy");
     expect(policies.map((p) => p.inputs.name).sort()).toEqual(["clinic-unit-000000-backend", "clinic-unit-000000-reader"]);
     const backendDoc = JSON.parse(policies.find((p) => p.inputs.name === "clinic-unit-000000-backend")!.inputs.document as string);
-    expect(backendDoc.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["ReadObjects", "WriteObjects", "ListObjects"]);
+    expect(backendDoc.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
+      "ReadObjects",
+      "WriteObjects",
+      "ListObjects",
+      "BucketLocation",
+      "DenyObjectHistory",
+      "DenyBucketHistory",
+      "DenyReadsByVersionId",
+    ]);
 
     // generation 2 keeps generation 1 alive; retirePrevious drops it.
     const users = byType("pulumi-nodejs:dynamic/minio:User").map((u) => `${u.name}:${u.inputs.generation}`).sort();
