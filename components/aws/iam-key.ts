@@ -89,6 +89,23 @@ export interface KeyIdentityArgs {
   permissionsBoundary?: string;
 }
 
+/** IAM's limit on all inline policies of one user together, white space not counted. */
+export const USER_INLINE_POLICY_CHARS = 2048;
+
+/**
+ * Why a user key's document cannot be an inline policy, or undefined when it fits. With a KMS
+ * key the document names its ARN, known only at deploy time; every key ARN has the same length.
+ */
+export function userPolicyProblem(bucketArn: string, keyName: string, grant: KeyGrant, kmsRegion?: string): string | undefined {
+  const kms = kmsRegion ? { keyArn: `arn:aws:kms:${kmsRegion}:000000000000:key/${"0".repeat(36)}`, region: kmsRegion } : undefined;
+  const chars = canonicalJson(keyIdentityPolicy(bucketArn, grant, kms)).length;
+  if (chars <= USER_INLINE_POLICY_CHARS) return undefined;
+  return (
+    `key "${keyName}": its IAM policy is ${chars} characters and IAM allows ${USER_INLINE_POLICY_CHARS} for a user's inline policies; ` +
+    `use fewer or shorter prefixes, or options.keys.${keyName}.role (a role's limit is 10240)`
+  );
+}
+
 /** IAM users (one per slot parity), their inline policy and one access key per live generation. */
 export function createUserKey(name: string, args: KeyIdentityArgs, opts: pulumi.CustomResourceOptions): ContractInput<KeyContract> {
   const users = new Map<SlotUser, { user: aws.iam.User; policy: aws.iam.UserPolicy }>();

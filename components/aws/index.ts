@@ -12,7 +12,7 @@ import { applyBaseline } from "./bucket-baseline";
 import type { DefaultEncryption } from "./bucket-policy";
 import { s3BucketNameProblems } from "./capabilities";
 import { s3CorsRules } from "./cors";
-import { createRoleKey, createUserKey, keyIdentityPolicy, keyPrincipalArns, type RoleKeyContract } from "./iam-key";
+import { createRoleKey, createUserKey, keyIdentityPolicy, keyPrincipalArns, userPolicyProblem, type RoleKeyContract } from "./iam-key";
 import { s3LifecycleRules } from "./lifecycle";
 import { ACCESS_LOG_PREFIX, createLogBucket } from "./log-bucket";
 import { createBucketKmsKey, kmsKeyPolicyDocument, parseKmsKeyId, resolveKmsKeyArn } from "./kms-key";
@@ -50,6 +50,11 @@ export class AwsBucket extends pulumi.ComponentResource {
     if (nameProblems.length) throw new Error(`AwsBucket "${name}": bucket name "${bucketName}" ${nameProblems.join("; ")}`);
     const kmsRef = spec.encryption.kind === "kms" ? parseKmsKeyId(spec.encryption.keyId) : undefined;
     if (typeof kmsRef === "string") throw new Error(`AwsBucket "${name}": encryption.keyId ${kmsRef}`);
+    const usesKms = spec.encryption.kind === "kms" || options.createKmsKey;
+    for (const [keyName, key] of Object.entries(spec.keys)) {
+      const tooLarge = options.keys[keyName]?.role ? undefined : userPolicyProblem(`arn:aws:s3:::${bucketName}`, keyName, key, usesKms ? settings.region : undefined);
+      if (tooLarge) throw new Error(`AwsBucket "${name}": ${tooLarge}`);
+    }
 
     // One explicit provider: region from config, and (when given) a hard pin to the account.
     const provider = new aws.Provider(

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson, s3KeyPolicy, type PolicyDocument } from "../../components/access";
 import { assertScopedGrant, bucketPolicyDocument, type BucketPolicyStatement } from "../../components/aws/bucket-policy";
-import { credentialSlots, iamName, kmsActionsFor, keyIdentityNames, keyIdentityPolicy, keyPrincipalArns, slotUser } from "../../components/aws/iam-key";
+import { credentialSlots, iamName, kmsActionsFor, keyIdentityNames, keyIdentityPolicy, keyPrincipalArns, slotUser, userPolicyProblem } from "../../components/aws/iam-key";
 import { kmsKeyPolicyDocument, parseKmsKeyId } from "../../components/aws/kms-key";
 import { s3LifecycleRules } from "../../components/aws/lifecycle";
 import { logBucketName, logDeliveryGrant } from "../../components/aws/log-bucket";
@@ -177,6 +177,21 @@ describe("identity policy = access.ts", () => {
     const doc = keyIdentityPolicy(ARN, key, { keyArn: "arn:aws:kms:eu-central-1:123456789012:key/k", region: "eu-central-1" });
     expect(canonicalJson({ ...doc, Statement: doc.Statement.slice(0, -1) })).toBe(canonicalJson(keyIdentityPolicy(ARN, key)));
     expect(doc.Statement.at(-1)!.Sid).toBe("UseBucketKmsKey");
+  });
+});
+
+describe("IAM's inline policy size", () => {
+  const all = ["read", "write", "delete", "list"] as const;
+  it("the prod clinic backend, with the history denies, fits a user's 2048 characters, with or without KMS", () => {
+    const grant = { access: [...all], prefixes: ["workspaces/"] };
+    expect(userPolicyProblem("arn:aws:s3:::clinic-aws-prod-a1b2c3", "backend", grant)).toBeUndefined();
+    expect(userPolicyProblem(`arn:aws:s3:::${"b".repeat(63)}`, "backend", grant, "eu-central-1")).toBeUndefined();
+  });
+  it("many long prefixes do not, and the problem names the key and the way out", () => {
+    const prefixes = Array.from({ length: 8 }, (_, i) => `tenants/tenant-number-${i}/uploads/`);
+    expect(userPolicyProblem(`arn:aws:s3:::${"b".repeat(63)}`, "app", { access: [...all], prefixes }, "eu-central-1")).toMatch(
+      /^key "app": its IAM policy is \d+ characters and IAM allows 2048 for a user's inline policies; use fewer or shorter prefixes, or options.keys.app.role/,
+    );
   });
 });
 
