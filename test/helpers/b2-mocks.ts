@@ -24,5 +24,5 @@ export function installB2Mocks(registered: Registered[]): void {
   );
 }
 
-/** Let the mock monitor finish registering everything created so far. */
-export const settle = () => new Promise((r) => setTimeout(r, 50));
+/** Let the mock monitor finish registering everything created so far (no fixed sleep: see mocks.ts). */
+export { settle } from "./mocks";

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { settle } from "./mocks";
 
 const root = path.resolve(__dirname, "..", "..");
 const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; main: string };
@@ -46,7 +47,7 @@ process.exit = ((code?: number) => {
 (async () => {
   const mod: unknown = require(path.resolve(root, project.main));
   const result = typeof mod === "function" ? await (mod as () => Promise<Record<string, unknown>>)() : mod;
-  await new Promise((r) => setTimeout(r, 500)); // let registrations queued by components land
+  await settle(); // registrations queued by components land before the report, however long they take
   console.log(JSON.stringify({ exportType: typeof mod, outputs: Object.keys(result as object), registered }));
 })().catch((e: Error) => {
   console.log(JSON.stringify({ error: e.message, registered }));

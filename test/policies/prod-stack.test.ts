@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../policies/all";
 import { configFile, readLevelConfig } from "../../policies/levels";
+import { settle } from "../helpers/mocks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ACCOUNT = "123456789012";
@@ -91,16 +92,6 @@ function engineConfig(file: string): Record<string, string> {
     out[k] = typeof v === "string" ? v : JSON.stringify(v);
   }
   return out;
-}
-
-async function settle(): Promise<void> {
-  let last = -1;
-  let stable = 0;
-  while (stable < 10) {
-    await new Promise((r) => setTimeout(r, 10));
-    if (seen.length === last) stable++;
-    else (stable = 0), (last = seen.length);
-  }
 }
 
 async function runProgram(stack: string): Promise<void> {

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 // The mock API passes no resource options to newResource; the monitor's request has them.
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { settle } from "../helpers/mocks";
 
 export const ACCOUNT = "123456789012";
 export const ALIAS_TARGET = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/0b5c7d0e-1111-4222-8333-944455556666`;
@@ -62,17 +63,6 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
   }
 }
 
-/** Wait until no new resource was registered for a few ticks (registrations resolve asynchronously). */
-async function settle(resources: Registered[]): Promise<void> {
-  let last = -1;
-  let stable = 0;
-  while (stable < 5) {
-    await new Promise((r) => setTimeout(r, 10));
-    if (resources.length === last) stable++;
-    else (stable = 0), (last = resources.length);
-  }
-}
-
 /** Run `build` in a fresh mock runtime (stack `unit` unless given) and collect what it registered. */
 export async function runMocked<T>(build: () => T, stack = "unit", config: Record<string, string> = {}): Promise<MockRun<T>> {
   const resources: Registered[] = [];
@@ -108,7 +98,7 @@ export async function runMocked<T>(build: () => T, stack = "unit", config: Recor
   );
   pulumi.runtime.setAllConfig(config);
   const result = build();
-  await settle(resources);
+  await settle();
   return { result, resources, invokes };
 }
 

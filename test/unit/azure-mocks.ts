@@ -7,7 +7,7 @@ import { parseStorageSpec, type BucketInput } from "../../components/spec";
 
 export const SUB = "11111111-2222-3333-4444-555555555555";
 
-import { unwrap, type Registered } from "../helpers/mocks";
+import { settle, type Registered } from "../helpers/mocks";
 export { unwrap, type Registered } from "../helpers/mocks";
 export const registered: Registered[] = [];
 export const invokes: Array<{ token: string; args: Record<string, unknown> }> = [];
@@ -62,13 +62,7 @@ export async function build(
     settings: AzureSettings.parse(opts.settings ?? SETTINGS),
     options: AzureBucketOptions.parse(opts.options ?? {}),
   });
-  const c = component.contract;
-  await unwrap(c.bucket);
-  for (const k of Object.values(c.keys)) {
-    await unwrap(k.current.id);
-    if (k.previous) await unwrap(k.previous.id);
-  }
-  await new Promise((r) => setTimeout(r, 50));
+  await settle();
   return { component, resources: registered.slice(before) };
 }
 

@@ -54,8 +54,8 @@ export function installGcpMocks(): void {
   );
 }
 
-/** Let every pending registration reach the mock monitor. */
-export const settle = () => new Promise((r) => setTimeout(r, 100));
+/** Let every pending registration reach the mock monitor (no fixed sleep: see helpers/mocks.ts). */
+export { settle } from "../helpers/mocks";
 
 /** Resources whose name starts with `<component>-` or equals it, by type. */
 export function of(component: string, type?: string): Registered[] {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStorageSpec } from "../../components/spec";
-import { unwrap, type Registered } from "../helpers/mocks";
+import { settle, unwrap, type Registered } from "../helpers/mocks";
 
 const registered: Registered[] = [];
 
@@ -44,8 +44,7 @@ describe("MinioBucket under mocks", () => {
     });
     const secret = c.contract.keys!.backend.current.secret as pulumi.Output<string>;
     expect(await pulumi.isSecret(secret)).toBe(true);
-    await unwrap(pulumi.output(c.contract.bucket));
-    await new Promise((r) => setTimeout(r, 50));
+    await settle();
 
     const byType = (t: string) => registered.filter((r) => r.type === t);
     const bucket = byType("pulumi-nodejs:dynamic/minio:Bucket");

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStorageSpec, type BucketInput } from "../../components/spec";
+import { settle } from "../helpers/mocks";
 
 let registered: { type: string; name: string; inputs: Record<string, unknown>; opts: { deleteBeforeReplace?: boolean } }[] = [];
 
@@ -28,8 +29,7 @@ async function credentials(bucket: BucketInput): Promise<Map<string, Record<stri
   registered = [];
   const spec = parseStorageSpec({ buckets: { clinic: bucket } }).buckets.clinic;
   const c = new MinioBucket("clinic", { bucketName: "clinic-unit-000000", spec, settings });
-  await new Promise<void>((r) => pulumi.output(c.contract.bucket).apply(() => r()));
-  await new Promise((r) => setTimeout(r, 30));
+  await settle();
   const users = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/minio:User");
   return new Map(users.map((u) => [u.name, { generation: u.inputs.generation, policyName: u.inputs.policyName, label: u.inputs.label }]));
 }
