@@ -46,6 +46,11 @@ export interface ProviderAdapter<S = unknown, O = unknown> {
    * `dryRun` is true for a preview. Checked with the spec, before any resource is registered.
    */
   environmentProblems?(settings: S, dryRun: boolean): string[];
+  /**
+   * What the provider's server says about this run (reachable, credentials accepted, keys that
+   * exist), once per stack after environmentProblems passed; one line per problem, as above.
+   */
+  preflight?(settings: S, dryRun: boolean): Promise<string[]>;
   /** Build one bucket (a ComponentResource) and return its contract. */
   bucket(build: BucketBuild<S, O>, opts?: pulumi.ComponentResourceOptions): BuiltBucket;
   /** Resources shared by all of this provider's buckets in the stack (e.g. MinIO's server-wide CORS). */

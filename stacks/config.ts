@@ -74,3 +74,10 @@ export function environmentProblems({ spec, settings }: StackConfig, dryRun: boo
   const used = new Set(Object.values(spec.buckets).map((b) => b.provider));
   return [...used].flatMap((p) => ADAPTERS[p]?.environmentProblems?.(settings[p], dryRun) ?? []);
 }
+
+/** What each provider in use reports about its server for this run (adapter.preflight). */
+export async function preflightProblems({ spec, settings }: StackConfig, dryRun: boolean): Promise<string[]> {
+  const used = [...new Set(Object.values(spec.buckets).map((b) => b.provider))];
+  const found = await Promise.all(used.map((p) => ADAPTERS[p]?.preflight?.(settings[p], dryRun) ?? Promise.resolve([])));
+  return found.flat();
+}

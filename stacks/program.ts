@@ -9,7 +9,7 @@ import { ADAPTERS } from "../components/adapters";
 import type { BucketContract, ContractInput, StorageContract } from "../components/contract";
 import { physicalBucketName } from "../components/naming";
 import { SpecError, type BucketSpec } from "../components/spec";
-import { environmentProblems, readStackConfig, type StackConfig } from "./config";
+import { environmentProblems, preflightProblems, readStackConfig, type StackConfig } from "./config";
 import { deployedStorage } from "./deployed";
 import { generationProblems } from "./generations";
 
@@ -39,13 +39,16 @@ export function buildStorage({ spec, settings, options }: StackConfig): ProgramO
 
 /**
  * The whole program. Throws SpecError naming every bad config path (spec, provider settings,
- * missing admin environment, a generation that would break applications) and then nothing is
- * registered, so nothing changes.
+ * missing or rejected admin environment, a server that does not answer, a generation that would
+ * break applications) and then nothing is registered, so nothing changes.
  */
 export async function program(): Promise<ProgramOutputs> {
   const config = readStackConfig();
-  const problems = environmentProblems(config, pulumi.runtime.isDryRun());
+  const dryRun = pulumi.runtime.isDryRun();
+  const problems = environmentProblems(config, dryRun);
   if (problems.length) throw new SpecError(problems);
+  const server = await preflightProblems(config, dryRun);
+  if (server.length) throw new SpecError(server);
   const rotation = generationProblems(config.spec, await deployedStorage());
   if (rotation.length) throw new SpecError(rotation);
   return buildStorage(config);

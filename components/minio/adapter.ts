@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineAdapter } from "../adapter";
 import { minioSpecProblems } from "./capabilities";
 import { MinioBucket, MinioServerCors, minioConnection } from "./index";
+import { minioPreflight } from "./preflight";
 import { MinioSettings } from "./settings";
 
 /** Where the admin credentials come from: the environment only, never config or state. */
@@ -20,6 +21,8 @@ export const minioAdapter = defineAdapter({
       ? [`storage:minio: admin credentials missing: set ${missing.join(" and ")} (local MinIO: set -a; . .local/minio.env; set +a)`]
       : [];
   },
+  // A preview without admin credentials (CI) skips it; with them, a preview reads the server too.
+  preflight: async (settings, dryRun) => (dryRun && MINIO_ADMIN_ENV.some((v) => !process.env[v]) ? [] : minioPreflight(settings)),
   bucket: ({ logical, bucketName, spec, settings }, opts) => new MinioBucket(logical, { bucketName, spec, settings }, opts),
   shared: (buckets, settings) => {
     // MinIO has one server-wide origin list: the union of every MinIO bucket's CORS origins.

@@ -193,6 +193,13 @@ export class MinioAdminClient {
   }
 
   /** Server-wide config, e.g. `api cors_allow_origin="https://a,https://b"`. */
+  /** Whether the server's KMS has `keyId`: MinIO answers 200 with an error field when it does not. */
+  async kmsKeyProblem(keyId: string): Promise<string | undefined> {
+    const res = await this.call("kms-key-status", "GET", "kms/key/status", { "key-id": keyId });
+    const status = JSON.parse(res.body.toString("utf8")) as { "encryption-error"?: string; "decryption-error"?: string };
+    return status["encryption-error"] ?? status["decryption-error"];
+  }
+
   async setConfig(kv: string): Promise<void> {
     await this.call("set-config-kv", "PUT", "set-config-kv", {}, this.encrypted(kv));
   }
