@@ -17,6 +17,7 @@ import { s3LifecycleRules } from "./lifecycle";
 import { ACCESS_LOG_PREFIX, createLogBucket } from "./log-bucket";
 import { createBucketKmsKey, kmsKeyPolicyDocument, parseKmsKeyId, resolveKmsKeyArn } from "./kms-key";
 import { AwsBucketOptions } from "./options";
+import { bucketProvider } from "./provider";
 import { s3Endpoint, type AwsSettings } from "./settings";
 
 export { AwsSettings } from "./settings";
@@ -56,17 +57,10 @@ export class AwsBucket extends pulumi.ComponentResource {
       if (tooLarge) throw new Error(`AwsBucket "${name}": ${tooLarge}`);
     }
 
-    // One explicit provider: region from config, and (when given) a hard pin to the account.
-    const provider = new aws.Provider(
-      `${name}-aws`,
-      {
-        region: settings.region,
-        ...(settings.accountId ? { allowedAccountIds: [settings.accountId] } : {}),
-        defaultTags: { tags: { ...settings.tags, "secure-storage:stack": stack, "secure-storage:bucket": name } },
-      },
-      { parent: this },
-    );
-    const child: pulumi.CustomResourceOptions = { parent: this, provider };
+    // Explicit on every child, so no resource falls back to the ambient default provider. A caller's
+    // provider is used as given, and every child waits for its check against the settings (gate).
+    const { provider, gate } = bucketProvider(name, this, settings, stack);
+    const child: pulumi.CustomResourceOptions = { parent: this, provider, ...(gate ? { dependsOn: gate } : {}) };
     // Data must survive `pulumi destroy` in prod: protect and retain buckets and their keys.
     const keep: pulumi.CustomResourceOptions = settings.protect ? { protect: true, retainOnDelete: true } : {};
     const accountId = settings.accountId ? pulumi.output(settings.accountId) : aws.getCallerIdentityOutput({}, child).accountId;

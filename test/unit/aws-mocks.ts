@@ -1,8 +1,8 @@
 /**
  * Mock runtime for the AWS component tests: records every resource with its inputs, answers the
- * two invokes the component may make (STS caller identity, KMS alias lookup), and turns a
- * ContractInput into plain data with secrets shown as `<secret:...>` so snapshots prove which
- * fields are secret.
+ * invokes the component may make (STS caller identity, KMS alias lookup, the region of a caller's
+ * provider), and turns a ContractInput into plain data with secrets shown as `<secret:...>` so
+ * snapshots prove which fields are secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 // The mock API passes no resource options to newResource; the monitor's request has them.
@@ -46,6 +46,9 @@ export interface MockRun<T> {
   invokes: { token: string; inputs: Record<string, unknown> }[];
 }
 
+/** `urn:...::<name>::<id>` (a provider reference) to `<name>`. */
+const providerName = (ref: string | undefined) => ref?.split("::").slice(-2)[0];
+
 function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
     case "aws:s3/bucket:Bucket":
@@ -68,6 +71,8 @@ export async function runMocked<T>(build: () => T, stack = "unit", config: Recor
   const resources: Registered[] = [];
   const invokes: MockRun<T>["invokes"] = [];
   const optsByKey = new Map<string, Registered["opts"]>();
+  // getRegion answers with the region of the provider that asks, as the real one does.
+  const regionByProvider = new Map<string, string>();
   captureOpts = (req) =>
     optsByKey.set(`${req.getType()}::${req.getName()}`, {
       protect: req.getProtect() ?? false,
@@ -82,6 +87,7 @@ export async function runMocked<T>(build: () => T, stack = "unit", config: Recor
         const opts = optsByKey.get(`${args.type}::${args.name}`);
         if (!opts) throw new Error(`no options captured for ${args.type} ${args.name}`);
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, opts });
+        if (args.type === "pulumi:providers:aws") regionByProvider.set(args.name, String(args.inputs.region));
         const id = args.type === "aws:iam/accessKey:AccessKey" ? `mock-key-id-${args.name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` : `${args.name}-id`;
         return { id, state: { ...args.inputs, ...mockState(args.type, args.name, args.inputs) } };
       },
@@ -89,6 +95,10 @@ export async function runMocked<T>(build: () => T, stack = "unit", config: Recor
         invokes.push({ token: args.token, inputs: args.inputs });
         if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAMOCK", id: ACCOUNT };
         if (args.token === "aws:kms/getAlias:getAlias") return { name: args.inputs.name, targetKeyArn: ALIAS_TARGET, targetKeyId: ALIAS_TARGET.split("/")[1], arn: "x", id: "x" };
+        if (args.token === "aws:index/getRegion:getRegion") {
+          const region = regionByProvider.get(providerName(args.provider) ?? "") ?? "us-east-1";
+          return { region, name: region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+        }
         throw new Error(`unexpected invoke ${args.token}`);
       },
     },
