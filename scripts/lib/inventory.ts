@@ -3,7 +3,7 @@
  * state has and MinIO lacks (missing), and items that look like the stack's but the state lacks
  * (orphans, e.g. left by an interrupted create). Names only: no secret is read or returned.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -67,17 +67,23 @@ export function projectName(): string {
   return String((parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name);
 }
 
-/** The stack's deployment as `pulumi stack export` prints it (secrets stay encrypted). */
-export function exportDeployment(stack: string): Deployment {
-  const r = spawnSync("pulumi", ["stack", "export", "--stack", stack], { cwd: ROOT, env: process.env, encoding: "utf8" });
-  if (r.error) {
-    throw new Error(`pulumi stack export --stack ${stack}: ${r.error.message} (run through npm so pulumi is on PATH)`);
-  }
-  if (r.status !== 0) {
-    const why = r.stderr.trim().split("\n").pop() ?? `exit ${r.status}`;
-    throw new Error(`pulumi stack export --stack ${stack}: ${why.replace(/^error: /, "")}`);
-  }
-  return (JSON.parse(r.stdout) as { deployment?: Deployment }).deployment ?? {};
+/**
+ * The stack's deployment as `pulumi stack export` prints it (secrets stay encrypted). Asynchronous,
+ * so a process running inline Pulumi programs keeps serving them meanwhile.
+ */
+export async function exportDeployment(stack: string): Promise<Deployment> {
+  const what = `pulumi stack export --stack ${stack}`;
+  const opts = { cwd: ROOT, env: process.env, maxBuffer: 256 << 20 };
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile("pulumi", ["stack", "export", "--stack", stack], opts, (e, stdout, stderr) => {
+      if (!e) return resolve(stdout);
+      const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+      if (missing) return reject(new Error(`${what}: pulumi not found (run through npm)`));
+      const why = stderr.trim().split("\n").pop() || e.message.split("\n")[0];
+      reject(new Error(`${what}: ${why.replace(/^error: /, "")}`));
+    });
+  });
+  return (JSON.parse(out) as { deployment?: Deployment }).deployment ?? {};
 }
 
 function connOf(props: Record<string, unknown> | undefined): MinioConnection | undefined {
@@ -202,7 +208,7 @@ export interface InventoryOptions {
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:9000";
 
 export async function inventory(opts: InventoryOptions): Promise<InventoryReport> {
-  const state = stateInventory(opts.deployment ?? exportDeployment(opts.stack), opts.endpoint);
+  const state = stateInventory(opts.deployment ?? (await exportDeployment(opts.stack)), opts.endpoint);
   const endpoint = opts.endpoint ?? state.conn?.endpoint ?? DEFAULT_ENDPOINT;
   const conn: MinioConnection = state.conn?.endpoint === endpoint ? state.conn : { endpoint, region: "us-east-1" };
   const live = await listMinio(conn, opts.creds);
