@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { accessKeyPrefix } from "../../components/minio/access-key";
 import type { AdminCredentials, MinioConnection } from "../../components/minio/admin-client";
 import { physicalBucketName } from "../../components/naming";
 import { listMinio, type LiveInventory } from "./minio-listing";
@@ -32,6 +33,8 @@ export interface StateInventory {
   conn?: MinioConnection;
   /** MinIO resources recorded for another endpoint, not compared. */
   elsewhere: number;
+  /** The highest key generation the state records (0 when it has no user). */
+  maxGeneration: number;
 }
 
 export interface InventoryReport {
@@ -103,7 +106,14 @@ function nameOf(kind: ItemKind, r: StateResource): string | undefined {
 
 /** The state's MinIO items on `endpoint` (or on the first endpoint the state uses when not given). */
 export function stateInventory(deployment: Deployment, endpoint?: string): StateInventory {
-  const inv: StateInventory = { buckets: new Map(), policies: new Map(), users: new Map(), pending: [], elsewhere: 0 };
+  const inv: StateInventory = {
+    buckets: new Map(),
+    policies: new Map(),
+    users: new Map(),
+    pending: [],
+    elsewhere: 0,
+    maxGeneration: 0,
+  };
   const recorded = (deployment.resources ?? []).map((r) => connOf(r.outputs ?? r.inputs)).find(Boolean);
   const target = endpoint ?? recorded?.endpoint;
   for (const r of deployment.resources ?? []) {
@@ -117,6 +127,8 @@ export function stateInventory(deployment: Deployment, endpoint?: string): State
     if (conn && !inv.conn) inv.conn = conn;
     const name = nameOf(kind, r);
     if (name) ({ bucket: inv.buckets, policy: inv.policies, user: inv.users })[kind].set(name, r.urn);
+    const generation = (r.outputs ?? r.inputs)?.generation;
+    if (kind === "user" && typeof generation === "number") inv.maxGeneration = Math.max(inv.maxGeneration, generation);
   }
   for (const op of deployment.pending_operations ?? []) {
     const kind = TYPE_KIND[op.resource.type];
@@ -135,12 +147,31 @@ export function isStackBucketName(name: string, project: string, stack: string):
   return false;
 }
 
-/** Key policies are named `<physical bucket>-<key>` (components/minio/index.ts). */
-export function isStackPolicyName(name: string, project: string, stack: string): boolean {
+/** The key name of a policy named `<physical bucket>-<key>` (components/minio/index.ts), if it is this stack's. */
+export function stackPolicyKey(name: string, project: string, stack: string): string | undefined {
   for (let i = name.lastIndexOf("-"); i > 0; i = name.lastIndexOf("-", i - 1)) {
-    if (isStackBucketName(name.slice(0, i), project, stack)) return true;
+    if (isStackBucketName(name.slice(0, i), project, stack)) return name.slice(i + 1);
   }
-  return false;
+  return undefined;
+}
+
+export function isStackPolicyName(name: string, project: string, stack: string): boolean {
+  return stackPolicyKey(name, project, stack) !== undefined;
+}
+
+/**
+ * Access keys start with a hash of their policy and generation (components/minio/access-key.ts),
+ * so a user left without a policy still names its credential slot: prefix -> "<policy> g<N>".
+ */
+function slotPrefixes(policies: Iterable<string>, maxGeneration: number, ids: { project: string; stack: string }) {
+  const slots = new Map<string, string>();
+  for (const policy of policies) {
+    const key = stackPolicyKey(policy, ids.project, ids.stack);
+    if (key === undefined) continue;
+    // An interrupted create is of a generation the state has, or of the next one (a rotation).
+    for (let g = 1; g <= maxGeneration + 1; g++) slots.set(accessKeyPrefix(key, policy, g), `${policy} g${g}`);
+  }
+  return slots;
 }
 
 /** Missing and orphaned items of one stack on one server; pure, so tests run it on any listing. */
@@ -159,6 +190,13 @@ export function compareInventory(
     ...absent("user", state.users, (u) => liveUsers.has(u)),
   ];
   const ours = (policy: string) => state.policies.has(policy) || isStackPolicyName(policy, project, stack);
+  const slots = slotPrefixes(new Set([...state.policies.keys(), ...live.policies]), state.maxGeneration, ids);
+  const slotOf = (accessKey: string) => [...slots].find(([prefix]) => accessKey.startsWith(prefix))?.[1];
+  const unattached = (accessKey: string) => {
+    const slot = slotOf(accessKey);
+    if (slot) return `no policy attached; access key of slot ${slot}`;
+    return "no policy attached; not one of this stack's slots";
+  };
   const orphans: InventoryItem[] = [
     ...live.buckets
       .filter((b) => !state.buckets.has(b) && isStackBucketName(b, project, stack))
@@ -167,13 +205,14 @@ export function compareInventory(
       .filter((p) => !state.policies.has(p) && isStackPolicyName(p, project, stack))
       .map((name) => ({ kind: "policy" as const, name, detail: "named after this stack's bucket" })),
     // A user with no policy at all is what an interrupted create leaves between add-user and
-    // attach; nothing says which stack made it, so every stack's inventory lists it.
+    // attach. Its access key names its slot when it is this stack's; one whose key names no
+    // stack's slot (made before slot prefixes, or by hand) is listed by every stack's inventory.
     ...live.users
       .filter((u) => !state.users.has(u.accessKey) && (u.policies.length === 0 || u.policies.some(ours)))
       .map((u) => ({
         kind: "user" as const,
         name: u.accessKey,
-        detail: u.policies.length ? `attached to ${u.policies.join(", ")}` : "no policy attached",
+        detail: u.policies.length ? `attached to ${u.policies.join(", ")}` : unattached(u.accessKey),
       })),
   ];
   const stackUsers = live.users.filter((u) => state.users.has(u.accessKey) || u.policies.some(ours));

@@ -1,5 +1,6 @@
 /** The inventory comparison on hand-made listings: what counts as this stack's, missing, orphaned. */
 import { describe, expect, it } from "vitest";
+import { accessKeyPrefix } from "../../components/minio/access-key";
 import { physicalBucketName } from "../../components/naming";
 import {
   compareInventory,
@@ -72,13 +73,33 @@ describe("inventory", () => {
       `bucket ${media} (named like this stack's buckets)`,
       `policy ${media}-app (named after this stack's bucket)`,
       `user APPG1CCCC (attached to ${media}-app)`,
-      "user APPG1DDDD (no policy attached)",
+      "user APPG1DDDD (no policy attached; not one of this stack's slots)",
+    ]);
+  });
+
+  it("names the credential slot of a user left without a policy, from its access key prefix", () => {
+    const slotKey = `${accessKeyPrefix("app", `${media}-app`, 2)}XXXXXXXX`;
+    const live = {
+      buckets: [clinic],
+      policies: [`${clinic}-backend`, `${media}-app`],
+      users: [
+        { accessKey: "BACKENDG1AAAA", policies: [`${clinic}-backend`], status: "enabled" },
+        { accessKey: slotKey, policies: [], status: "enabled" },
+      ],
+    };
+    const d = deployment();
+    d.resources![2].outputs!.generation = 1;
+    const r = compareInventory(stateInventory(d), live, ids);
+    expect(r.orphans.map((i) => `${i.kind} ${i.name} (${i.detail})`)).toEqual([
+      `policy ${media}-app (named after this stack's bucket)`,
+      `user ${slotKey} (no policy attached; access key of slot ${media}-app g2)`,
     ]);
   });
 
   it("reports operations an interrupted update left pending, by the name their inputs give", () => {
     const d = deployment();
-    const resource = { urn: "urn:x::media", type: "pulumi-nodejs:dynamic/minio:Bucket", inputs: { conn, bucket: media } };
+    const type = "pulumi-nodejs:dynamic/minio:Bucket";
+    const resource = { urn: "urn:x::media", type, inputs: { conn, bucket: media } };
     d.pending_operations = [{ type: "creating", resource }];
     const live = { buckets: [clinic, media], policies: [`${clinic}-backend`], users: [] };
     const r = compareInventory(stateInventory(d), live, ids);
