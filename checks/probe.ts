@@ -8,6 +8,8 @@ export interface Outcome {
   note?: string;
   /** Overrides the default judgement (allow = 2xx, deny = one of the denied statuses). */
   ok?: boolean;
+  /** Replaces "<status> <note>" in the report, for a row whose request was never sent. */
+  seen?: string;
 }
 
 export type RecordProbe = (key: string, probe: string, expect: ProbeResult["expect"], fn: () => Promise<Outcome>) => Promise<void>;
@@ -27,7 +29,7 @@ export function recorder(rows: ProbeResult[], bucket: string, denied: number[]):
     let ok: boolean;
     try {
       const r = await fn();
-      seen = `${r.status}${r.note ? ` ${r.note}` : ""}`;
+      seen = r.seen ?? `${r.status}${r.note ? ` ${r.note}` : ""}`;
       ok = r.ok ?? (expect === "allow" ? isAllowed(r.status) : denied.includes(r.status));
     } catch (e) {
       seen = `error: ${(e as Error).message.split("\n")[0].slice(0, 80)}`;
@@ -35,6 +37,16 @@ export function recorder(rows: ProbeResult[], bucket: string, denied: number[]):
     }
     rows.push({ bucket, key, probe, expect, seen, ok, ms: Date.now() - start });
   };
+}
+
+/** An S3 SDK call reduced to the HTTP status the server answered (200 when it succeeded). */
+export async function sdkStatus(call: Promise<unknown>): Promise<{ status: number }> {
+  try {
+    await call;
+    return { status: 200 };
+  } catch (e) {
+    return { status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0 };
+  }
 }
 
 /** Listed origins get their own origin back; a foreign one gets neither itself nor `*`. */

@@ -20,7 +20,8 @@ import { request } from "../components/minio/http";
 import { bucketClient as client } from "../client/presign";
 import type { ProbeResult } from "./report";
 import { probeUploads } from "./upload-probes";
-import { isAllowed, probeCorsPreflights, recorder, type RecordProbe } from "./probe";
+import { isAllowed, probeCorsPreflights, recorder, sdkStatus, type RecordProbe } from "./probe";
+import { HistoryProber } from "./history-probes";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -87,6 +88,7 @@ export class S3BucketProber {
     }
 
     for (const [name, k] of keys) await this.probeKey(name, k);
+    await new HistoryProber(this.b, this.run, this.record, this.admin).runAll(keys);
     for (const [name, k] of keys) {
       await probeUploads(this.b, name, k, this.run, this.record, (key) => this.written.set(key, Buffer.alloc(0)));
     }
@@ -194,12 +196,8 @@ export class S3BucketProber {
 
   /** ListObjectsV2 under `prefix` as `cred`, reduced to the HTTP status the server answered. */
   private async listStatus(cred: Credential, prefix: string): Promise<{ status: number }> {
-    try {
-      await client(this.b, cred).send(new ListObjectsV2Command({ Bucket: this.b.bucket, Prefix: prefix, MaxKeys: 5 }));
-      return { status: 200 };
-    } catch (e) {
-      return { status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0 };
-    }
+    const list = new ListObjectsV2Command({ Bucket: this.b.bucket, Prefix: prefix, MaxKeys: 5 });
+    return sdkStatus(client(this.b, cred).send(list));
   }
 
   private async probeCors(bucketUrl: string): Promise<void> {
