@@ -34,14 +34,24 @@ const arn = `arn:aws:s3:::${bucket}`;
 const root = s3ClientFor(conn, admin);
 const minio = new MinioAdminClient(conn, admin);
 
-const allow = (Sid: string, Action: string[], Resource: string[], Condition?: PolicyStatement["Condition"]): PolicyStatement => ({
+const allow = (
+  Sid: string,
+  Action: string[],
+  Resource: string[],
+  Condition?: PolicyStatement["Condition"],
+): PolicyStatement => ({
   Sid,
   Effect: "Allow",
   Action,
   Resource,
   ...(Condition ? { Condition } : {}),
 });
-const deny = (Sid: string, Action: string[], Resource: string[], Condition?: PolicyStatement["Condition"]): PolicyStatement => ({
+const deny = (
+  Sid: string,
+  Action: string[],
+  Resource: string[],
+  Condition?: PolicyStatement["Condition"],
+): PolicyStatement => ({
   ...allow(Sid, Action, Resource, Condition),
   Effect: "Deny",
 });
@@ -61,8 +71,15 @@ const POLICIES: Record<string, PolicyStatement[]> = {
     allow("Versions", VERSION_ACTIONS, [`${arn}/p/*`]),
     allow("ListVersions", ["s3:ListBucketVersions"], [arn], { StringLike: { "s3:prefix": ["p/*"] } }),
   ],
-  denyVersionActions: [...plain, deny("NoVersions", VERSION_ACTIONS, [`${arn}/*`]), deny("NoListVersions", ["s3:ListBucketVersions"], [arn])],
-  denyByVersionId: [...plain, deny("NoVersionId", ["s3:DeleteObject", "s3:GetObject"], [`${arn}/*`], { StringLike: { "s3:versionid": ["?*"] } })],
+  denyVersionActions: [
+    ...plain,
+    deny("NoVersions", VERSION_ACTIONS, [`${arn}/*`]),
+    deny("NoListVersions", ["s3:ListBucketVersions"], [arn]),
+  ],
+  denyByVersionId: [
+    ...plain,
+    deny("NoVersionId", ["s3:DeleteObject", "s3:GetObject"], [`${arn}/*`], { StringLike: { "s3:versionid": ["?*"] } }),
+  ],
   lockAllowed: [...plain, allow("Lock", LOCK_ACTIONS, [`${arn}/p/*`])],
   lockDenied: [...plain, allow("Lock", LOCK_ACTIONS, [`${arn}/p/*`]), deny("NoLock", LOCK_ACTIONS, [`${arn}/*`])],
   location: [...plain, allow("Location", ["s3:GetBucketLocation"], [arn])],
@@ -90,17 +107,30 @@ async function oldVersion(name: string): Promise<{ key: string; versionId: strin
   return { key, versionId: v1.VersionId! };
 }
 
-const getVersion = (who: Who, o: { key: string; versionId: string }) => status(as(who).send(new GetObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId })));
-const headVersion = (who: Who, o: { key: string; versionId: string }) => status(as(who).send(new HeadObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId })));
+const getVersion = (who: Who, o: { key: string; versionId: string }) =>
+  status(as(who).send(new GetObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId })));
+const headVersion = (who: Who, o: { key: string; versionId: string }) =>
+  status(as(who).send(new HeadObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId })));
 const deleteVersion = (who: Who, o: { key: string; versionId: string }) =>
   status(as(who).send(new DeleteObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId })));
 const copyVersion = (who: Who, o: { key: string; versionId: string }) =>
-  status(as(who).send(new CopyObjectCommand({ Bucket: bucket, Key: `p/restored-${who}.txt`, CopySource: `${bucket}/${o.key}?versionId=${o.versionId}` })));
-const listVersions = (who: Who, prefix: string) => status(as(who).send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix })));
+  status(
+    as(who).send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: `p/restored-${who}.txt`,
+        CopySource: `${bucket}/${o.key}?versionId=${o.versionId}`,
+      }),
+    ),
+  );
+const listVersions = (who: Who, prefix: string) =>
+  status(as(who).send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix })));
 
 /** Multi-object delete answers 200 with per-object errors: 403 when the version's delete was refused. */
 async function multiDeleteVersion(who: Who, o: { key: string; versionId: string }): Promise<number> {
-  const r = await as(who).send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: o.key, VersionId: o.versionId }] } }));
+  const r = await as(who).send(
+    new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: o.key, VersionId: o.versionId }] } }),
+  );
   return r.Errors?.some((e) => e.Code === "AccessDenied") ? 403 : r.Deleted?.length ? 200 : -1;
 }
 
@@ -120,13 +150,25 @@ const retainOneDay = (who: Who, o: { key: string; versionId: string }) =>
     ),
   );
 const legalHold = (who: Who, o: { key: string; versionId: string }) =>
-  status(as(who).send(new PutObjectLegalHoldCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId, LegalHold: { Status: "ON" } })));
+  status(
+    as(who).send(
+      new PutObjectLegalHoldCommand({
+        Bucket: bucket,
+        Key: o.key,
+        VersionId: o.versionId,
+        LegalHold: { Status: "ON" },
+      }),
+    ),
+  );
 
 beforeAll(async () => {
   // Object lock (which turns versioning on) so retention and legal hold requests reach authorization.
   await root.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
   for (const [who, statements] of Object.entries(POLICIES) as Array<[Who, PolicyStatement[]]>) {
-    const cred = { accessKeyId: `HIST${randomBytes(8).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(24).toString("base64url") };
+    const cred = {
+      accessKeyId: `HIST${randomBytes(8).toString("hex").toUpperCase()}`,
+      secretAccessKey: randomBytes(24).toString("base64url"),
+    };
     await minio.putPolicy(`${bucket}-${who}`, canonicalJson({ Version: "2012-10-17", Statement: statements }));
     await minio.putUser(cred.accessKeyId, cred.secretAccessKey);
     await minio.attachPolicy(cred.accessKeyId, `${bucket}-${who}`);
@@ -155,7 +197,7 @@ describe("MinIO: reading a version by versionId", () => {
     expect(await headVersion("plain", o)).toBe(200);
   });
 
-  it("a statement on s3:GetObjectVersion counts as s3:GetObject: allowing it allows every GET, denying it denies every GET", async () => {
+  it("s3:GetObjectVersion counts as s3:GetObject: allowing it allows every GET, a Deny denies every GET", async () => {
     const o = await oldVersion("getversion");
     const current = (who: Who) => status(as(who).send(new GetObjectCommand({ Bucket: bucket, Key: o.key })));
     expect(await getVersion("versionsOnly", o)).toBe(200);
@@ -165,7 +207,7 @@ describe("MinIO: reading a version by versionId", () => {
     expect(await current("denyVersionActions")).toBe(403);
   });
 
-  it("a Deny on s3:GetObject conditioned on s3:versionid stops GET, HEAD and copy of a version, not the current object", async () => {
+  it("a Deny on s3:GetObject with an s3:versionid condition stops GET, HEAD and copy of a version only", async () => {
     const o = await oldVersion("cond-get");
     expect(await getVersion("denyByVersionId", o)).toBe(403);
     expect(await headVersion("denyByVersionId", o)).toBe(403);
@@ -179,7 +221,7 @@ describe("MinIO: reading a version by versionId", () => {
 });
 
 describe("MinIO: deleting a version by versionId", () => {
-  it("DELETE ?versionId is authorized as s3:DeleteObject: it permanently deletes with s3:DeleteObject alone, not with s3:DeleteObjectVersion alone", async () => {
+  it("DELETE ?versionId needs s3:DeleteObject, not s3:DeleteObjectVersion, and deletes for good", async () => {
     const o = await oldVersion("del");
     expect(await deleteVersion("versionsOnly", o)).toBe(403);
     expect(await versionExists(o)).toBe(true);
@@ -190,20 +232,23 @@ describe("MinIO: deleting a version by versionId", () => {
     expect(await versionExists(m)).toBe(false);
   });
 
-  it("an explicit Deny on s3:DeleteObjectVersion stops DELETE ?versionId, single and multi-object, not a plain DELETE", async () => {
+  it("a Deny on s3:DeleteObjectVersion stops DELETE ?versionId (single and multi-object), not a DELETE", async () => {
     const o = await oldVersion("deny-del");
     expect(await deleteVersion("denyVersionActions", o)).toBe(403);
     expect(await multiDeleteVersion("denyVersionActions", o)).toBe(403);
     expect(await versionExists(o)).toBe(true);
     // Without a versionId the delete only adds a delete marker: history stays.
-    expect(await status(as("denyVersionActions").send(new DeleteObjectCommand({ Bucket: bucket, Key: o.key })))).toBe(200);
+    expect(await status(as("denyVersionActions").send(new DeleteObjectCommand({ Bucket: bucket, Key: o.key })))).toBe(
+      200,
+    );
     expect(await versionExists(o)).toBe(true);
   });
 
-  it("a Deny on s3:DeleteObject conditioned on s3:versionid stops the single DELETE only (multi-object delete carries no versionid key)", async () => {
+  it("a Deny on s3:DeleteObject with an s3:versionid condition stops the single DELETE ?versionId only", async () => {
     const o = await oldVersion("cond-del");
     expect(await deleteVersion("denyByVersionId", o)).toBe(403);
     expect(await versionExists(o)).toBe(true);
+    // A multi-object delete carries no s3:versionid: only the s3:DeleteObjectVersion deny stops it.
     expect(await multiDeleteVersion("denyByVersionId", o)).toBe(200);
     expect(await versionExists(o)).toBe(false);
   });
@@ -251,7 +296,11 @@ describe("MinIO: the key document from access.ts (read, write, delete, list unde
     expect(await status(as("key").send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x" })))).toBe(200);
     expect(await status(as("key").send(new GetObjectCommand({ Bucket: bucket, Key: key })))).toBe(200);
     expect(await status(as("key").send(new HeadObjectCommand({ Bucket: bucket, Key: key })))).toBe(200);
-    expect(await status(as("key").send(new CopyObjectCommand({ Bucket: bucket, Key: `${key}.copy`, CopySource: `${bucket}/${key}` })))).toBe(200);
+    expect(
+      await status(
+        as("key").send(new CopyObjectCommand({ Bucket: bucket, Key: `${key}.copy`, CopySource: `${bucket}/${key}` })),
+      ),
+    ).toBe(200);
     expect(await status(as("key").send(new DeleteObjectCommand({ Bucket: bucket, Key: key })))).toBe(200);
     expect(await status(as("key").send(new GetBucketLocationCommand({ Bucket: bucket })))).toBe(200);
   });
@@ -268,7 +317,7 @@ describe("MinIO: the key document from access.ts (read, write, delete, list unde
     expect(await versionExists(o)).toBe(true);
   });
 
-  it("cannot refuse listing versions under its own prefixes (MinIO grants it with s3:ListBucket), only outside them", async () => {
+  it("cannot refuse listing versions under its own prefixes (s3:ListBucket grants it), only outside", async () => {
     expect(await listVersions("key", "p/")).toBe(200);
     expect(await listVersions("key", "")).toBe(403);
   });
