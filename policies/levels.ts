@@ -2,8 +2,10 @@
  * Enforcement levels come from CrossGuard policy config files passed to the CLI
  * (`--policy-pack-config policies/config.<stack>.json`; `npm run preview -- --policy-pack` picks the stack's file,
  * falling back to config.prod.json). Every policy is mandatory by default, so a run without any
- * config is as strict as prod. Dev may lower a documented few to advisory; public access and
- * encryption policies stay mandatory everywhere, and a config that lowers them is refused.
+ * config is as strict as prod; the few advisory by design (they flag what a provider cannot
+ * express, `advisory` in policy.ts) are advisory everywhere. Dev may lower a documented few to
+ * advisory; public access and encryption policies stay mandatory everywhere, and a config that
+ * lowers them is refused.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,6 +13,13 @@ import { LOCKED_GUARDS, type StoragePolicy } from "./policy";
 
 export type Level = "advisory" | "mandatory" | "remediate" | "disabled";
 const LEVELS: Level[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+const inCode = (p: StoragePolicy): Level => (p.advisory ? "advisory" : "mandatory");
+
+/** Policies advisory in code and in every shipped config, with why (policy.ts `advisory`). */
+export function advisoryByDesign(catalog: StoragePolicy[]): Record<string, string> {
+  return Object.fromEntries(catalog.filter((p) => p.advisory).map((p) => [p.name, p.advisory!]));
+}
 
 /** Why dev may differ, per policy lowered in config.dev.json (the docs table repeats these). */
 export const DEV_EXCEPTIONS: Record<string, string> = {
@@ -32,7 +41,7 @@ export const configFile = (profile: string) => path.join(CONFIG_DIR, `config.${p
 export function parseLevelConfig(catalog: StoragePolicy[], raw: unknown, file: string): Record<string, Level> {
   const where = path.basename(file);
   const problems: string[] = [];
-  const levels: Record<string, Level> = Object.fromEntries(catalog.map((p) => [p.name, "mandatory" as Level]));
+  const levels: Record<string, Level> = Object.fromEntries(catalog.map((p) => [p.name, inCode(p)]));
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${where}: must be a JSON object of policy name -> level`);
   const entries = Object.entries(raw as Record<string, unknown>);
   // "all" first, then per-policy entries override it (the CLI applies them in this order).

@@ -22,6 +22,11 @@ interface Meta {
   controls: string[];
   providers: PolicyProvider[];
   guard: Guard;
+  /**
+   * Why this policy can only warn: it flags what a provider cannot express, so no change to the
+   * program could make it pass. Such a policy is advisory in code and in every shipped config.
+   */
+  advisory?: string;
 }
 
 export interface StoragePolicy extends Meta {
@@ -56,7 +61,7 @@ export function resourcePolicy(def: ResourceDef): StoragePolicy {
     policy: {
       name: def.name,
       description: description(def),
-      enforcementLevel: "mandatory",
+      enforcementLevel: def.advisory ? "advisory" : "mandatory",
       validateResource: (args, report) => {
         if (!types.has(args.type)) return;
         for (const message of def.check(asObject(plain(args.props)), args.type)) report(message);
@@ -108,7 +113,8 @@ export function stackPolicy(def: StackDef): StoragePolicy {
 }
 
 function pick(m: Meta): Meta {
-  return { name: m.name, summary: m.summary, controls: m.controls, providers: m.providers, guard: m.guard };
+  const { name, summary, controls, providers, guard, advisory } = m;
+  return { name, summary, controls, providers, guard, ...(advisory ? { advisory } : {}) };
 }
 
 const asObject = (p: Plain): PlainObject => (isObject(p) ? p : {});

@@ -2,9 +2,15 @@
 import { wildcardWriteRules } from "../cors";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown } from "../props";
-import { AZURE } from "./types";
+import { AZURE, HISTORY_ADVISORY, HISTORY_RULE } from "./types";
 
 const TLS_OK = ["TLS1_2", "TLS1_3"];
+
+/** SAS letters a service SAS cannot narrow to the current version (it has no version scope). */
+const VERSION_LETTERS: Record<string, string> = {
+  r: "r reads any version (versionid=)",
+  l: "l lists versions (include=versions)",
+};
 
 export const azurePolicies: StoragePolicy[] = [
   resourcePolicy({
@@ -69,5 +75,20 @@ export const azurePolicies: StoragePolicy[] = [
           return !isUnknown(enabled) && enabled !== true;
         })
         .map((f) => `${f}.enabled is not true: deleted data cannot be recovered`),
+  }),
+  resourcePolicy({
+    name: "azure-sas-blob-versions",
+    summary: "Service SAS permissions r and l also reach previous blob versions; a SAS has no version scope.",
+    controls: [HISTORY_RULE],
+    providers: ["azure"],
+    guard: "data-protection",
+    advisory: HISTORY_ADVISORY,
+    types: [...AZURE.storedAccessPolicy],
+    check: (p) => {
+      if (typeof p.permissions !== "string" || isUnknown(p.permissions)) return [];
+      const found = [...p.permissions].filter((l) => Object.hasOwn(VERSION_LETTERS, l)).map((l) => VERSION_LETTERS[l]);
+      if (!found.length) return [];
+      return [`permissions "${p.permissions}": ${found.join(", ")}; a SAS cannot keep a key from old versions`];
+    },
   }),
 ];

@@ -2,13 +2,20 @@
 import { wildcardWriteRules } from "../cors";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { at, isUnknown, knownStrings, list } from "../props";
-import { B2 } from "./types";
+import { B2, HISTORY_ADVISORY, HISTORY_RULE } from "./types";
 
 /** Capabilities that reach beyond one bucket: they manage keys or buckets of the whole account. */
 const ACCOUNT_WIDE_CAPABILITIES = ["listKeys", "writeKeys", "deleteKeys", "writeBuckets", "deleteBuckets"];
 
 /** B2 operations that write (native `b2_upload_*`, S3-API `s3_put`/`s3_post`/`s3_delete`). */
 const b2Methods = (ops: string[]) => ops.map((o) => (/upload|put/.test(o) ? "PUT" : /post/.test(o) ? "POST" : /delete/.test(o) ? "DELETE" : "GET"));
+
+/** Capabilities that reach every file version: B2 has none limited to the live one. */
+const FILE_VERSIONS: Record<string, string> = {
+  listFiles: "lists every file version",
+  readFiles: "downloads any file version by id",
+  deleteFiles: "deletes any file version for good",
+};
 
 export const b2Policies: StoragePolicy[] = [
   resourcePolicy({
@@ -74,6 +81,21 @@ export const b2Policies: StoragePolicy[] = [
       if (idCount > 1) out.push(`bucketIds lists ${idCount} buckets; a key must reach one`);
       else if (!single && !isUnknown(p.bucketId) && !isUnknown(ids)) out.push("bucketId is not set: the key reaches every bucket of the account");
       return out;
+    },
+  }),
+  resourcePolicy({
+    name: "b2-key-file-versions",
+    summary: "B2 keys with listFiles, readFiles or deleteFiles reach every file version, not only the live one.",
+    controls: [HISTORY_RULE],
+    providers: ["b2"],
+    guard: "data-protection",
+    advisory: HISTORY_ADVISORY,
+    types: [...B2.key],
+    check: (p) => {
+      const found = knownStrings(p.capabilities).filter((c) => Object.hasOwn(FILE_VERSIONS, c));
+      if (!found.length) return [];
+      const reach = found.map((c) => `${c} ${FILE_VERSIONS[c]}`).join("; ");
+      return [`${reach}: B2 cannot keep a key from old versions (object lock retention protects them)`];
     },
   }),
 ];

@@ -2,7 +2,7 @@
 import { wildcardWriteRules } from "../cors";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isObject, isUnknown, knownStrings, list, type Plain, type PlainObject } from "../props";
-import { GCP } from "./types";
+import { GCP, HISTORY_ADVISORY, HISTORY_RULE } from "./types";
 
 const PUBLIC_MEMBERS = ["allUsers", "allAuthenticatedUsers"];
 
@@ -26,6 +26,13 @@ function policyDataMembers(v: Plain): string[] {
     return [];
   }
 }
+
+/** Object permissions IAM cannot limit to the live generation (conditions see no generation). */
+const GENERATIONS: Record<string, string> = {
+  "storage.objects.get": "reads any generation",
+  "storage.objects.list": "lists every generation",
+  "storage.objects.delete": "deletes any generation (soft delete keeps it restorable)",
+};
 
 export const gcpPolicies: StoragePolicy[] = [
   resourcePolicy({
@@ -72,5 +79,20 @@ export const gcpPolicies: StoragePolicy[] = [
     guard: "data-protection",
     types: [...GCP.bucket],
     check: (p) => mustBe("versioning.enabled", asBool(at(p, "versioning", "enabled")), true, "not set"),
+  }),
+  resourcePolicy({
+    name: "gcp-role-object-generations",
+    summary: "GCS roles with storage.objects.get, list or delete reach old generations too (IAM sees no generation).",
+    controls: [HISTORY_RULE],
+    providers: ["gcp"],
+    guard: "data-protection",
+    advisory: HISTORY_ADVISORY,
+    types: [...GCP.customRole],
+    check: (p) => {
+      const found = knownStrings(p.permissions).filter((perm) => Object.hasOwn(GENERATIONS, perm));
+      if (!found.length) return [];
+      const reach = found.map((perm) => `${perm} ${GENERATIONS[perm]}`).join("; ");
+      return [`${reach}: GCS cannot keep a key from old generations`];
+    },
   }),
 ];

@@ -6,7 +6,7 @@ import { documentProblems, isAllow, publicGrants, wildcardGrants, type ParsedDoc
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown, knownStrings } from "../props";
 import { isAnyOrigin } from "../cors";
-import { MINIO } from "./types";
+import { HISTORY_ADVISORY, HISTORY_RULE, MINIO } from "./types";
 
 /** MinIO admin actions in a key's policy let it manage users, policies or the server. */
 const adminActions = (doc: ParsedDocument) =>
@@ -14,6 +14,22 @@ const adminActions = (doc: ParsedDocument) =>
     .filter(isAllow)
     .flatMap((st) => knownStrings(st.Action).filter((a) => a.toLowerCase().startsWith("admin:")))
     .map((a) => `allows MinIO admin action "${a}"`);
+
+/**
+ * Statements that also list versions: test/e2e/history-minio.test.ts,
+ * "an explicit Deny on s3:ListBucketVersions does not stop a key that has s3:ListBucket".
+ */
+const listsVersions = (doc: ParsedDocument) =>
+  doc.statements.flatMap((st, i) =>
+    isAllow(st) && knownStrings(st.Action).some((a) => a.toLowerCase() === "s3:listbucket")
+      ? [
+          `${typeof st.Sid === "string" && st.Sid ? `statement "${st.Sid}"` : `statement ${i}`} ` +
+            "allows s3:ListBucket, " +
+            "which on MinIO also lists object versions (ids, sizes, deleted names) under the same prefixes; " +
+            "no Deny can refuse it",
+        ]
+      : [],
+  );
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -35,6 +51,16 @@ export const minioPolicies: StoragePolicy[] = [
     guard: "public-access",
     types: [...MINIO.policy],
     check: (p) => documentProblems(p.document, "document", publicGrants),
+  }),
+  resourcePolicy({
+    name: "minio-policy-version-listing",
+    summary: "MinIO key policies allowing s3:ListBucket also let the key list object versions (not read or delete them).",
+    controls: [HISTORY_RULE],
+    providers: ["minio"],
+    guard: "data-protection",
+    advisory: HISTORY_ADVISORY,
+    types: [...MINIO.policy],
+    check: (p) => documentProblems(p.document, "document", listsVersions),
   }),
   resourcePolicy({
     name: "minio-bucket-encryption",

@@ -26,6 +26,8 @@ export const AZURE = {
 
 export const GCP = {
   bucket: ["gcp:storage/bucket:Bucket"],
+  /** The component's per-bucket key roles (components/gcp/index.ts). */
+  customRole: ["gcp:projects/iAMCustomRole:IAMCustomRole"],
   iamMember: ["gcp:storage/bucketIAMMember:BucketIAMMember"],
   iamBinding: ["gcp:storage/bucketIAMBinding:BucketIAMBinding"],
   iamPolicy: ["gcp:storage/bucketIAMPolicy:BucketIAMPolicy"],
@@ -51,3 +53,7 @@ export const B2 = {
   bucket: ["pulumi-nodejs:dynamic/b2:Bucket"],
   key: ["pulumi-nodejs:dynamic/b2:ApplicationKey"],
 } as const;
+
+/** Issue 19, for the policies that flag a provider that cannot keep application keys from history. */
+export const HISTORY_RULE = "project rule (no benchmark id): application keys never touch version history, issue 19";
+export const HISTORY_ADVISORY = "the provider cannot express it: no change to the program makes this pass";

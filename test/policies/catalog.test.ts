@@ -9,7 +9,7 @@ import * as azure from "@pulumi/azure-native";
 import * as gcp from "@pulumi/gcp";
 import { describe, expect, it } from "vitest";
 import { catalog, policies } from "../../policies/all";
-import { configFile, DEV_EXCEPTIONS, readLevelConfig } from "../../policies/levels";
+import { advisoryByDesign, configFile, DEV_EXCEPTIONS, readLevelConfig } from "../../policies/levels";
 import { AWS, AZURE, GCP } from "../../policies/rules/types";
 import { awsCases } from "./cases/aws";
 import { azureCases } from "./cases/azure";
@@ -64,6 +64,7 @@ describe("policy catalog", () => {
       azure.storage.StorageAccount, azure.storage.BlobContainer, azure.storage.BlobServiceProperties,
       gcp.storage.Bucket, gcp.storage.BucketIAMMember, gcp.storage.BucketIAMBinding, gcp.storage.BucketIAMPolicy, gcp.storage.BucketACL,
       gcp.storage.DefaultObjectACL, gcp.storage.BucketAccessControl, gcp.storage.DefaultObjectAccessControl, gcp.storage.ObjectAccessControl,
+      gcp.projects.IAMCustomRole,
     ].map(token);
     const ours = [...Object.values(AWS), ...Object.values(GCP), AZURE.account, AZURE.container, AZURE.blobService].flat();
     expect([...ours].sort()).toEqual([...sdk].sort());
@@ -90,5 +91,11 @@ describe("docs/policies.md", () => {
   it("lists every dev exception with its reason", () => {
     const levels = section("Enforcement levels");
     for (const [name, why] of Object.entries(DEV_EXCEPTIONS)) expect(levels).toContain(`| \`${name}\` | ${why} |`);
+  });
+
+  it("lists every policy that is advisory by design with its reason", () => {
+    const levels = section("Enforcement levels");
+    const reasons = Object.entries(advisoryByDesign(catalog));
+    for (const [name, why] of reasons) expect(levels).toContain(`| \`${name}\` | ${why} |`);
   });
 });

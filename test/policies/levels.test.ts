@@ -1,31 +1,57 @@
 /** Enforcement levels: mandatory by default, dev's documented exceptions, locked public access and encryption. */
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../policies/all";
-import { configFile, DEV_EXCEPTIONS, parseLevelConfig, readLevelConfig, shippedProfiles } from "../../policies/levels";
+import {
+  advisoryByDesign,
+  configFile,
+  DEV_EXCEPTIONS,
+  parseLevelConfig,
+  readLevelConfig,
+  shippedProfiles,
+} from "../../policies/levels";
 import { LOCKED_GUARDS } from "../../policies/policy";
 
 const locked = catalog.filter((p) => LOCKED_GUARDS.includes(p.guard));
+/** Policies that flag what a provider cannot express: advisory in code and in every shipped config. */
+const byDesign = Object.keys(advisoryByDesign(catalog)).sort();
 
 describe("enforcement levels", () => {
-  it("every policy is mandatory unless config says otherwise", () => {
-    for (const p of catalog) expect(p.policy.enforcementLevel, p.name).toBe("mandatory");
-    expect(Object.values(parseLevelConfig(catalog, {}, "none.json")).every((l) => l === "mandatory")).toBe(true);
+  it("every policy is mandatory unless config says otherwise, or it is advisory by design", () => {
+    for (const p of catalog) {
+      expect(p.policy.enforcementLevel, p.name).toBe(byDesign.includes(p.name) ? "advisory" : "mandatory");
+    }
+    const none = parseLevelConfig(catalog, {}, "none.json");
+    expect(Object.keys(none).filter((n) => none[n] !== "mandatory").sort()).toEqual(byDesign);
+  });
+
+  it("advisory by design: only the history gaps of issue 19, none of them locked, each with its reason", () => {
+    expect(byDesign).toEqual([
+      "azure-sas-blob-versions",
+      "b2-key-file-versions",
+      "gcp-role-object-generations",
+      "minio-policy-version-listing",
+    ]);
+    for (const name of byDesign) {
+      const p = catalog.find((c) => c.name === name)!;
+      expect(LOCKED_GUARDS, name).not.toContain(p.guard);
+      expect(p.advisory, name).toMatch(/cannot express/);
+    }
   });
 
   it("ships a prod and a dev config", () => {
     expect(shippedProfiles()).toEqual(["dev", "prod"]);
   });
 
-  it("prod: everything mandatory", () => {
+  it("prod: everything mandatory but what is advisory by design", () => {
     const prod = readLevelConfig(catalog, configFile("prod"));
-    expect(Object.entries(prod).filter(([, l]) => l !== "mandatory")).toEqual([]);
+    expect(Object.entries(prod).filter(([, l]) => l !== "mandatory").map(([n]) => n).sort()).toEqual(byDesign);
     expect(Object.keys(prod).sort()).toEqual(catalog.map((p) => p.name).sort());
   });
 
-  it("dev: exactly the documented exceptions are advisory, nothing is disabled", () => {
+  it("dev: exactly the documented exceptions and what is advisory by design are advisory, nothing is disabled", () => {
     const dev = readLevelConfig(catalog, configFile("dev"));
     const advisory = Object.entries(dev).filter(([, l]) => l === "advisory").map(([n]) => n).sort();
-    expect(advisory).toEqual(Object.keys(DEV_EXCEPTIONS).sort());
+    expect(advisory).toEqual([...Object.keys(DEV_EXCEPTIONS), ...byDesign].sort());
     expect(Object.values(dev).filter((l) => l !== "advisory" && l !== "mandatory")).toEqual([]);
   });
 

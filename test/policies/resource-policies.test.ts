@@ -30,7 +30,7 @@ describe("resource policies ignore other types and survive preview", () => {
   // Every property any policy reads, unknown as in a preview before the values exist.
   const strings = ["bucket", "acl", "policy", "document", "member", "policyData", "entity", "kmsKeyId", "bucketType", "bucketId", "publicAccess", "minimumTlsVersion", "publicAccessPrevention"];
   const bools = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets", "allowBlobPublicAccess", "enableHttpsTrafficOnly", "uniformBucketLevelAccess", "forceDestroy"];
-  const arrays = ["grants", "rules", "corsRules", "members", "roleEntities", "origins", "lifecycleRules", "capabilities", "bucketIds"];
+  const arrays = ["grants", "rules", "corsRules", "members", "roleEntities", "origins", "lifecycleRules", "capabilities", "bucketIds", "permissions"];
   const objects = ["accessControlPolicy", "rule", "versioning", "versioningConfiguration", "website", "cors", "deleteRetentionPolicy", "containerDeleteRetentionPolicy", "conn", "defaultServerSideEncryption"];
   const allUnknown = Object.fromEntries([...strings.map((k) => [k, U.string]), ...bools.map((k) => [k, U.bool]), ...arrays.map((k) => [k, U.array]), ...objects.map((k) => [k, U.object])]);
   // Website configurations are violations by their mere existence, whatever their properties.

@@ -3,6 +3,7 @@ import { U } from "../harness";
 
 const ACCOUNT = "azure-native:storage:StorageAccount";
 const SERVICE = "azure-native:storage:BlobServiceProperties";
+const SAS = "pulumi-nodejs:dynamic/azure:StoredAccessPolicy";
 const secure = { accountName: "acct", resourceGroupName: "rg", kind: "StorageV2", sku: { name: "Standard_ZRS" }, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2", enableHttpsTrafficOnly: true };
 const softDelete = { deleteRetentionPolicy: { enabled: true, days: 7 }, containerDeleteRetentionPolicy: { enabled: true, days: 7 } };
 
@@ -35,4 +36,14 @@ export const azureCases: ResourceCase[] = [
   { policy: "azure-blob-soft-delete", title: "both on", type: SERVICE, props: softDelete },
   { policy: "azure-blob-soft-delete", title: "container retention unknown", type: SERVICE, props: { ...softDelete, containerDeleteRetentionPolicy: U.object } },
   { policy: "azure-blob-soft-delete", title: "blob soft delete off, container not set", type: SERVICE, props: { deleteRetentionPolicy: { enabled: false } }, bad: [/^deleteRetentionPolicy/, /^containerDeleteRetentionPolicy/] },
+  // Issue 19: a service SAS has no version scope.
+  { policy: "azure-sas-blob-versions", title: "write-only SAS", type: SAS, props: { policyId: "w", permissions: "cw" } },
+  {
+    policy: "azure-sas-blob-versions",
+    title: "read and list SAS",
+    type: SAS,
+    props: { policyId: "rl-g1", permissions: "rl" },
+    bad: [/^permissions "rl": r reads any version \(versionid=\), l lists versions/],
+  },
+  { policy: "azure-sas-blob-versions", title: "permissions unknown", type: SAS, props: { policyId: "x", permissions: U.string } },
 ];

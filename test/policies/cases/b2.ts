@@ -29,4 +29,14 @@ export const b2Cases: ResourceCase[] = [
   { policy: "b2-key-scoped", title: "account-wide capabilities", type: KEY, props: { ...key, capabilities: ["readFiles", "writeKeys", "deleteBuckets", U.string] }, bad: [/"writeKeys"/, /"deleteBuckets"/] },
   { policy: "b2-key-scoped", title: "no bucketId", type: KEY, props: { ...key, bucketId: undefined }, bad: [/every bucket of the account/] },
   { policy: "b2-key-scoped", title: "two bucketIds", type: KEY, props: { ...key, bucketId: undefined, bucketIds: ["a", "b"] }, bad: [/bucketIds lists 2/] },
+  // Issue 19: B2 has no capability limited to the live file version.
+  { policy: "b2-key-file-versions", title: "write-only key", type: KEY, props: { ...key, capabilities: ["writeFiles"] } },
+  {
+    policy: "b2-key-file-versions",
+    title: "list, read and write key",
+    type: KEY,
+    props: key,
+    bad: [/^listFiles lists every file version; readFiles downloads any file version by id: B2 cannot keep a key/],
+  },
+  { policy: "b2-key-file-versions", title: "capabilities unknown", type: KEY, props: { ...key, capabilities: U.array } },
 ];

@@ -2,6 +2,7 @@ import type { ResourceCase } from "../harness";
 import { U } from "../harness";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
+const ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole";
 const secure = { name: "b", location: "EU", uniformBucketLevelAccess: true, publicAccessPrevention: "enforced", versioning: { enabled: true } };
 
 export const gcpCases: ResourceCase[] = [
@@ -33,4 +34,19 @@ export const gcpCases: ResourceCase[] = [
   { policy: "gcp-storage-versioning", title: "on", type: BUCKET, props: secure },
   { policy: "gcp-storage-versioning", title: "off", type: BUCKET, props: { ...secure, versioning: { enabled: false } }, bad: [/is false/] },
   { policy: "gcp-storage-versioning", title: "not set", type: BUCKET, props: { ...secure, versioning: undefined }, bad: [/not set/] },
+  // Issue 19: GCS IAM cannot tell generations apart.
+  {
+    policy: "gcp-role-object-generations",
+    title: "create-only key role",
+    type: ROLE,
+    props: { roleId: "w", permissions: ["storage.multipartUploads.create", "storage.objects.create"] },
+  },
+  {
+    policy: "gcp-role-object-generations",
+    title: "read and list role",
+    type: ROLE,
+    props: { roleId: "rl", permissions: ["storage.objects.get", U.string, "storage.objects.list"] },
+    bad: [/^storage.objects.get reads any generation; storage.objects.list lists every generation: GCS cannot keep a key/],
+  },
+  { policy: "gcp-role-object-generations", title: "permissions unknown", type: ROLE, props: { roleId: "x", permissions: U.array } },
 ];

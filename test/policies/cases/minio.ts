@@ -8,6 +8,7 @@ const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
 const bucket = { conn, bucket: "clinic-dev-1", versioning: true, kmsKeyId: "dev-sse-key", lifecycle: [], forceDestroy: false };
 /** What the component really emits for a scoped key. */
 const componentDoc = canonicalJson(s3KeyPolicy("arn:aws:s3:::clinic-dev-1", { access: ["read", "write", "delete", "list"], prefixes: ["workspaces/"] }));
+const writeOnlyDoc = canonicalJson(s3KeyPolicy("arn:aws:s3:::clinic-dev-1", { access: ["write"], prefixes: ["in/"] }));
 
 export const minioCases: ResourceCase[] = [
   { policy: "minio-policy-least-privilege", title: "component's scoped key policy", type: POLICY, props: { conn, name: "p", document: componentDoc } },
@@ -29,4 +30,14 @@ export const minioCases: ResourceCase[] = [
   { policy: "minio-endpoint-tls", title: "conn unknown", type: BUCKET, props: { ...bucket, conn: U.object } },
   { policy: "minio-cors-no-wildcard", title: "app origin", type: "pulumi-nodejs:dynamic/minio:ServerCors", props: { conn, origins: ["http://localhost:3000"] } },
   { policy: "minio-cors-no-wildcard", title: "*", type: "pulumi-nodejs:dynamic/minio:ServerCors", props: { conn, origins: ["http://localhost:3000", "*"] }, bad: [/origin "\*"/] },
+  // Issue 19: MinIO authorizes ListObjectVersions with s3:ListBucket (test/e2e/history-minio.test.ts).
+  {
+    policy: "minio-policy-version-listing",
+    title: "component's key that lists",
+    type: POLICY,
+    props: { conn, name: "p", document: componentDoc },
+    bad: [/statement "ListObjects" allows s3:ListBucket, which on MinIO also lists object versions/],
+  },
+  { policy: "minio-policy-version-listing", title: "write-only key", type: POLICY, props: { conn, name: "p", document: writeOnlyDoc } },
+  { policy: "minio-policy-version-listing", title: "document unknown", type: POLICY, props: { conn, name: "p", document: U.string } },
 ];
