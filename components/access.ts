@@ -38,7 +38,12 @@ const SIDS: Record<Access, string> = { read: "ReadObjects", write: "WriteObjects
  * here is one MinIO parses, and none of them, denied there, stops anything else a key needs
  * (test/e2e/history-minio.test.ts). Kept short: a user's inline IAM policies share 2048 characters.
  */
-export const S3_HISTORY_OBJECT_ACTIONS = ["s3:BypassGovernanceRetention", "s3:DeleteObjectVersion", "s3:PutObjectLegalHold", "s3:PutObjectRetention"];
+export const S3_HISTORY_OBJECT_ACTIONS = [
+  "s3:BypassGovernanceRetention",
+  "s3:DeleteObjectVersion",
+  "s3:PutObjectLegalHold",
+  "s3:PutObjectRetention",
+];
 export const S3_HISTORY_BUCKET_ACTIONS = ["s3:ListBucketVersions", "s3:PutBucketVersioning"];
 
 /**
@@ -47,8 +52,19 @@ export const S3_HISTORY_BUCKET_ACTIONS = ["s3:ListBucketVersions", "s3:PutBucket
  */
 export const AWS_ONLY_HISTORY_OBJECT_ACTIONS = ["s3:GetObjectVersion"];
 
+/** What MinIO cannot express of the history rule (test/e2e/history-minio.test.ts), for the README. */
+export const MINIO_HISTORY_LIMITS =
+  "MinIO authorizes ListObjectVersions with s3:ListBucket and no Deny stops it, so a key with list access " +
+  "can list object versions (ids, sizes, names of deleted objects) under its own prefixes; it cannot read, " +
+  "copy or delete them, nor change retention or legal hold.";
+
 /** What every key may do whatever its access: SDKs (minio-js, older AWS SDKs) ask for the region first. */
-const bucketLocation = (bucketArn: string): PolicyStatement => ({ Sid: "BucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [bucketArn] });
+const bucketLocation = (bucketArn: string): PolicyStatement => ({
+  Sid: "BucketLocation",
+  Effect: "Allow",
+  Action: ["s3:GetBucketLocation"],
+  Resource: [bucketArn],
+});
 
 function historyDenies(bucketArn: string): PolicyStatement[] {
   return [

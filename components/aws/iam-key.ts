@@ -96,12 +96,14 @@ export const USER_INLINE_POLICY_CHARS = 2048;
  * Why a user key's document cannot be an inline policy, or undefined when it fits. With a KMS
  * key the document names its ARN, known only at deploy time; every key ARN has the same length.
  */
-export function userPolicyProblem(bucketArn: string, keyName: string, grant: KeyGrant, kmsRegion?: string): string | undefined {
-  const kms = kmsRegion ? { keyArn: `arn:aws:kms:${kmsRegion}:000000000000:key/${"0".repeat(36)}`, region: kmsRegion } : undefined;
+export function userPolicyProblem(bucketArn: string, keyName: string, grant: KeyGrant, kmsRegion?: string) {
+  const keyArn = `arn:aws:kms:${kmsRegion}:000000000000:key/${"0".repeat(36)}`;
+  const kms = kmsRegion ? { keyArn, region: kmsRegion } : undefined;
   const chars = canonicalJson(keyIdentityPolicy(bucketArn, grant, kms)).length;
   if (chars <= USER_INLINE_POLICY_CHARS) return undefined;
   return (
-    `key "${keyName}": its IAM policy is ${chars} characters and IAM allows ${USER_INLINE_POLICY_CHARS} for a user's inline policies; ` +
+    `key "${keyName}": its IAM policy is ${chars} characters and IAM allows ${USER_INLINE_POLICY_CHARS} ` +
+    "for a user's inline policies; " +
     `use fewer or shorter prefixes, or options.keys.${keyName}.role (a role's limit is 10240)`
   );
 }

@@ -12,7 +12,14 @@ import { applyBaseline } from "./bucket-baseline";
 import type { DefaultEncryption } from "./bucket-policy";
 import { s3BucketNameProblems } from "./capabilities";
 import { s3CorsRules } from "./cors";
-import { createRoleKey, createUserKey, keyIdentityPolicy, keyPrincipalArns, userPolicyProblem, type RoleKeyContract } from "./iam-key";
+import {
+  createRoleKey,
+  createUserKey,
+  keyIdentityPolicy,
+  keyPrincipalArns,
+  userPolicyProblem,
+  type RoleKeyContract,
+} from "./iam-key";
 import { s3LifecycleRules } from "./lifecycle";
 import { ACCESS_LOG_PREFIX, createLogBucket } from "./log-bucket";
 import { createBucketKmsKey, kmsKeyPolicyDocument, parseKmsKeyId, resolveKmsKeyArn } from "./kms-key";
@@ -51,9 +58,10 @@ export class AwsBucket extends pulumi.ComponentResource {
     if (nameProblems.length) throw new Error(`AwsBucket "${name}": bucket name "${bucketName}" ${nameProblems.join("; ")}`);
     const kmsRef = spec.encryption.kind === "kms" ? parseKmsKeyId(spec.encryption.keyId) : undefined;
     if (typeof kmsRef === "string") throw new Error(`AwsBucket "${name}": encryption.keyId ${kmsRef}`);
-    const usesKms = spec.encryption.kind === "kms" || options.createKmsKey;
+    const kmsRegion = spec.encryption.kind === "kms" || options.createKmsKey ? settings.region : undefined;
     for (const [keyName, key] of Object.entries(spec.keys)) {
-      const tooLarge = options.keys[keyName]?.role ? undefined : userPolicyProblem(`arn:aws:s3:::${bucketName}`, keyName, key, usesKms ? settings.region : undefined);
+      if (options.keys[keyName]?.role) continue;
+      const tooLarge = userPolicyProblem(`arn:aws:s3:::${bucketName}`, keyName, key, kmsRegion);
       if (tooLarge) throw new Error(`AwsBucket "${name}": ${tooLarge}`);
     }
 

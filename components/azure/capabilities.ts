@@ -7,6 +7,17 @@ import { containerNameProblem, parseKeyVaultKeyUrl } from "./names";
 import { keyOptionsOf, type AzureBucketOptions } from "./options";
 import type { AzureSettings } from "./settings";
 
+/**
+ * What Azure cannot express of the history rule (issue 19: application keys never list, read or
+ * delete non-current versions, nor change retention or holds), for the README.
+ */
+export const AZURE_HISTORY_LIMITS =
+  "An Azure SAS cannot keep a key from previous blob versions: r reads any version (versionid=) and l lists " +
+  "them (include=versions). It cannot destroy them: keys never get x (delete a version), y (permanent " +
+  "delete) or i (immutability policy, legal hold), deleting the current blob keeps it as a previous version, " +
+  "and soft delete (options.softDeleteDays) keeps deleted blobs restorable. Identity keys use the built-in " +
+  "Reader or Contributor role, which read and list versions too and carry none of those actions.";
+
 /** Azure allows at most five stored access policies per container. */
 export const MAX_STORED_POLICIES = 5;
 /** Azure allows at most five CORS rules per blob service. */

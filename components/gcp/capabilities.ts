@@ -13,6 +13,17 @@ import type { GcpSettings, GcsBucketOptions } from "./settings";
  */
 export const MAX_PREFIXES_PER_KEY = 20;
 
+/**
+ * What GCS cannot express of the history rule (issue 19: application keys never list, read or
+ * delete non-current versions, nor change retention or holds), for the README.
+ */
+export const GCS_HISTORY_LIMITS =
+  "GCS cannot keep an application key from non-current generations: IAM conditions see the object name, " +
+  "not the generation, so storage.objects.get reads any generation, storage.objects.list lists them and " +
+  "storage.objects.delete deletes any of them. Soft delete (options.softDeleteDays, default 7) keeps a " +
+  "deleted generation restorable by the operator for that long. Retention and holds stay out of reach: " +
+  "keys never get storage.objects.setRetention or storage.objects.update.";
+
 const KMS_KEY = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
 const MULTI_REGION_KMS: Record<string, string> = { US: "us", EU: "europe", ASIA: "asia" };
 

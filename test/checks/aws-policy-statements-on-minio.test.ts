@@ -11,7 +11,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AWS_ONLY_HISTORY_OBJECT_ACTIONS, canonicalJson, s3KeyPolicy, type PolicyDocument, type PolicyStatement } from "../../components/access";
+import {
+  AWS_ONLY_HISTORY_OBJECT_ACTIONS,
+  canonicalJson,
+  s3KeyPolicy,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../../components/access";
 import { bucketPolicyDocument } from "../../components/aws/bucket-policy";
 import { keyIdentityPolicy } from "../../components/aws/iam-key";
 import { MinioAdminClient } from "../../components/minio/admin-client";
@@ -55,7 +61,10 @@ const put = (conn: typeof http, key: string, sse?: "AES256" | "aws:kms") =>
  */
 const minioPart = (doc: PolicyDocument): PolicyDocument => ({
   ...doc,
-  Statement: doc.Statement.map((st) => ({ ...st, Action: st.Action.filter((a) => !AWS_ONLY_HISTORY_OBJECT_ACTIONS.includes(a)) })),
+  Statement: doc.Statement.map((st) => ({
+    ...st,
+    Action: st.Action.filter((a) => !AWS_ONLY_HISTORY_OBJECT_ACTIONS.includes(a)),
+  })),
 });
 
 beforeAll(async () => {

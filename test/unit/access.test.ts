@@ -3,13 +3,15 @@ import { awsKeyPolicy, canonicalJson, s3KeyPolicy, type PolicyStatement } from "
 
 const ARN = "arn:aws:s3:::clinic-dev-abc123";
 
+const HISTORY = ["s3:BypassGovernanceRetention", "s3:DeleteObjectVersion", "s3:PutObjectLegalHold", "s3:PutObjectRetention"];
+
 /** What every key gets whatever its access: the bucket location, and no history (issue 19). */
 const EVERY_KEY: PolicyStatement[] = [
   { Sid: "BucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [ARN] },
   {
     Sid: "DenyObjectHistory",
     Effect: "Deny",
-    Action: ["s3:BypassGovernanceRetention", "s3:DeleteObjectVersion", "s3:PutObjectLegalHold", "s3:PutObjectRetention"],
+    Action: HISTORY,
     Resource: [`${ARN}/*`],
   },
   {
@@ -18,7 +20,13 @@ const EVERY_KEY: PolicyStatement[] = [
     Action: ["s3:ListBucketVersions", "s3:PutBucketVersioning"],
     Resource: [ARN],
   },
-  { Sid: "DenyReadsByVersionId", Effect: "Deny", Action: ["s3:GetObject"], Resource: [`${ARN}/*`], Condition: { StringLike: { "s3:versionid": ["?*"] } } },
+  {
+    Sid: "DenyReadsByVersionId",
+    Effect: "Deny",
+    Action: ["s3:GetObject"],
+    Resource: [`${ARN}/*`],
+    Condition: { StringLike: { "s3:versionid": ["?*"] } },
+  },
 ];
 
 describe("s3KeyPolicy", () => {
@@ -48,7 +56,9 @@ describe("s3KeyPolicy", () => {
 
   it("every key, whatever its access, gets the bucket location and the history denies", () => {
     for (const access of [["read"], ["write"], ["list"], ["delete"], ["read", "write", "list", "delete"]] as const) {
-      for (const prefixes of [[], ["a/"]]) expect(s3KeyPolicy(ARN, { access: [...access], prefixes }).Statement.slice(-EVERY_KEY.length)).toEqual(EVERY_KEY);
+      for (const prefixes of [[], ["a/"]]) {
+        expect(s3KeyPolicy(ARN, { access: [...access], prefixes }).Statement.slice(-EVERY_KEY.length)).toEqual(EVERY_KEY);
+      }
     }
   });
 
@@ -64,7 +74,7 @@ describe("s3KeyPolicy", () => {
     expect(awsKeyPolicy(ARN, grant).Statement).toEqual(
       shared.map((st) =>
         st.Sid === "DenyObjectHistory"
-          ? { ...st, Action: ["s3:BypassGovernanceRetention", "s3:DeleteObjectVersion", "s3:GetObjectVersion", "s3:PutObjectLegalHold", "s3:PutObjectRetention"] }
+          ? { ...st, Action: [...HISTORY, "s3:GetObjectVersion"].sort() }
           : st,
       ),
     );

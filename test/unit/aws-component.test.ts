@@ -11,7 +11,7 @@ import { bucketPolicyJson } from "../../components/aws/bucket-policy";
 import { keyIdentityPolicy } from "../../components/aws/iam-key";
 import { kmsKeyPolicyDocument } from "../../components/aws/kms-key";
 import { logDeliveryGrant } from "../../components/aws/log-bucket";
-import { parseStorageSpec, type BucketInput } from "../../components/spec";
+import { parseStorageSpec, type Access, type BucketInput } from "../../components/spec";
 import { ACCOUNT, ALIAS_TARGET, byType, one, readable, resolveDeep, runMocked, type MockRun, type Registered } from "./aws-mocks";
 
 const T = {
@@ -334,12 +334,18 @@ describe("AwsBucket: CORS, lifecycle and three scoped keys", () => {
 
     const bucketArn = "arn:aws:s3:::media-unit-abc123";
     const docOf = (key: string) => one(r, T.userPolicy, `media-${key}-odd-policy`).inputs.policy;
-    expect(docOf("uploader")).toBe(canonicalJson(awsKeyPolicy(bucketArn, { access: ["write"], prefixes: ["incoming/"] })));
-    expect(docOf("processor")).toBe(canonicalJson(awsKeyPolicy(bucketArn, { access: ["read", "write", "delete", "list"], prefixes: ["incoming/", "processed/"] })));
-    expect(docOf("viewer")).toBe(canonicalJson(awsKeyPolicy(bucketArn, { access: ["read", "list"], prefixes: ["processed/public-previews/"] })));
+    const awsDoc = (access: Access[], prefixes: string[]) => canonicalJson(awsKeyPolicy(bucketArn, { access, prefixes }));
+    expect(docOf("uploader")).toBe(awsDoc(["write"], ["incoming/"]));
+    expect(docOf("processor")).toBe(awsDoc(["read", "write", "delete", "list"], ["incoming/", "processed/"]));
+    expect(docOf("viewer")).toBe(awsDoc(["read", "list"], ["processed/public-previews/"]));
     const viewer = JSON.parse(docOf("viewer") as string) as { Statement: Array<{ Sid: string; Effect: string }> };
     expect(viewer.Statement.filter((st) => st.Effect === "Allow")).toEqual([
-      { Sid: "ReadObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/processed/public-previews/*`] },
+      {
+        Sid: "ReadObjects",
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: [`${bucketArn}/processed/public-previews/*`],
+      },
       {
         Sid: "ListObjects",
         Effect: "Allow",

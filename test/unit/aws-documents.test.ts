@@ -2,7 +2,16 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson, s3KeyPolicy, type PolicyDocument } from "../../components/access";
 import { assertScopedGrant, bucketPolicyDocument, type BucketPolicyStatement } from "../../components/aws/bucket-policy";
-import { credentialSlots, iamName, kmsActionsFor, keyIdentityNames, keyIdentityPolicy, keyPrincipalArns, slotUser, userPolicyProblem } from "../../components/aws/iam-key";
+import {
+  credentialSlots,
+  iamName,
+  kmsActionsFor,
+  keyIdentityNames,
+  keyIdentityPolicy,
+  keyPrincipalArns,
+  slotUser,
+  userPolicyProblem,
+} from "../../components/aws/iam-key";
 import { kmsKeyPolicyDocument, parseKmsKeyId } from "../../components/aws/kms-key";
 import { s3LifecycleRules } from "../../components/aws/lifecycle";
 import { logBucketName, logDeliveryGrant } from "../../components/aws/log-bucket";
@@ -146,7 +155,8 @@ describe("KMS", () => {
     expect(kmsActionsFor(["write"])).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
     expect(kmsActionsFor(["list", "delete"])).toEqual([]);
     const doc = keyIdentityPolicy(ARN, { access: ["list"], prefixes: [] }, { keyArn: "k", region: "eu-central-1" });
-    expect(doc.Statement.map((s) => s.Sid).filter((sid) => sid.startsWith("Use") || sid.endsWith("Objects"))).toEqual(["ListObjects"]);
+    const grants = doc.Statement.map((s) => s.Sid).filter((sid) => sid.startsWith("Use") || sid.endsWith("Objects"));
+    expect(grants).toEqual(["ListObjects"]);
   });
 });
 
@@ -166,16 +176,19 @@ describe("identity policy = access.ts", () => {
   // MinIO reads a statement on s3:GetObjectVersion as one on s3:GetObject, so that deny is AWS's alone.
   const withoutAwsOnly = (doc: PolicyDocument): PolicyDocument => ({
     ...doc,
-    Statement: doc.Statement.map((st) => (st.Sid === "DenyObjectHistory" ? { ...st, Action: st.Action.filter((a) => a !== "s3:GetObjectVersion") } : st)),
+    Statement: doc.Statement.map((st) =>
+      st.Sid === "DenyObjectHistory" ? { ...st, Action: st.Action.filter((a) => a !== "s3:GetObjectVersion") } : st,
+    ),
   });
-  it.each(Object.entries(spec.keys))("key %s: SSE-S3 document is s3KeyPolicy (what MinIO enforces), its history deny also naming s3:GetObjectVersion", (_name, key) => {
+  it.each(Object.entries(spec.keys))("key %s: SSE-S3 document is s3KeyPolicy plus s3:GetObjectVersion denied", (_name, key) => {
     const doc = keyIdentityPolicy(ARN, key);
     expect(canonicalJson(withoutAwsOnly(doc))).toBe(canonicalJson(s3KeyPolicy(ARN, key)));
     expect(doc.Statement.find((st) => st.Sid === "DenyObjectHistory")!.Action).toContain("s3:GetObjectVersion");
   });
   it.each(Object.entries(spec.keys))("key %s: SSE-KMS document is that plus one KMS statement", (_name, key) => {
     const doc = keyIdentityPolicy(ARN, key, { keyArn: "arn:aws:kms:eu-central-1:123456789012:key/k", region: "eu-central-1" });
-    expect(canonicalJson({ ...doc, Statement: doc.Statement.slice(0, -1) })).toBe(canonicalJson(keyIdentityPolicy(ARN, key)));
+    const withoutKms = { ...doc, Statement: doc.Statement.slice(0, -1) };
+    expect(canonicalJson(withoutKms)).toBe(canonicalJson(keyIdentityPolicy(ARN, key)));
     expect(doc.Statement.at(-1)!.Sid).toBe("UseBucketKmsKey");
   });
 });
@@ -189,9 +202,9 @@ describe("IAM's inline policy size", () => {
   });
   it("many long prefixes do not, and the problem names the key and the way out", () => {
     const prefixes = Array.from({ length: 8 }, (_, i) => `tenants/tenant-number-${i}/uploads/`);
-    expect(userPolicyProblem(`arn:aws:s3:::${"b".repeat(63)}`, "app", { access: [...all], prefixes }, "eu-central-1")).toMatch(
-      /^key "app": its IAM policy is \d+ characters and IAM allows 2048 for a user's inline policies; use fewer or shorter prefixes, or options.keys.app.role/,
-    );
+    const problem = userPolicyProblem(`arn:aws:s3:::${"b".repeat(63)}`, "app", { access: [...all], prefixes }, "eu-central-1");
+    expect(problem).toMatch(/^key "app": its IAM policy is \d+ characters and IAM allows 2048 for a user's inline policies; /);
+    expect(problem).toMatch(/use fewer or shorter prefixes, or options.keys.app.role/);
   });
 });
 

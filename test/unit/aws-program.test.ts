@@ -100,12 +100,23 @@ describe("program() with Pulumi.prod.yaml's AWS buckets", () => {
         },
         { Sid: "DeleteObjects", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: [`arn:aws:s3:::${clinic}/workspaces/*`] },
         { Sid: "ListObjects", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [`arn:aws:s3:::${clinic}`], Condition: { StringLike: { "s3:prefix": ["workspaces/*"] } } },
-        { Sid: "BucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [`arn:aws:s3:::${clinic}`] },
+        {
+          Sid: "BucketLocation",
+          Effect: "Allow",
+          Action: ["s3:GetBucketLocation"],
+          Resource: [`arn:aws:s3:::${clinic}`],
+        },
         // Issue 19: no history, whatever the access (versions, retention, legal hold, versioning itself).
         {
           Sid: "DenyObjectHistory",
           Effect: "Deny",
-          Action: ["s3:BypassGovernanceRetention", "s3:DeleteObjectVersion", "s3:GetObjectVersion", "s3:PutObjectLegalHold", "s3:PutObjectRetention"],
+          Action: [
+            "s3:BypassGovernanceRetention",
+            "s3:DeleteObjectVersion",
+            "s3:GetObjectVersion",
+            "s3:PutObjectLegalHold",
+            "s3:PutObjectRetention",
+          ],
           Resource: [`arn:aws:s3:::${clinic}/*`],
         },
         {
