@@ -1,10 +1,11 @@
 /**
  * Crash faults mid-`up`: MinIO killed with SIGKILL after the first bucket, mid-keys and at the
  * server CORS step (then restarted on the same port and data); the Pulumi CLI sent SIGINT (Ctrl-C)
- * and SIGKILL. After each, the user's recovery path (restart MinIO; `pulumi cancel` if a dead CLI
- * left its lock; `pulumi refresh --clear-pending-creates` if the state holds pending creates; `up`)
- * must converge: the update succeeds, the inventory finds no orphan, verify passes and a refreshed
- * preview changes nothing; then destroy leaves the server as it started.
+ * and SIGKILL. After each, the user's recovery path (restart MinIO; for a dead CLI `pulumi cancel`
+ * of its lock, `pulumi stack import` of the previous checkpoint if it left a truncated one, and
+ * `pulumi refresh --clear-pending-creates` of the creates it never recorded; `up`) must converge:
+ * the update succeeds, the inventory finds no orphan, verify passes and a refreshed preview
+ * changes nothing; then destroy leaves the server as it started.
  *
  * Each case has its own MinIO (own port and data dir under .local/) and its own stack, so cases
  * run side by side and an orphan of one case is never blamed on another.
@@ -69,6 +70,8 @@ interface Outcome {
   interrupted: string;
   /** It left the stack locked (a CLI killed outright). */
   locked: boolean;
+  /** It left the checkpoint unreadable (killed mid-write), so the previous one was imported. */
+  restored: boolean;
   /** Operations it left pending in the state (cleared with `refresh --clear-pending-creates`). */
   pending: number;
   /** The update after the fault succeeded. */
@@ -141,22 +144,56 @@ function locks(stack: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 }
 
-async function pendingCreates(stack: string): Promise<number> {
-  return ((await exportDeployment(stack)).pending_operations ?? []).length;
+/** Run the Pulumi CLI in the stack's workspace, as a user would; resolves to its output, rejects naming it. */
+function cli(stack: auto.Stack, args: string[]): Promise<string> {
+  const opts = { cwd: stack.workspace.workDir, env: process.env, timeout: COMMAND_MS };
+  return new Promise((resolve, reject) =>
+    execFile("pulumi", [...args, "--stack", stack.name], opts, (e, stdout, stderr) => {
+      if (e) reject(new Error(`pulumi ${args.join(" ")}: ${e.message}\n${stdout}${stderr}`));
+      else resolve(`${stdout}${stderr}`);
+    }),
+  );
 }
 
 /**
- * `pulumi refresh --clear-pending-creates` as a user types it after an interrupted update: no
- * prompt. Asynchronous: this process serves the other cases' inline programs meanwhile.
+ * The file backend renames the checkpoint to <stack>.json.bak and then writes the new one in
+ * place, so a CLI killed mid-write leaves a truncated checkpoint ("failed to load checkpoint") and
+ * a whole previous one. The way back is `pulumi stack import` of that previous checkpoint.
  */
-async function clearPendingCreates(stack: auto.Stack): Promise<void> {
-  const args = ["refresh", "--clear-pending-creates", "--yes", "--non-interactive", "--color", "never"];
-  args.push("--stack", stack.name);
-  const opts = { cwd: stack.workspace.workDir, env: process.env, timeout: COMMAND_MS };
-  const out = await new Promise<string | undefined>((resolve) =>
-    execFile("pulumi", args, opts, (e, stdout, stderr) => resolve(e ? `${e.message}\n${stdout}${stderr}` : undefined)),
-  );
-  expect(out, "pulumi refresh --clear-pending-creates failed").toBeUndefined();
+async function importPreviousCheckpoint(stack: auto.Stack): Promise<void> {
+  const bak = path.join(backendDir, ".pulumi", "stacks", projectName(), `${stack.name}.json.bak`);
+  const previous = JSON.parse(fs.readFileSync(bak, "utf8")) as { version: number; checkpoint: { latest?: unknown } };
+  const file = path.join(LOCAL, `${stack.name}.previous.json`);
+  fs.writeFileSync(file, JSON.stringify({ version: previous.version, deployment: previous.checkpoint.latest }));
+  try {
+    await cli(stack, ["stack", "import", "--file", file]);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/**
+ * What a CLI that died mid-update leaves in the state, undone the user's way: `pulumi cancel` for
+ * its lock, the previous checkpoint for a truncated one, and (without a prompt)
+ * `pulumi refresh --clear-pending-creates` for creates it started but never recorded.
+ */
+async function repairState(outcome: Outcome, stack: auto.Stack): Promise<void> {
+  outcome.locked = locks(stack.name).length > 0;
+  if (outcome.locked) {
+    await stack.cancel();
+    expect(locks(stack.name)).toEqual([]);
+  }
+  let deployment = await exportDeployment(stack.name).catch((e: Error) => e);
+  if (deployment instanceof Error && /failed to load checkpoint/.test(deployment.message)) {
+    await importPreviousCheckpoint(stack);
+    outcome.restored = true;
+    deployment = await exportDeployment(stack.name);
+  }
+  if (deployment instanceof Error) throw deployment;
+  outcome.pending = (deployment.pending_operations ?? []).length;
+  if (outcome.pending > 0) {
+    await cli(stack, ["refresh", "--clear-pending-creates", "--yes", "--non-interactive", "--color", "never"]);
+  }
 }
 
 /**
@@ -191,11 +228,7 @@ async function interruptedUp(stack: auto.Stack, trigger: RegExp, fault: () => Pr
 async function recoverAndCheck(outcome: Outcome, env: CaseEnv, lap: (step: string) => void): Promise<void> {
   const { server, stack } = env;
   if (!server.pid) await server.start();
-  if (outcome.locked) {
-    await stack.cancel(); // `pulumi cancel`: how a user removes the lock of a CLI that died
-    expect(locks(stack.name)).toEqual([]);
-  }
-  if (outcome.pending > 0) await clearPendingCreates(stack);
+  await repairState(outcome, stack);
   lap("recover");
   let out = "";
   const up = await bounded("up after the fault", (signal) =>
@@ -260,6 +293,7 @@ async function faultCase({ name, trigger, fault }: FaultCase): Promise<void> {
     name,
     interrupted: "",
     locked: false,
+    restored: false,
     pending: 0,
     converged: false,
     orphans: [],
@@ -275,8 +309,6 @@ async function faultCase({ name, trigger, fault }: FaultCase): Promise<void> {
   };
   try {
     outcome.interrupted = await interruptedUp(env.stack, trigger, () => fault(env));
-    outcome.locked = locks(env.stack.name).length > 0;
-    outcome.pending = await pendingCreates(env.stack.name);
     lap("fault");
     await recoverAndCheck(outcome, env, lap);
     await destroyAndCheck(env);
@@ -293,7 +325,7 @@ const created = (type: string) => new RegExp(`${ENGINE_TYPE(type)} \\S+ created`
 const creating = (type: string) => new RegExp(`${ENGINE_TYPE(type)} \\S+ creating`);
 const killMinio = (env: CaseEnv) => env.server.kill();
 const bucketCreated = created("Bucket");
-const cli = (sig: NodeJS.Signals) => (env: CaseEnv) => signalCli(env.stack.name, sig);
+const signal = (sig: NodeJS.Signals) => (env: CaseEnv) => signalCli(env.stack.name, sig);
 
 const CASES: FaultCase[] = [
   { name: "SIGKILL MinIO after the first bucket is created", suffix: "bucket", trigger: bucketCreated, fault: killMinio },
@@ -301,8 +333,8 @@ const CASES: FaultCase[] = [
   // the kill lands, so the fault starts at the first "creating", between add-user and attach.
   { name: "SIGKILL MinIO mid-keys (first user creating)", suffix: "keys", trigger: creating("User"), fault: killMinio },
   { name: "SIGKILL MinIO at the server CORS step", suffix: "cors", trigger: creating("ServerCors"), fault: killMinio },
-  { name: "SIGINT to the pulumi CLI mid-up", suffix: "sigint", trigger: created("Policy"), fault: cli("SIGINT") },
-  { name: "SIGKILL the pulumi CLI mid-up", suffix: "clikill", trigger: created("Policy"), fault: cli("SIGKILL") },
+  { name: "SIGINT to the pulumi CLI mid-up", suffix: "sigint", trigger: created("Policy"), fault: signal("SIGINT") },
+  { name: "SIGKILL the pulumi CLI mid-up", suffix: "clikill", trigger: created("Policy"), fault: signal("SIGKILL") },
 ];
 
 beforeAll(async () => {
@@ -339,7 +371,11 @@ afterAll(async () => {
   }
   for (const o of outcomes) {
     const state = o.converged ? (o.error ? "converged, a check failed" : "converged") : "did not converge";
-    const cleared = `${o.locked ? ", lock cancelled" : ""}${o.pending ? `, ${o.pending} pending creates cleared` : ""}`;
+    const cleared = [
+      o.locked ? ", lock cancelled" : "",
+      o.restored ? ", truncated checkpoint replaced by the previous one" : "",
+      o.pending ? `, ${o.pending} pending creates cleared` : "",
+    ].join("");
     const took = `${(o.ms / 1000).toFixed(1)} s: ${o.phases.join(", ")}`;
     console.log(`  ${o.name}: ${state}, ${o.orphans.length} orphans${cleared} (${took})`);
     console.log(`    interrupted: ${o.interrupted}`);
