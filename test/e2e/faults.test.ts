@@ -70,6 +70,8 @@ interface Outcome {
   interrupted: string;
   /** It left the stack locked (a CLI killed outright). */
   locked: boolean;
+  /** Provider processes of the interrupted CLI still running after it ended (stopped by the test). */
+  survivors: number;
   /** It left the checkpoint unreadable (killed mid-write), so the previous one was imported. */
   restored: boolean;
   /** Operations it left pending in the state (cleared with `refresh --clear-pending-creates`). */
@@ -110,30 +112,61 @@ function why(e: unknown): string {
   return lines.find((l) => /^error: |failed:|refusing|already exists|killed/.test(l)) ?? lines[0] ?? "";
 }
 
-/** The Pulumi CLI this test process runs for `stack` (the Automation API runs it as a child). */
-function pulumiCliOf(stack: string): number[] {
-  const mine = (pid: string) => {
+/** Live processes as pid -> [command name, parent pid]. */
+function processes(): Map<number, [string, number]> {
+  const table = new Map<number, [string, number]>();
+  for (const d of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").trimEnd();
-      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
-      if (comm !== "pulumi" || Number(rest?.split(" ")[1]) !== process.pid) return false;
-      const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      return args[args.indexOf("--stack") + 1] === stack;
+      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(fs.readFileSync(`/proc/${d}/stat`, "utf8").trimEnd()) ?? [];
+      if (comm !== undefined) table.set(Number(d), [comm, Number(rest.split(" ")[1])]);
     } catch {
-      return false; // gone meanwhile
+      // gone meanwhile
     }
-  };
-  return fs
-    .readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d) && mine(d))
-    .map(Number);
+  }
+  return table;
 }
 
-/** Signal the Pulumi CLI running `stack` (SIGINT is a terminal's Ctrl-C). */
-function signalCli(stack: string, sig: NodeJS.Signals): void {
+/** The Pulumi CLI this test process runs for `stack` (the Automation API runs it as a child). */
+function pulumiCliOf(stack: string): number[] {
+  return [...processes()]
+    .filter(([pid, [comm, ppid]]) => {
+      if (comm !== "pulumi" || ppid !== process.pid) return false;
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return args[args.indexOf("--stack") + 1] === stack;
+    })
+    .map(([pid]) => pid);
+}
+
+function descendants(root: number): number[] {
+  const table = processes();
+  const found: number[] = [];
+  for (let frontier = [root]; frontier.length; ) {
+    const parents = frontier;
+    frontier = [...table].filter(([, [, ppid]]) => parents.includes(ppid)).map(([pid]) => pid);
+    found.push(...frontier);
+  }
+  return found;
+}
+
+/**
+ * Signal the Pulumi CLI running `stack` (SIGINT is a terminal's Ctrl-C). Returns the processes it
+ * had started (provider plugins), which a CLI killed outright cannot stop.
+ */
+function signalCli(stack: string, sig: NodeJS.Signals): number[] {
   const pids = pulumiCliOf(stack);
   expect(pids.length, `no single pulumi CLI process found for stack ${stack}`).toBe(1);
+  const children = descendants(pids[0]);
   process.kill(pids[0], sig);
+  return children;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const backendDir = process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "").replace(/\?.*$/, "");
@@ -201,16 +234,26 @@ async function repairState(outcome: Outcome, stack: auto.Stack): Promise<void> {
  * the update must fail: an update that finished first proves nothing. The fault runs outside the
  * output callback: an exception thrown there would surface in the inline program, not here.
  */
-async function interruptedUp(stack: auto.Stack, trigger: RegExp, fault: () => Promise<void> | void): Promise<string> {
+async function interruptedUp(
+  stack: auto.Stack,
+  trigger: RegExp,
+  fault: () => unknown,
+): Promise<{ error: string; left: number[] }> {
   let out = "";
-  let fired: Promise<unknown> | undefined;
+  let fired: Promise<{ e?: unknown; left?: number[] }> | undefined;
   const error = await bounded("interrupted up", (signal) =>
     stack.up({
       color: "never",
       signal,
       onOutput: (s) => {
         out += s;
-        if (!fired && trigger.test(out)) fired = Promise.resolve().then(fault).catch((e: unknown) => e);
+        if (fired || !trigger.test(out)) return;
+        fired = Promise.resolve()
+          .then(fault)
+          .then(
+            (left) => ({ left: Array.isArray(left) ? (left as number[]) : [] }),
+            (e: unknown) => ({ e }),
+          );
       },
     }),
   ).then(
@@ -218,10 +261,10 @@ async function interruptedUp(stack: auto.Stack, trigger: RegExp, fault: () => Pr
     (e: unknown) => why(e),
   );
   expect(fired, `the fault never fired (${trigger}):\n${out}`).toBeDefined();
-  const faultError = await fired;
-  if (faultError) throw faultError;
+  const result = (await fired)!;
+  if (result.e) throw result.e;
   expect(error, `the update finished before the fault:\n${out}`).toBeDefined();
-  return error!;
+  return { error: error!, left: result.left ?? [] };
 }
 
 /** Restart MinIO if the fault killed it, cancel and clear what a dead CLI left, `up`, then check. */
@@ -284,7 +327,8 @@ interface FaultCase {
   suffix: string;
   /** Engine output that starts the fault. */
   trigger: RegExp;
-  fault: (env: CaseEnv) => Promise<void> | void;
+  /** Returns the processes the fault may orphan (a killed CLI's plugins). */
+  fault: (env: CaseEnv) => Promise<unknown> | unknown;
 }
 
 async function faultCase({ name, trigger, fault }: FaultCase): Promise<void> {
@@ -294,6 +338,7 @@ async function faultCase({ name, trigger, fault }: FaultCase): Promise<void> {
     interrupted: "",
     locked: false,
     restored: false,
+    survivors: 0,
     pending: 0,
     converged: false,
     orphans: [],
@@ -308,7 +353,12 @@ async function faultCase({ name, trigger, fault }: FaultCase): Promise<void> {
     last = Date.now();
   };
   try {
-    outcome.interrupted = await interruptedUp(env.stack, trigger, () => fault(env));
+    const { error, left } = await interruptedUp(env.stack, trigger, () => fault(env));
+    outcome.interrupted = error;
+    // A CLI killed outright cannot stop its plugins; they would live on with the admin credentials.
+    const survivors = left.filter(alive);
+    outcome.survivors = survivors.length;
+    for (const pid of survivors) process.kill(pid, "SIGKILL");
     lap("fault");
     await recoverAndCheck(outcome, env, lap);
     await destroyAndCheck(env);
@@ -374,6 +424,7 @@ afterAll(async () => {
     const cleared = [
       o.locked ? ", lock cancelled" : "",
       o.restored ? ", truncated checkpoint replaced by the previous one" : "",
+      o.survivors ? `, ${o.survivors} provider processes outlived the CLI` : "",
       o.pending ? `, ${o.pending} pending creates cleared` : "",
     ].join("");
     const took = `${(o.ms / 1000).toFixed(1)} s: ${o.phases.join(", ")}`;
