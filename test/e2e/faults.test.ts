@@ -408,12 +408,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(
     [...envs.values()].map(async ({ server, stack }) => {
-      if (!destroyed.has(stack.name)) {
+      const clean = destroyed.has(stack.name);
+      if (!clean) {
         if (!server.pid) await server.start().catch(() => undefined);
         await stack.destroy({ color: "never" }).catch(() => undefined);
       }
       await server.stop();
-      server.removeData();
+      server.removeData(!clean);
     }),
   );
   for (const { stack } of envs.values()) {

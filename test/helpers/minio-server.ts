@@ -110,7 +110,9 @@ export class MinioServer {
     clearTimeout(timer);
   }
 
-  removeData(): void {
+  /** Remove the data dir, and the log unless `keepLog` (worth reading after a failure). */
+  removeData(keepLog = false): void {
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+    if (!keepLog) fs.rmSync(this.logFile, { force: true });
   }
 }
