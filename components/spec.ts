@@ -53,7 +53,12 @@ export const CorsRule = z.strictObject({
   methods: z.array(z.enum(CORS_METHODS)).min(1, "must list at least one method").describe("Allowed methods"),
   headers: z.array(z.string().min(1)).default([]).describe("Allowed request headers"),
   exposeHeaders: z.array(z.string().min(1)).default([]).describe("Response headers exposed to scripts (e.g. ETag)"),
-  maxAgeSeconds: z.int().min(0).max(86_400, "must be at most 86400 (browsers cap it anyway)").default(3600),
+  maxAgeSeconds: z
+    .int()
+    .min(0)
+    .max(86_400, "must be at most 86400 (browsers cap it anyway)")
+    .default(3600)
+    .describe("Seconds a browser may cache the preflight answer"),
 });
 export type CorsRule = z.infer<typeof CorsRule>;
 
@@ -75,7 +80,13 @@ export const Encryption = z.discriminatedUnion("kind", [
   /** Provider-managed keys: SSE-S3, Azure/GCS platform keys, SSE-B2, MinIO KMS default key. */
   z.strictObject({ kind: z.literal("managed") }),
   /** Customer-managed key: AWS KMS key ARN/alias, Azure Key Vault key URL, GCS KMS key name, MinIO KMS key name. */
-  z.strictObject({ kind: z.literal("kms"), keyId: z.string().min(1) }),
+  z.strictObject({
+    kind: z.literal("kms"),
+    keyId: z
+      .string()
+      .min(1)
+      .describe("kms only: AWS KMS key ARN or alias, Azure Key Vault key URL, GCS KMS key name or MinIO KMS key name"),
+  }),
 ]);
 export type Encryption = z.infer<typeof Encryption>;
 

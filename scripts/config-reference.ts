@@ -52,8 +52,10 @@ function typeOf(s: Schema): string {
   if (kind !== undefined) return `{kind: ${JSON.stringify(kind)}${Object.keys(s.properties!).length > 1 ? ", ..." : ""}}`;
   if (s.type === "object" && s.additionalProperties && typeof s.additionalProperties === "object" && !s.properties) return "map";
   const t = Array.isArray(s.type) ? s.type.join("|") : (s.type ?? "any");
+  // z.int() alone reports the safe-integer limits as bounds: no bound a reader could hit.
   const max = s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? s.maximum : undefined;
-  const range = s.minimum !== undefined || max !== undefined ? ` (${s.minimum ?? ""}..${max ?? ""})` : "";
+  const min = s.minimum !== undefined && s.minimum > Number.MIN_SAFE_INTEGER ? s.minimum : undefined;
+  const range = min !== undefined || max !== undefined ? ` (${min ?? ""}..${max ?? ""})` : "";
   return `${t}${range}`;
 }
 

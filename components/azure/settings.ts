@@ -15,31 +15,62 @@ export const AzureNetwork = z.strictObject({
    * What the public endpoint does with traffic no rule matches. Deny is the default; Allow is the
    * explicit, named weakening for buckets browsers reach directly (SAS downloads from anywhere).
    */
-  defaultAction: z.enum(["Deny", "Allow"]).default("Deny"),
+  defaultAction: z
+    .enum(["Deny", "Allow"])
+    .default("Deny")
+    .describe("What the public endpoint does with traffic no rule matches; Allow is the named weakening for browsers"),
   ipRules: z
     .array(z.string().refine((ip) => IP_RULE.test(ip) && ip.split("/")[0].split(".").every((o) => Number(o) <= 255), "must be an IPv4 address or CIDR range up to /30"))
-    .default([]),
-  subnetIds: z.array(armId("subnet", SUBNET_ID)).default([]),
+    .default([])
+    .describe("Public IPv4 addresses or CIDR ranges (up to /30) the firewall lets in"),
+  subnetIds: z
+    .array(armId("subnet", SUBNET_ID))
+    .default([])
+    .describe("Subnets (ARM ids, via service endpoints) the firewall lets in"),
   /** Trusted Azure services that may pass the firewall (none unless named). */
-  bypass: z.array(z.enum(["AzureServices", "Logging", "Metrics"])).default([]),
+  bypass: z
+    .array(z.enum(["AzureServices", "Logging", "Metrics"]))
+    .default([])
+    .describe("Trusted Azure services that may pass the firewall; none unless named"),
 });
 export type AzureNetwork = z.infer<typeof AzureNetwork>;
 
 export const AzureSettings = z.strictObject({
   resourceGroupName: z
     .string()
-    .regex(/^[-\w.()]{1,89}[-\w()]$/, "must be 1-90 characters of letters, digits, - _ . ( ) and not end with '.'"),
-  location: z.string().regex(/^[a-z0-9]+$/, 'must be an Azure region name such as "westeurope"'),
+    .regex(/^[-\w.()]{1,89}[-\w()]$/, "must be 1-90 characters of letters, digits, - _ . ( ) and not end with '.'")
+    .describe("Existing resource group that holds every storage account"),
+  location: z
+    .string()
+    .regex(/^[a-z0-9]+$/, 'must be an Azure region name such as "westeurope"')
+    .describe("Azure region of the storage accounts, e.g. westeurope"),
   /** Storage account names are `<accountPrefix><bucket><6 hex>` (max 24 chars) unless a bucket sets options.accountName. */
-  accountPrefix: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, "must be 2-8 lowercase letters and digits, starting with a letter").default("ss"),
+  accountPrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,7}$/, "must be 2-8 lowercase letters and digits, starting with a letter")
+    .default("ss")
+    .describe("Derived account names: `<prefix><bucket><6 hex>`, at most 24 chars (per bucket: options.accountName)"),
   /** DNS suffix of the cloud: core.windows.net (public), core.chinacloudapi.cn, core.usgovcloudapi.net. */
-  endpointSuffix: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "must be a DNS suffix such as core.windows.net").default("core.windows.net"),
-  skuName: z.enum(["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"]).default("Standard_ZRS"),
+  endpointSuffix: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "must be a DNS suffix such as core.windows.net")
+    .default("core.windows.net")
+    .describe("DNS suffix of the cloud: core.windows.net (public), core.chinacloudapi.cn, core.usgovcloudapi.net"),
+  skuName: z
+    .enum(["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"])
+    .default("Standard_ZRS")
+    .describe("Redundancy of the accounts; zone-redundant by default, so losing one zone loses no data"),
   /** Log Analytics workspace that receives StorageRead/Write/Delete audit logs (no audit logs without one). */
-  logAnalyticsWorkspaceId: armId("Log Analytics workspace", WORKSPACE_ID).optional(),
+  logAnalyticsWorkspaceId: armId("Log Analytics workspace", WORKSPACE_ID)
+    .optional()
+    .describe("Log Analytics workspace for the StorageRead/Write/Delete audit logs; unset = no audit logs"),
   /** User-assigned identity that may unwrap the Key Vault key (required for `encryption: {kind: kms}`). */
-  cmkIdentityId: armId("user-assigned managed identity", IDENTITY_ID).optional(),
-  network: AzureNetwork.default({ defaultAction: "Deny", ipRules: [], subnetIds: [], bypass: [] }),
+  cmkIdentityId: armId("user-assigned managed identity", IDENTITY_ID)
+    .optional()
+    .describe("User-assigned identity that may unwrap the Key Vault key; required for encryption kind kms"),
+  network: AzureNetwork.default({ defaultAction: "Deny", ipRules: [], subnetIds: [], bypass: [] }).describe(
+    "Storage firewall of every account: only what a rule names gets in",
+  ),
 });
 export type AzureSettings = z.infer<typeof AzureSettings>;
 export type AzureSettingsInput = z.input<typeof AzureSettings>;

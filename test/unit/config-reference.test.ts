@@ -2,6 +2,24 @@ import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { README, renderConfigReference, withReference } from "../../scripts/config-reference";
 
+/**
+ * The generated config reference as rows: `section` is the table's heading without backticks and
+ * its parenthesis (`storage:aws`, `storage:buckets.<name>.options for gcp`), `cells` the row's
+ * cells split on unescaped pipes.
+ */
+function referenceRows(ref: string): { section: string; field: string; cells: string[] }[] {
+  const rows: { section: string; field: string; cells: string[] }[] = [];
+  let section = "";
+  for (const line of ref.split("\n")) {
+    if (line.startsWith("#### ")) section = line.slice(5).replace(/`/g, "").replace(/ \(.*\)$/, "");
+    else if (line.startsWith("| `")) {
+      const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+      rows.push({ section, field: cells[0].replace(/`/g, ""), cells });
+    }
+  }
+  return rows;
+}
+
 describe("README generated sections", () => {
   it("is exactly what the zod schemas generate (run npm run docs after changing a schema)", () => {
     const readme = fs.readFileSync(README, "utf8");
@@ -14,6 +32,17 @@ describe("README generated sections", () => {
       expect(ref).toContain(`| \`${field}\` |`);
     }
     expect(ref).toContain("#### `storage:minio`");
+  });
+
+  it("describes every field (a .describe() on each schema field)", () => {
+    const rows = referenceRows(renderConfigReference());
+    // The parse must see the whole reference, or an empty-cell check would pass vacuously.
+    expect(rows.length).toBeGreaterThan(90);
+    expect(rows.filter((r) => r.cells.length !== 4).map((r) => `${r.section}: ${r.field}`)).toEqual([]);
+    const sections = ["buckets.<name>", "aws", "azure", "gcp", "minio", "b2"].map((s) => `storage:${s}`);
+    for (const section of sections) expect(rows.some((r) => r.section === section), section).toBe(true);
+    const undescribed = rows.filter((r) => r.cells[3] === "").map((r) => `${r.section}: ${r.field}`);
+    expect(undescribed, `rows without a description: ${undescribed.join(", ")}`).toEqual([]);
   });
 });
 
