@@ -7,10 +7,10 @@ import { AZURE, HISTORY_ADVISORY, HISTORY_RULE } from "./types";
 const TLS_OK = ["TLS1_2", "TLS1_3"];
 
 /** SAS letters a service SAS cannot narrow to the current version (it has no version scope). */
-const VERSION_LETTERS: Record<string, string> = {
-  r: "r reads any version (versionid=)",
-  l: "l lists versions (include=versions)",
-};
+const VERSION_LETTERS = new Map([
+  ["r", "r reads any version (versionid=)"],
+  ["l", "l lists versions (include=versions)"],
+]);
 
 export const azurePolicies: StoragePolicy[] = [
   resourcePolicy({
@@ -86,7 +86,7 @@ export const azurePolicies: StoragePolicy[] = [
     types: [...AZURE.storedAccessPolicy],
     check: (p) => {
       if (typeof p.permissions !== "string" || isUnknown(p.permissions)) return [];
-      const found = [...p.permissions].filter((l) => Object.hasOwn(VERSION_LETTERS, l)).map((l) => VERSION_LETTERS[l]);
+      const found = [...p.permissions].flatMap((l) => VERSION_LETTERS.get(l) ?? []);
       if (!found.length) return [];
       return [`permissions "${p.permissions}": ${found.join(", ")}; a SAS cannot keep a key from old versions`];
     },

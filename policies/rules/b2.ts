@@ -11,11 +11,11 @@ const ACCOUNT_WIDE_CAPABILITIES = ["listKeys", "writeKeys", "deleteKeys", "write
 const b2Methods = (ops: string[]) => ops.map((o) => (/upload|put/.test(o) ? "PUT" : /post/.test(o) ? "POST" : /delete/.test(o) ? "DELETE" : "GET"));
 
 /** Capabilities that reach every file version: B2 has none limited to the live one. */
-const FILE_VERSIONS: Record<string, string> = {
-  listFiles: "lists every file version",
-  readFiles: "downloads any file version by id",
-  deleteFiles: "deletes any file version for good",
-};
+const FILE_VERSIONS = new Map([
+  ["listFiles", "lists every file version"],
+  ["readFiles", "downloads any file version by id"],
+  ["deleteFiles", "deletes any file version for good"],
+]);
 
 export const b2Policies: StoragePolicy[] = [
   resourcePolicy({
@@ -92,9 +92,9 @@ export const b2Policies: StoragePolicy[] = [
     advisory: HISTORY_ADVISORY,
     types: [...B2.key],
     check: (p) => {
-      const found = knownStrings(p.capabilities).filter((c) => Object.hasOwn(FILE_VERSIONS, c));
+      const found = knownStrings(p.capabilities).filter((c) => FILE_VERSIONS.has(c));
       if (!found.length) return [];
-      const reach = found.map((c) => `${c} ${FILE_VERSIONS[c]}`).join("; ");
+      const reach = found.map((c) => `${c} ${FILE_VERSIONS.get(c)}`).join("; ");
       return [`${reach}: B2 cannot keep a key from old versions (object lock retention protects them)`];
     },
   }),

@@ -28,11 +28,11 @@ function policyDataMembers(v: Plain): string[] {
 }
 
 /** Object permissions IAM cannot limit to the live generation (conditions see no generation). */
-const GENERATIONS: Record<string, string> = {
-  "storage.objects.get": "reads any generation",
-  "storage.objects.list": "lists every generation",
-  "storage.objects.delete": "deletes any generation (soft delete keeps it restorable)",
-};
+const GENERATIONS = new Map([
+  ["storage.objects.get", "reads any generation"],
+  ["storage.objects.list", "lists every generation"],
+  ["storage.objects.delete", "deletes any generation (soft delete keeps it restorable)"],
+]);
 
 export const gcpPolicies: StoragePolicy[] = [
   resourcePolicy({
@@ -89,9 +89,9 @@ export const gcpPolicies: StoragePolicy[] = [
     advisory: HISTORY_ADVISORY,
     types: [...GCP.customRole],
     check: (p) => {
-      const found = knownStrings(p.permissions).filter((perm) => Object.hasOwn(GENERATIONS, perm));
+      const found = knownStrings(p.permissions).filter((perm) => GENERATIONS.has(perm));
       if (!found.length) return [];
-      const reach = found.map((perm) => `${perm} ${GENERATIONS[perm]}`).join("; ");
+      const reach = found.map((perm) => `${perm} ${GENERATIONS.get(perm)}`).join("; ");
       return [`${reach}: GCS cannot keep a key from old generations`];
     },
   }),
