@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import * as zlib from "node:zlib";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { parse } from "yaml";
-import type { BucketContract, StorageContract } from "../components/contract";
+import type { BucketContract } from "../components/contract";
 
 // Not scripts/lib/workspace: it loads the Automation API, seconds of start-up for a script that
 // only runs the CLI. The S3 SDK is loaded by `restore` alone, for the same reason.
@@ -79,10 +79,12 @@ function localEnv(): Env {
   return env;
 }
 
+/** One stack's record only: `pulumi stack ls` reads every stack's checkpoint, and others may be mid-write. */
 function stackExists(stack: string, env: Env): boolean {
-  const r = run("pulumi", ["stack", "ls", "--json", "--non-interactive"], env);
-  if (r.status !== 0) throw new Error(`pulumi stack ls: ${firstLine(r.stderr)}`);
-  return (JSON.parse(r.stdout) as { name: string }[]).some((s) => s.name === stack || s.name.endsWith(`/${stack}`));
+  const r = run("pulumi", ["stack", "export", "--stack", stack, "--non-interactive"], env);
+  if (r.status === 0) return true;
+  if (/no stack named/.test(r.stderr)) return false;
+  throw new Error(`pulumi stack export --stack ${stack}: ${firstLine(r.stderr)}`);
 }
 
 /** `pulumi stack init` writes the salt to Pulumi.<stack>.yaml at the root; move it to a --config-file. */
@@ -98,22 +100,25 @@ function initStack(stack: string, configFile: string, env: Env): void {
   fs.rmSync(rootFile);
 }
 
-function stackContract(stack: string, env: Env, showSecrets: boolean): StorageContract {
+type RoleKey = { roleArn: string };
+/** The contract as the backend stack outputs it; AWS keys served by an IAM role are under `roles`. */
+type StateBucket = BucketContract & { roles?: Record<string, RoleKey> };
+type StateStorage = { buckets: Record<string, StateBucket> };
+
+function stackContract(stack: string, env: Env, showSecrets: boolean): StateStorage {
   const args = ["stack", "output", "storage", "--json", "--stack", stack, "--non-interactive"];
   const r = run("pulumi", showSecrets ? [...args, "--show-secrets"] : args, env);
   if (r.status !== 0) throw new Error(`pulumi stack output --stack ${stack}: ${firstLine(r.stderr)}`);
-  return JSON.parse(r.stdout) as StorageContract;
+  return JSON.parse(r.stdout) as StateStorage;
 }
 
 /** The backend stack defines exactly one bucket, the state bucket. */
-function stateBucket(stack: string, storage: StorageContract): BucketContract & { logical: string } {
+function stateBucket(stack: string, storage: StateStorage): StateBucket & { logical: string } {
   const entries = Object.entries(storage.buckets ?? {});
-  if (entries.length !== 1) throw new Error(`stack ${stack} must define exactly one bucket (the state bucket), it has ${entries.length}`);
+  if (entries.length !== 1) throw new Error(`stack ${stack} must define one bucket, the state bucket, not ${entries.length}`);
   const [logical, bucket] = entries[0];
   return { ...bucket, logical };
 }
-
-type RoleKey = { roleArn: string };
 
 /**
  * The DIY backend's URL (gocloud.dev s3blob, AWS SDK v2, as pulumi 3.260 ships it). A custom
@@ -133,12 +138,23 @@ function loginUrl(bucket: BucketContract, roleArn?: string): string {
   return `s3://${bucket.bucket}?${q.toString().replace(/%3A/gi, ":").replace(/%2F/gi, "/")}`;
 }
 
+interface StateSpec {
+  versioning?: boolean;
+  encryption?: { kind?: string };
+  lifecycle?: { noncurrentExpireDays?: number }[];
+  forceDestroy?: boolean;
+}
+
+/** What the stack file asks of the bucket, in the words a reviewer checks (defaults as in components/spec.ts). */
 function describeSpec(configFile: string, logical: string): string {
-  const cfg = (parse(fs.readFileSync(configFile, "utf8")) as { config?: Record<string, Record<string, unknown>> }).config ?? {};
-  const spec = (cfg["storage:buckets"]?.[logical] ?? {}) as { lifecycle?: { noncurrentExpireDays?: number }[]; forceDestroy?: boolean };
+  type StackFile = { config?: Record<string, Record<string, unknown>> };
+  const cfg = (parse(fs.readFileSync(configFile, "utf8")) as StackFile).config ?? {};
+  const spec = (cfg["storage:buckets"]?.[logical] ?? {}) as StateSpec;
   const days = spec.lifecycle?.find((r) => r.noncurrentExpireDays)?.noncurrentExpireDays;
   return [
-    "versioned, encrypted, private",
+    spec.versioning === false ? "NOT versioned (no checkpoint history)" : "versioned",
+    `encrypted (${spec.encryption?.kind ?? "managed"} keys)`,
+    "private",
     days ? `previous checkpoints kept ${days} days` : "previous checkpoints kept until deleted by hand",
     spec.forceDestroy ? "forceDestroy: true (not for a team bucket)" : "never force-destroyed",
   ].join("; ");
@@ -148,22 +164,20 @@ const quote = (v: string) => `'${v.replace(/'/g, "'\\''")}'`;
 
 function bootstrap(stack: string, configFileArg: string | undefined): void {
   const configFile = path.resolve(ROOT, configFileArg ?? `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(configFile)) throw new UsageError(`no stack file ${path.relative(ROOT, configFile)} (the backend stack is Pulumi.backend.yaml)`);
+  if (!fs.existsSync(configFile)) {
+    throw new UsageError(`no stack file ${path.relative(ROOT, configFile)} (the backend stack is Pulumi.backend.yaml)`);
+  }
   const env = localEnv();
   if (!stackExists(stack, env)) initStack(stack, configFile, env);
   const fileArgs = configFileArg ? ["--config-file", configFile] : [];
-  const up = spawnSync("pulumi", ["up", "--yes", "--stack", stack, "--non-interactive", "--skip-preview", "--suppress-outputs", ...fileArgs], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-    timeout: 600_000,
-  });
-  if (up.status !== 0) throw new Error(`pulumi up of the backend stack ${stack} failed (exit ${up.status ?? up.signal}); see above`);
+  // --skip-preview: with --yes a preview only repeats the refresh and the program run.
+  const args = ["up", "--yes", "--stack", stack, "--non-interactive", "--skip-preview", "--suppress-outputs", ...fileArgs];
+  const up = spawnSync("pulumi", args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"], timeout: 600_000 });
+  if (up.status !== 0) throw new Error(`pulumi up of stack ${stack} failed (exit ${up.status ?? up.signal}); see above`);
 
-  const storage = stackContract(stack, env, true) as StorageContract & { buckets: Record<string, BucketContract & { roles?: Record<string, RoleKey> }> };
-  const bucket = stateBucket(stack, storage);
+  const bucket = stateBucket(stack, stackContract(stack, env, true));
   const key = bucket.keys?.[CI_KEY];
-  const role = (storage.buckets[bucket.logical] as { roles?: Record<string, RoleKey> }).roles?.[CI_KEY];
+  const role = bucket.roles?.[CI_KEY];
   if (!key && !role) throw new Error(`the state bucket of stack ${stack} has no key named "${CI_KEY}"`);
   const url = loginUrl(bucket, key ? undefined : role?.roleArn);
 
@@ -174,10 +188,12 @@ function bootstrap(stack: string, configFileArg: string | undefined): void {
   fs.chmodSync(envFile, 0o600);
 
   const names = [...values.map(([k]) => k), "PULUMI_CONFIG_PASSPHRASE"];
+  const scope = (p: string[]) => (p.length ? `under ${p.join(", ")} only` : "on the whole bucket");
+  const grant = key ? `the "${CI_KEY}" key: ${key.access.join("/")} ${scope(key.prefixes)}` : `role ${role!.roleArn}`;
   console.log(`
 state bucket: ${bucket.bucket} (${bucket.provider}, ${bucket.endpoint}): ${describeSpec(configFile, bucket.logical)}
 log in:       pulumi login '${url}'
-CI needs:     ${names.join(", ")}${key ? ` (the "${CI_KEY}" key: read/write/list/delete under .pulumi/ only)` : ` (role ${role!.roleArn})`}
+CI needs:     ${names.join(", ")} (${grant})
 values:       ${path.relative(ROOT, envFile)} (mode 0600; PULUMI_CONFIG_PASSPHRASE is the team's own secret)
 this shell:   set -a; . ${path.relative(ROOT, envFile)}; set +a`);
 }
@@ -194,7 +210,8 @@ function stateLocation(backendStack: string): StateLocation {
   const current = process.env.PULUMI_BACKEND_URL ?? "";
   if (current.startsWith("s3://")) {
     const u = new URL(current);
-    return { bucket: u.host, endpoint: u.searchParams.get("endpoint") ?? undefined, region: u.searchParams.get("region") ?? "us-east-1" };
+    const endpoint = u.searchParams.get("endpoint") ?? undefined;
+    return { bucket: u.host, endpoint, region: u.searchParams.get("region") ?? "us-east-1" };
   }
   const bucket = stateBucket(backendStack, stackContract(backendStack, localEnv(), false));
   return {
@@ -205,16 +222,25 @@ function stateLocation(backendStack: string): StateLocation {
   };
 }
 
-/** Operator credentials: version reads and copies are denied to the ci key on purpose. */
-async function operatorClient(sdk: S3Sdk, loc: StateLocation): Promise<S3Client> {
+/** The state bucket with the operator's credentials: version reads and copies are denied to the ci key on purpose. */
+interface Bucket {
+  sdk: S3Sdk;
+  s3: S3Client;
+  name: string;
+}
+
+async function operatorBucket(loc: StateLocation): Promise<Bucket> {
+  const sdk = await import("@aws-sdk/client-s3");
   loadEnvFile(path.join(LOCAL, "minio.env"));
-  const { MINIO_ROOT_USER: id, MINIO_ROOT_PASSWORD: secret } = process.env;
-  if (loc.endpoint && id && secret) {
+  const { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey } = process.env;
+  if (loc.endpoint && accessKeyId && secretAccessKey) {
     const { s3ClientFor } = await import("../components/minio/s3-client");
-    return s3ClientFor({ endpoint: loc.endpoint, region: loc.region, caBundle: loc.caBundle }, { accessKeyId: id, secretAccessKey: secret });
+    const conn = { endpoint: loc.endpoint, region: loc.region, caBundle: loc.caBundle };
+    return { sdk, s3: s3ClientFor(conn, { accessKeyId, secretAccessKey }), name: loc.bucket };
   }
-  // Operator's AWS identity from the SDK chain; never the ci key a CI env file may have put in the shell.
-  return new sdk.S3Client({ region: loc.region, ...(loc.endpoint ? { endpoint: loc.endpoint, forcePathStyle: true } : {}) });
+  // The operator's AWS identity from the SDK chain (profile, SSO, role).
+  const endpoint = loc.endpoint ? { endpoint: loc.endpoint, forcePathStyle: true } : {};
+  return { sdk, s3: new sdk.S3Client({ region: loc.region, ...endpoint }), name: loc.bucket };
 }
 
 interface Version {
@@ -224,12 +250,13 @@ interface Version {
   deleteMarker: boolean;
 }
 
-async function versionsOf(sdk: S3Sdk, s3: S3Client, bucket: string, key: string): Promise<Version[]> {
+/** Every version and delete marker of one key, newest first. */
+async function versionsOf({ sdk, s3, name }: Bucket, key: string): Promise<Version[]> {
   const out: Version[] = [];
   let KeyMarker: string | undefined;
   let VersionIdMarker: string | undefined;
   do {
-    const r = await s3.send(new sdk.ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, KeyMarker, VersionIdMarker }));
+    const r = await s3.send(new sdk.ListObjectVersionsCommand({ Bucket: name, Prefix: key, KeyMarker, VersionIdMarker }));
     for (const v of r.Versions ?? []) {
       if (v.Key === key) out.push({ id: v.VersionId!, time: v.LastModified!, size: v.Size ?? 0, deleteMarker: false });
     }
@@ -243,11 +270,11 @@ async function versionsOf(sdk: S3Sdk, s3: S3Client, bucket: string, key: string)
 }
 
 /** The DIY backend keeps `<stack>.json`, or `.json.gz`/`.json.zst` when compression is on. */
-async function checkpointKey(sdk: S3Sdk, s3: S3Client, bucket: string, project: string, stack: string): Promise<string> {
+async function checkpointKey({ sdk, s3, name }: Bucket, project: string, stack: string): Promise<string> {
   const base = `.pulumi/stacks/${project}/${stack}.json`;
-  const r = await s3.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: base }));
+  const r = await s3.send(new sdk.ListObjectsV2Command({ Bucket: name, Prefix: base }));
   const found = (r.Contents ?? []).filter((o) => [base, `${base}.gz`, `${base}.zst`].includes(o.Key!));
-  if (!found.length) throw new Error(`no checkpoint ${base} in bucket ${bucket} (project ${project}; another one: --project)`);
+  if (!found.length) throw new Error(`no checkpoint ${base} in bucket ${name} (another project: --project)`);
   found.sort((a, b) => b.LastModified!.getTime() - a.LastModified!.getTime());
   return found[0].Key!;
 }
@@ -269,38 +296,47 @@ function isCheckpoint(key: string, body: Buffer): boolean {
   }
 }
 
-async function locksOf(sdk: S3Sdk, s3: S3Client, bucket: string, project: string, stack: string): Promise<number> {
-  const r = await s3.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: `.pulumi/locks/organization/${project}/${stack}/` }));
-  return r.KeyCount ?? 0;
+async function locksOf({ sdk, s3, name }: Bucket, project: string, stack: string): Promise<number> {
+  const prefix = `.pulumi/locks/organization/${project}/${stack}/`;
+  return (await s3.send(new sdk.ListObjectsV2Command({ Bucket: name, Prefix: prefix }))).KeyCount ?? 0;
 }
 
-const show = (v: Version) => `${v.id} (${v.deleteMarker ? "delete marker, " : ""}written ${v.time.toISOString()}${v.deleteMarker ? "" : `, ${v.size} bytes`})`;
+function show(v: Version): string {
+  const what = v.deleteMarker ? "delete marker, " : "";
+  return `${v.id} (${what}written ${v.time.toISOString()}${v.deleteMarker ? "" : `, ${v.size} bytes`})`;
+}
 
-async function restore(stack: string, project: string, backendStack: string, versionId: string | undefined, list: boolean): Promise<void> {
-  const loc = stateLocation(backendStack);
-  const sdk = await import("@aws-sdk/client-s3");
-  const s3 = await operatorClient(sdk, loc);
-  const key = await checkpointKey(sdk, s3, loc.bucket, project, stack);
-  const versions = await versionsOf(sdk, s3, loc.bucket, key);
+interface RestoreOptions {
+  project: string;
+  backendStack: string;
+  versionId?: string;
+  list: boolean;
+}
+
+async function restore(stack: string, { project, backendStack, versionId, list }: RestoreOptions): Promise<void> {
+  const bucket = await operatorBucket(stateLocation(backendStack));
+  const { sdk, s3, name } = bucket;
+  const key = await checkpointKey(bucket, project, stack);
+  const versions = await versionsOf(bucket, key);
   if (list) {
-    console.log(`${key} in ${loc.bucket}, newest first:`);
+    console.log(`${key} in ${name}, newest first:`);
     for (const v of versions) console.log(`  ${show(v)}`);
     return;
   }
-  const locks = await locksOf(sdk, s3, loc.bucket, project, stack);
-  if (locks) throw new Error(`stack ${stack} is locked by ${locks} update(s) in progress; wait for them, or \`pulumi cancel\` a dead one first`);
+  const locks = await locksOf(bucket, project, stack);
+  if (locks) throw new Error(`stack ${stack} is locked by ${locks} update(s); wait, or \`pulumi cancel\` a dead one first`);
   const current = versions[0];
   const target = versionId ? versions.find((v) => v.id === versionId) : versions.slice(1).find((v) => !v.deleteMarker);
   if (!target || target.deleteMarker) {
-    throw new Error(versionId ? `${key} has no version ${versionId} (see --list)` : `${key} has no previous version to restore`);
+    throw new Error(versionId ? `${key} has no version ${versionId} (see --list)` : `${key} has no previous version`);
   }
-  const body = await s3.send(new sdk.GetObjectCommand({ Bucket: loc.bucket, Key: key, VersionId: target.id }));
+  const body = await s3.send(new sdk.GetObjectCommand({ Bucket: name, Key: key, VersionId: target.id }));
   if (!isCheckpoint(key, Buffer.from(await body.Body!.transformToByteArray()))) {
-    throw new Error(`version ${target.id} of ${key} is not a readable checkpoint either; pick one with --version-id (see --list)`);
+    throw new Error(`version ${target.id} of ${key} is no readable checkpoint either; pick one: --list, --version-id`);
   }
-  const source = `${loc.bucket}/${key.split("/").map(encodeURIComponent).join("/")}?versionId=${encodeURIComponent(target.id)}`;
-  const copied = await s3.send(new sdk.CopyObjectCommand({ Bucket: loc.bucket, Key: key, CopySource: source }));
-  console.log(`restored ${key} in bucket ${loc.bucket}
+  const source = `${name}/${key.split("/").map(encodeURIComponent).join("/")}?versionId=${encodeURIComponent(target.id)}`;
+  const copied = await s3.send(new sdk.CopyObjectCommand({ Bucket: name, Key: key, CopySource: source }));
+  console.log(`restored ${key} in bucket ${name}
   copied:  ${show(target)}
   over:    ${show(current)}
   current: ${copied.VersionId ?? "(unversioned bucket!)"}; every earlier version stays in the history`);
@@ -328,7 +364,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === "restore") {
     if (rest.length !== 1) throw new UsageError("restore needs exactly one stack name");
-    return restore(rest[0], values.project!, values["backend-stack"]!, values["version-id"], values.list!);
+    const options = { project: values.project!, backendStack: values["backend-stack"]!, versionId: values["version-id"] };
+    return restore(rest[0], { ...options, list: values.list! });
   }
   throw new UsageError(command ? `unknown command "${command}"` : "a command is required");
 }
