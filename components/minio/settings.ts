@@ -27,14 +27,27 @@ function pemProblem(pem: string): string | undefined {
  */
 export const MinioSettings = z
   .strictObject({
-    endpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:9000" }),
-    region: z.string().min(1).default("us-east-1"),
-    /** Name of the server's KMS key (MINIO_KMS_SECRET_KEY=<name>:<key>) used for default SSE. */
-    kmsKeyId: z.string().min(1),
-    /** PEM bundle of the private CA that signed the server certificate (https endpoints). */
-    caBundle: z.string().optional(),
-    /** Path of that PEM bundle, relative to the project root (e.g. the CA `npm run setup` makes). */
-    caBundleFile: z.string().min(1).optional(),
+    endpoint: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:9000" })
+      .describe("http(s) URL of the MinIO server; its admin credentials come from the environment, never config"),
+    region: z
+      .string()
+      .min(1)
+      .default("us-east-1")
+      .describe("The server's region: requests are signed for it and the contract hands it to applications"),
+    kmsKeyId: z
+      .string()
+      .min(1)
+      .describe("Name of the server's KMS key (`MINIO_KMS_SECRET_KEY=<name>:<key>`) used for default SSE"),
+    caBundle: z
+      .string()
+      .optional()
+      .describe("PEM of the private CA that signed the server certificate (https); verification cannot be turned off"),
+    caBundleFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("That PEM as a file, relative to the project (npm run setup makes .local/tls/ca.pem); not with caBundle"),
   })
   .transform((s, ctx) => {
     const { caBundleFile, ...rest } = s;
