@@ -1,8 +1,8 @@
 /**
  * Crash faults mid-`up`: MinIO killed with SIGKILL after the first bucket, mid-keys and at the
  * server CORS step (then restarted on the same port and data); the Pulumi CLI sent SIGINT (Ctrl-C)
- * and SIGKILL. After each, the user's recovery path (restart MinIO; for a dead CLI `pulumi cancel`
- * of its lock, `pulumi stack import` of the previous checkpoint if it left a truncated one, and
+ * and SIGKILL. After each, the user's recovery path (restart MinIO; for a dead CLI: the previous
+ * checkpoint file back if it left a truncated one, `pulumi cancel` of its lock, and
  * `pulumi refresh --clear-pending-creates` of the creates it never recorded; `up`) must converge:
  * the update succeeds, the inventory finds no orphan, verify passes and a refreshed preview
  * changes nothing; then destroy leaves the server as it started.
@@ -72,7 +72,7 @@ interface Outcome {
   locked: boolean;
   /** Provider processes of the interrupted CLI still running after it ended (stopped by the test). */
   survivors: number;
-  /** It left the checkpoint unreadable (killed mid-write), so the previous one was imported. */
+  /** It left the checkpoint unreadable (killed mid-write), so the previous one was put back. */
   restored: boolean;
   /** Operations it left pending in the state (cleared with `refresh --clear-pending-creates`). */
   pending: number;
@@ -190,19 +190,14 @@ function cli(stack: auto.Stack, args: string[]): Promise<string> {
 
 /**
  * The file backend renames the checkpoint to <stack>.json.bak and then writes the new one in
- * place, so a CLI killed mid-write leaves a truncated checkpoint ("failed to load checkpoint") and
- * a whole previous one. The way back is `pulumi stack import` of that previous checkpoint.
+ * place, so a CLI killed mid-write leaves a truncated checkpoint ("failed to load checkpoint")
+ * next to the whole previous one. The Automation API's cancel fails on it ("failed to load
+ * checkpoint") and `pulumi stack import` refuses while the dead CLI's lock is there, so the way
+ * back is the usual one for the file backend: put the previous file back.
  */
-async function importPreviousCheckpoint(stack: auto.Stack): Promise<void> {
-  const bak = path.join(backendDir, ".pulumi", "stacks", projectName(), `${stack.name}.json.bak`);
-  const previous = JSON.parse(fs.readFileSync(bak, "utf8")) as { version: number; checkpoint: { latest?: unknown } };
-  const file = path.join(LOCAL, `${stack.name}.previous.json`);
-  fs.writeFileSync(file, JSON.stringify({ version: previous.version, deployment: previous.checkpoint.latest }));
-  try {
-    await cli(stack, ["stack", "import", "--file", file]);
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
+function restorePreviousCheckpoint(stack: string): void {
+  const file = path.join(backendDir, ".pulumi", "stacks", projectName(), `${stack}.json`);
+  for (const suffix of ["", ".attrs"]) fs.copyFileSync(`${file}.bak${suffix}`, `${file}${suffix}`);
 }
 
 /**
@@ -211,19 +206,20 @@ async function importPreviousCheckpoint(stack: auto.Stack): Promise<void> {
  * `pulumi refresh --clear-pending-creates` for creates it started but never recorded.
  */
 async function repairState(outcome: Outcome, stack: auto.Stack): Promise<void> {
+  const unreadable = await exportDeployment(stack.name).then(
+    () => false,
+    (e: Error) => /failed to load checkpoint/.test(e.message),
+  );
+  if (unreadable) {
+    restorePreviousCheckpoint(stack.name);
+    outcome.restored = true;
+  }
   outcome.locked = locks(stack.name).length > 0;
   if (outcome.locked) {
     await stack.cancel();
     expect(locks(stack.name)).toEqual([]);
   }
-  let deployment = await exportDeployment(stack.name).catch((e: Error) => e);
-  if (deployment instanceof Error && /failed to load checkpoint/.test(deployment.message)) {
-    await importPreviousCheckpoint(stack);
-    outcome.restored = true;
-    deployment = await exportDeployment(stack.name);
-  }
-  if (deployment instanceof Error) throw deployment;
-  outcome.pending = (deployment.pending_operations ?? []).length;
+  outcome.pending = ((await exportDeployment(stack.name)).pending_operations ?? []).length;
   if (outcome.pending > 0) {
     await cli(stack, ["refresh", "--clear-pending-creates", "--yes", "--non-interactive", "--color", "never"]);
   }
