@@ -30,6 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyContract } from "../../checks/verify";
 import type { StorageContract } from "../../components/contract";
 import { adminCredentialsFromEnv, MinioAdminClient } from "../../components/minio/admin-client";
+import { NO_BROWSER_ORIGIN, parseCorsOrigins } from "../../components/minio/identity-impl";
 import { physicalBucketName } from "../../components/naming";
 import { LOCAL, loadEnvFile, ROOT } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
@@ -51,6 +52,7 @@ const checkpoint = `.pulumi/stacks/secure-storage/${app}.json`;
 const lockPrefix = `.pulumi/locks/organization/secure-storage/${app}/`;
 const endpoint = "http://127.0.0.1:9000";
 const appOrigin = `http://localhost:${40000 + (started % 10000)}`;
+const fileAppOrigin = `http://localhost:${50000 + (started % 10000)}`;
 const s3As = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
   new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials });
 const root = s3As(adminCredentialsFromEnv());
@@ -198,6 +200,13 @@ async function sweep(): Promise<string[]> {
     for (const p of policies) await admin.deletePolicy(p);
     removed.push(`the user of ${policies.join(",")}`);
   }
+  // The server-wide CORS list: only this run's two origins, everything else stays as it is.
+  const origins = parseCorsOrigins(await admin.getConfig("api"));
+  const kept = origins.filter((o) => o !== appOrigin && o !== fileAppOrigin);
+  if (kept.length !== origins.length) {
+    await admin.setConfig(`api cors_allow_origin="${kept.length ? kept.join(",") : NO_BROWSER_ORIGIN}"`);
+    removed.push(`CORS origins ${origins.filter((o) => !kept.includes(o)).join(", ")}`);
+  }
   return removed;
 }
 
@@ -208,7 +217,7 @@ beforeAll(() => {
   const backendStackFile = fs.readFileSync(path.join(ROOT, "Pulumi.backend.yaml"), "utf8");
   fs.writeFileSync(bkFile, backendStackFile.replace(/^encryptionsalt: .*\n/m, ""));
   writeConfig(appFile, devConfig(appOrigin));
-  writeConfig(fileAppFile, devConfig(`http://localhost:${50000 + (started % 10000)}`));
+  writeConfig(fileAppFile, devConfig(fileAppOrigin));
 });
 
 afterAll(async () => {
