@@ -25,10 +25,17 @@ host_version() { "$1" -version 2>/dev/null | tr -d '\r' || true; }
 # serves every clone.
 write_launchers() {
   local dir="$1"
+  # A provider holds admin credentials in its environment: when the CLI that started it dies
+  # (kill -9), it must not live on as an orphan of pid 1.
+  cat >"$dir/parent-watch.cjs" <<'JS'
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(1); }, 500).unref();
+JS
   cat >"$dir/pulumi-resource-pulumi-nodejs" <<'SH'
 #!/bin/sh
-# Dynamic-provider host, resolved from the project the engine runs in.
-exec node "$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")" "$@"
+# Dynamic-provider host, resolved from the project the engine runs in; exits with its CLI.
+exec node --require "$(dirname "$0")/parent-watch.cjs" \
+  "$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")" "$@"
 SH
   cat >"$dir/pulumi-analyzer-policy" <<'SH'
 #!/bin/sh
@@ -44,7 +51,7 @@ if [[ -x "$BIN/$HOST" && "$(host_version "$BIN/$HOST")" == "$VERSION" ]]; then
     echo "    pulumi $VERSION: official install ($(dirname "$(readlink -f "$BIN/pulumi")"))"
   else
     $official_only && exit 1
-    [[ -x "$BIN/pulumi-resource-pulumi-nodejs" ]] || write_launchers "$BIN"
+    [[ -f "$BIN/parent-watch.cjs" ]] || write_launchers "$BIN"
     echo "    $HOST: cached ($BIN)"
   fi
   exit 0

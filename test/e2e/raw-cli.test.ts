@@ -48,6 +48,11 @@ function pulumi(args: string[], unset: string[] = []): SpawnSyncReturns<string> 
   return Object.assign(r, { out: `${r.stdout}${r.stderr}` });
 }
 
+/** `pulumi` without this stack's config flags (commands that take none, such as cancel). */
+function pulumiRaw(args: string[]): SpawnSyncReturns<string> {
+  return spawnSync("pulumi", [...args, "--non-interactive"], { cwd: ROOT, env: env(), encoding: "utf8", timeout: 60_000 });
+}
+
 function npm(args: string[]): SpawnSyncReturns<string> & { out: string } {
   const r = spawnSync("npm", ["run", "--silent", ...args], { cwd: ROOT, env: env(), encoding: "utf8", timeout: 240_000 });
   return Object.assign(r, { out: `${r.stdout}${r.stderr}` });
@@ -184,6 +189,38 @@ describe("the raw Pulumi CLI runs the project with every safety check", () => {
     expect(again.status, again.out).toBe(0);
     expect(pulumi(["up", "--yes", "--expect-no-changes"]).status).toBe(0);
     expect((await bucketNames()).length).toBe(4);
+  });
+
+  it("kill -9 of the CLI mid-update leaves no process with admin credentials behind; cancel + refresh + up converge", async () => {
+    writeConfig((c) => {
+      c["storage:buckets"].recordings.keys.playback.generation = 2;
+      c["storage:buckets"]["scratch-e"] = { provider: "minio", versioning: true, forceDestroy: true, keys: { app: { access: ["read"], generation: 1 } } };
+    });
+    const child = spawn("pulumi", ["up", "--yes", ...stackArgs()], { cwd: ROOT, env: env(), detached: true });
+    let out = "";
+    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        if (/creating/.test(out)) resolve();
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+    });
+    process.kill(child.pid!, "SIGKILL"); // the CLI only, as an OOM kill or a lost CI runner would
+    await exited;
+    // Its language host, program and providers notice the parent is gone and exit.
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && (() => { try { process.kill(-child.pid!, 0); return true; } catch { return false; } })()) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(() => process.kill(-child.pid!, 0), "a process of the killed CLI's group is still running").toThrow();
+    expect(pulumiRaw(["cancel", "--yes", "--stack", name]).status).toBe(0);
+    const refresh = pulumi(["refresh", "--yes", "--clear-pending-creates"]);
+    expect(refresh.status, refresh.out).toBe(0);
+    const again = pulumi(["up", "--yes"]);
+    expect(again.status, again.out).toBe(0);
+    expect(pulumi(["up", "--yes", "--expect-no-changes"]).status).toBe(0);
   });
 
   it("a stack deployed through the npm shortcut previews with 0 changes through the raw CLI", () => {
