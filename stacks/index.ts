@@ -6,6 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SpecError } from "../components/spec";
 import { program, type ProgramOutputs } from "./program";
+import { useRawStackTraces } from "./stack-traces";
+
+useRawStackTraces();
 
 /** The SDK's own exit code for "failed after logging a message the user can act on". */
 const LOGGED_USER_ERROR = 32;
