@@ -48,6 +48,22 @@ function pulumi(args: string[], unset: string[] = []): SpawnSyncReturns<string> 
   return Object.assign(r, { out: `${r.stdout}${r.stderr}` });
 }
 
+/** Start an update in its own process group; resolves once the engine reports a create under way. */
+async function startUntilCreating(cmd: string, args: string[]) {
+  const child = spawn(cmd, args, { cwd: ROOT, env: env(), detached: true });
+  let out = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (/creating/.test(out)) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+  });
+  return { child, exited, output: () => out };
+}
+
 /** `pulumi` without this stack's config flags (commands that take none, such as cancel). */
 function pulumiRaw(args: string[]): SpawnSyncReturns<string> {
   return spawnSync("pulumi", [...args, "--non-interactive"], { cwd: ROOT, env: env(), encoding: "utf8", timeout: 60_000 });
@@ -167,20 +183,9 @@ describe("the raw Pulumi CLI runs the project with every safety check", () => {
       }
     });
     // A terminal's Ctrl-C reaches the whole foreground process group: the CLI and everything it started.
-    const child = spawn(cmd, args, { cwd: ROOT, env: env(), detached: true });
-    let out = "";
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      const onData = (d: Buffer) => {
-        out += d.toString();
-        if (/creating/.test(out)) resolve();
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-    });
+    const { child, exited, output } = await startUntilCreating(cmd, args);
     process.kill(-child.pid!, "SIGINT");
-    const code = await exited;
-    expect(code, out).not.toBe(0);
+    expect(await exited, output()).not.toBe(0);
     await new Promise((r) => setTimeout(r, 1000));
     expect(() => process.kill(-child.pid!, 0)).toThrow(); // the process group is gone: no provider left with admin env
     expect(locks()).toEqual([]);
@@ -196,17 +201,7 @@ describe("the raw Pulumi CLI runs the project with every safety check", () => {
       c["storage:buckets"].recordings.keys.playback.generation = 2;
       c["storage:buckets"]["scratch-e"] = { provider: "minio", versioning: true, forceDestroy: true, keys: { app: { access: ["read"], generation: 1 } } };
     });
-    const child = spawn("pulumi", ["up", "--yes", ...stackArgs()], { cwd: ROOT, env: env(), detached: true });
-    let out = "";
-    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-    await new Promise<void>((resolve) => {
-      const onData = (d: Buffer) => {
-        out += d.toString();
-        if (/creating/.test(out)) resolve();
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-    });
+    const { child, exited } = await startUntilCreating("pulumi", ["up", "--yes", ...stackArgs()]);
     process.kill(child.pid!, "SIGKILL"); // the CLI only, as an OOM kill or a lost CI runner would
     await exited;
     // Its language host, program and providers notice the parent is gone and exit.
