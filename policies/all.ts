@@ -7,9 +7,10 @@ import { b2Policies } from "./rules/b2";
 import { commonPolicies } from "./rules/common";
 import { gcpPolicies } from "./rules/gcp";
 import { minioPolicies } from "./rules/minio";
+import { minioPackagePolicies } from "./rules/minio-package";
 import { stackPolicies } from "./rules/stack";
 
-export const catalog: StoragePolicy[] = [...awsPolicies, ...azurePolicies, ...gcpPolicies, ...minioPolicies, ...b2Policies, ...commonPolicies, ...stackPolicies];
+export const catalog: StoragePolicy[] = [...awsPolicies, ...azurePolicies, ...gcpPolicies, ...minioPolicies, ...minioPackagePolicies, ...b2Policies, ...commonPolicies, ...stackPolicies];
 
 /** The CrossGuard policies the pack serves. */
 export const policies: Policies = catalog.map((p) => p.policy);

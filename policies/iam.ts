@@ -86,6 +86,14 @@ export function wildcardGrants(doc: ParsedDocument, s3Only: boolean): string[] {
   return out;
 }
 
+/** MinIO admin actions (`admin:*`) let a key manage users, policies or the server itself. */
+export function adminActions(doc: ParsedDocument): string[] {
+  return doc.statements
+    .filter(isAllow)
+    .flatMap((st) => knownStrings(st.Action).filter((a) => a.toLowerCase().startsWith("admin:")))
+    .map((a) => `allows MinIO admin action "${a}"`);
+}
+
 /** Condition keys that pin a `*` principal to known callers, so AWS does not count it as public. */
 const RESTRICTING_KEYS = ["aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:sourcevpce", "aws:sourcevpc", "aws:sourceaccount", "aws:sourcearn", "aws:sourceip"];
 

@@ -25,10 +25,12 @@ export function advisoryByDesign(catalog: StoragePolicy[]): Record<string, strin
 export const DEV_EXCEPTIONS: Record<string, string> = {
   "storage-no-force-destroy": "dev buckets are throwaway: `npm run destroy` must be able to empty them",
   "minio-bucket-versioning": "a local MinIO may run without versioning to keep the data directory small",
+  "minio-stack-versioning-companions": "a local MinIO may run without versioning to keep the data directory small",
   "aws-s3-versioning": "dev copies of cloud buckets are throwaway",
   "gcp-storage-versioning": "dev copies of cloud buckets are throwaway",
   "azure-blob-soft-delete": "dev copies of cloud buckets are throwaway",
   "aws-s3-lifecycle-abort-multipart": "dev copies of cloud buckets are short-lived",
+  "gcp-storage-lifecycle-abort-multipart": "dev copies of cloud buckets are short-lived",
   "b2-bucket-lifecycle-abort-large-files": "dev copies of cloud buckets are short-lived",
   "storage-stack-lifecycle-companions": "dev copies of cloud buckets are short-lived",
   "storage-stack-access-logging": "no audit trail is kept for dev data",
@@ -69,6 +71,21 @@ export function parseLevelConfig(catalog: StoragePolicy[], raw: unknown, file: s
 
 export function readLevelConfig(catalog: StoragePolicy[], file: string): Record<string, Level> {
   return parseLevelConfig(catalog, JSON.parse(fs.readFileSync(file, "utf8")) as unknown, file);
+}
+
+/**
+ * Per-policy config properties a config file sets (everything next to `enforcementLevel`), as the
+ * engine hands them to the policy's `getConfig()`.
+ */
+export function readPolicyConfig(file: string): Record<string, Record<string, unknown>> {
+  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, v] of Object.entries(raw)) {
+    if (!v || typeof v !== "object" || Array.isArray(v)) continue;
+    const { enforcementLevel: _level, ...props } = v as Record<string, unknown>;
+    if (Object.keys(props).length) out[name] = props;
+  }
+  return out;
 }
 
 /** The config files shipped with the pack (config.<profile>.json). */

@@ -2,7 +2,7 @@
  * How this pack defines a policy: a check over plain data (props.ts) plus the metadata the docs
  * table and the enforcement-level rules need. `policy` is the CrossGuard object the pack serves.
  */
-import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isObject, isUnknown, plain, type Plain, type PlainObject } from "./props";
 
 export type PolicyProvider = "aws" | "azure" | "gcp" | "minio" | "b2";
@@ -23,8 +23,8 @@ interface Meta {
   providers: PolicyProvider[];
   guard: Guard;
   /**
-   * Why this policy can only warn: it flags what a provider cannot express, so no change to the
-   * program could make it pass. Such a policy is advisory in code and in every shipped config.
+   * Why this policy can only warn: it flags what a provider cannot express, or what only a
+   * replacement (with its data) could fix. Such a policy is advisory in code and in every shipped config.
    */
   advisory?: string;
 }
@@ -40,8 +40,20 @@ const description = (m: Meta) => `${m.summary} Controls: ${m.controls.join(", ")
 
 export interface ResourceDef extends Meta {
   types: string[];
+  /**
+   * Per-policy config (`{"<policy>": {"enforcementLevel": ..., "<property>": ...}}` in the config
+   * file). Each property needs a `default`: a run without config must behave as documented.
+   */
+  config?: PolicyConfigSchema["properties"];
   /** Violation messages for one resource's plain properties; unknown values must yield nothing. */
-  check(props: PlainObject, type: string): string[];
+  check(props: PlainObject, type: string, config: PlainObject): string[];
+}
+
+/** The policy's config with each property's schema default filled in (the engine may pass none). */
+function configWithDefaults(schema: ResourceDef["config"], given: Plain): PlainObject {
+  const out: PlainObject = {};
+  for (const [k, s] of Object.entries(schema ?? {})) out[k] = (isObject(given) ? given[k] : undefined) ?? (s.default as Plain);
+  return out;
 }
 
 /**
@@ -62,9 +74,11 @@ export function resourcePolicy(def: ResourceDef): StoragePolicy {
       name: def.name,
       description: description(def),
       enforcementLevel: def.advisory ? "advisory" : "mandatory",
+      ...(def.config ? { configSchema: { properties: def.config } } : {}),
       validateResource: (args, report) => {
         if (!types.has(args.type)) return;
-        for (const message of def.check(asObject(plain(args.props)), args.type)) report(message);
+        const config = configWithDefaults(def.config, def.config ? plain(args.getConfig<object>()) : undefined);
+        for (const message of def.check(asObject(plain(args.props)), args.type, config)) report(message);
       },
     },
   };

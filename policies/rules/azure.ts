@@ -1,7 +1,7 @@
 /** Azure Blob (azure-native): storage accounts, containers and blob service properties. */
 import { wildcardWriteRules } from "../cors";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
-import { asBool, at, isUnknown } from "../props";
+import { asBool, at, isUnknown, knownStrings } from "../props";
 import { AZURE, HISTORY_ADVISORY, HISTORY_RULE } from "./types";
 
 const TLS_OK = ["TLS1_2", "TLS1_3"];
@@ -51,6 +51,43 @@ export const azurePolicies: StoragePolicy[] = [
     guard: "encryption",
     types: [...AZURE.account],
     check: (p) => (asBool(p.enableHttpsTrafficOnly) === false ? ["enableHttpsTrafficOnly is false: plain HTTP is accepted"] : []),
+  }),
+  resourcePolicy({
+    name: "azure-storage-network-default-deny",
+    summary:
+      'Storage accounts must set networkRuleSet.defaultAction "Deny" (or publicNetworkAccess "Disabled"), ' +
+      "unless named in config publicEndpointAccounts.",
+    controls: ["CIS Azure 3.8", "CKV_AZURE_35"],
+    providers: ["azure"],
+    guard: "public-access",
+    types: [...AZURE.account],
+    config: {
+      publicEndpointAccounts: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "Account names whose stack file opts into defaultAction Allow (storage:azure network.defaultAction); none by default",
+      },
+    },
+    check: (p, _type, config) => {
+      if (p.publicNetworkAccess === "Disabled" || isUnknown(p.publicNetworkAccess)) return [];
+      const action = at(p, "networkRuleSet", "defaultAction");
+      if (isUnknown(action) || action === "Deny") return [];
+      if (typeof p.accountName === "string" && knownStrings(config.publicEndpointAccounts).includes(p.accountName)) return [];
+      const shown = action === undefined ? "not set (Allow)" : JSON.stringify(action);
+      return [`networkRuleSet.defaultAction is ${shown}: the endpoint takes requests from any network; it must be "Deny"`];
+    },
+  }),
+  resourcePolicy({
+    name: "azure-storage-infrastructure-encryption",
+    summary: "Storage accounts should set encryption.requireInfrastructureEncryption (a second AES-256 layer under service encryption).",
+    controls: ["CIS Azure 3.2"],
+    providers: ["azure"],
+    guard: "hardening",
+    advisory: "Azure sets it only when an account is created: turning it on replaces the account and the data in it",
+    types: [...AZURE.account],
+    check: (p) =>
+      mustBe("encryption.requireInfrastructureEncryption", asBool(at(p, "encryption", "requireInfrastructureEncryption")), true, "not set (false)"),
   }),
   resourcePolicy({
     name: "azure-blob-cors-no-wildcard-write",

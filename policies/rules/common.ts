@@ -1,7 +1,7 @@
 /** Rules that read the same way on every provider that has the setting. */
 import { resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool } from "../props";
-import { AWS, GCP, MINIO } from "./types";
+import { AWS, GCP, MINIO, MINIO_PKG } from "./types";
 
 export const commonPolicies: StoragePolicy[] = [
   resourcePolicy({
@@ -10,7 +10,7 @@ export const commonPolicies: StoragePolicy[] = [
     controls: ["project rule (no benchmark id): data protection, DESIGN.md"],
     providers: ["aws", "gcp", "minio"],
     guard: "data-protection",
-    types: [...AWS.bucket, ...GCP.bucket, ...MINIO.bucket],
+    types: [...AWS.bucket, ...GCP.bucket, ...MINIO.bucket, ...MINIO_PKG.bucket],
     check: (p) => (asBool(p.forceDestroy) === true ? ["forceDestroy is true: destroying the stack deletes all objects"] : []),
   }),
 ];

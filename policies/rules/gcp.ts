@@ -5,6 +5,14 @@ import { asBool, at, isObject, isUnknown, knownStrings, list, type Plain, type P
 import { GCP, HISTORY_ADVISORY, HISTORY_RULE } from "./types";
 
 const PUBLIC_MEMBERS = ["allUsers", "allAuthenticatedUsers"];
+/** Canned ACLs that grant allUsers / allAuthenticatedUsers. */
+const PUBLIC_PREDEFINED = new Map([
+  ["publicRead", "allUsers"],
+  ["publicReadWrite", "allUsers"],
+  ["authenticatedRead", "allAuthenticatedUsers"],
+]);
+/** Roles that manage the bucket itself (its IAM, ACLs, deletion): storage.admin and the primitive roles. */
+const ADMIN_ROLES = ["roles/storage.admin", "roles/owner", "roles/editor", "roles/viewer"];
 
 /** Members (IAM) or entities (ACL, possibly `ROLE:entity`) that mean anyone. */
 function publicEntities(type: string, p: PlainObject): string[] {
@@ -14,18 +22,34 @@ function publicEntities(type: string, p: PlainObject): string[] {
   else if (GCP.iamPolicy.includes(type as never)) found = policyDataMembers(p.policyData);
   else if (p.roleEntities !== undefined) found = knownStrings(p.roleEntities).map((e) => e.split(":").pop() ?? e);
   else found = knownStrings(p.entity);
-  return found.filter((m) => PUBLIC_MEMBERS.includes(m));
+  const canned = typeof p.predefinedAcl === "string" ? PUBLIC_PREDEFINED.get(p.predefinedAcl) : undefined;
+  const viaCanned = canned ? [`${canned} (predefinedAcl "${String(p.predefinedAcl)}")`] : [];
+  return [...found.filter((m) => PUBLIC_MEMBERS.includes(m)), ...viaCanned];
 }
 
-function policyDataMembers(v: Plain): string[] {
+/** [role, member] pairs a bucket IAM resource grants; unknown parts are left out. */
+function grants(type: string, p: PlainObject): Array<[string, string]> {
+  if (GCP.iamPolicy.includes(type as never)) {
+    return policyDataBindings(p.policyData).flatMap(([role, members]) => members.map((m): [string, string] => [role, m]));
+  }
+  if (typeof p.role !== "string" || isUnknown(p.role)) return [];
+  return [...knownStrings(p.member), ...knownStrings(p.members)].map((m): [string, string] => [p.role as string, m]);
+}
+
+function policyDataBindings(v: Plain): Array<[string, string[]]> {
   if (typeof v !== "string" || isUnknown(v)) return [];
   try {
     const doc = JSON.parse(v) as Plain;
-    return list(at(doc, "bindings")).flatMap((b) => (isObject(b) ? knownStrings(b.members) : []));
+    const bindings = list(at(doc, "bindings")).filter(isObject);
+    return bindings.flatMap((b): Array<[string, string[]]> => (typeof b.role === "string" ? [[b.role, knownStrings(b.members)]] : []));
   } catch {
     return [];
   }
 }
+const policyDataMembers = (v: Plain) => policyDataBindings(v).flatMap(([, members]) => members);
+
+/** Users and service accounts only: groups and domains are how admins are meant to be named. */
+const PERSONAL = /^(user|serviceAccount):/;
 
 /** Object permissions IAM cannot limit to the live generation (conditions see no generation). */
 const GENERATIONS = new Map([
@@ -55,7 +79,9 @@ export const gcpPolicies: StoragePolicy[] = [
   }),
   resourcePolicy({
     name: "gcp-storage-no-public-members",
-    summary: "GCS bucket IAM members/bindings/policies and ACLs must not include allUsers or allAuthenticatedUsers.",
+    summary:
+      "GCS bucket IAM members/bindings/policies and ACLs must not include allUsers or allAuthenticatedUsers " +
+      "(also not through predefinedAcl publicRead, publicReadWrite, authenticatedRead).",
     controls: ["CIS GCP 5.1", "CKV_GCP_28"],
     providers: ["gcp"],
     guard: "public-access",
@@ -79,6 +105,45 @@ export const gcpPolicies: StoragePolicy[] = [
     guard: "data-protection",
     types: [...GCP.bucket],
     check: (p) => mustBe("versioning.enabled", asBool(at(p, "versioning", "enabled")), true, "not set"),
+  }),
+  resourcePolicy({
+    name: "gcp-storage-lifecycle-abort-multipart",
+    summary: "GCS buckets must have a lifecycle rule with action AbortIncompleteMultipartUpload.",
+    controls: ["equivalent of AWS FSBP S3.13", "equivalent of CKV_AWS_300"],
+    providers: ["gcp"],
+    guard: "data-protection",
+    types: [...GCP.bucket],
+    check: (p) => {
+      if (isUnknown(p.lifecycleRules)) return [];
+      const types = list(p.lifecycleRules).map((r) => at(r, "action", "type"));
+      if (types.includes("AbortIncompleteMultipartUpload") || types.some(isUnknown)) return [];
+      const what = types.length ? "no lifecycle rule aborts" : "no lifecycle rules: nothing aborts";
+      return [`${what} incomplete multipart uploads; abandoned parts are stored (and billed) forever`];
+    },
+  }),
+  resourcePolicy({
+    name: "gcp-storage-no-admin-roles",
+    summary:
+      "GCS bucket IAM must not grant roles/storage.admin or a primitive role (owner, editor, viewer) to a user or " +
+      "service account other than the configured admins (config: admins).",
+    controls: ["CIS GCP 1.5", "equivalent of AWS FSBP IAM.1"],
+    providers: ["gcp"],
+    guard: "least-privilege",
+    types: [...GCP.iamMember, ...GCP.iamBinding, ...GCP.iamPolicy],
+    config: {
+      admins: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "Members (user:... or serviceAccount:...) that may hold admin roles on a bucket; none by default",
+      },
+    },
+    check: (p, type, config) => {
+      const admins = knownStrings(config.admins);
+      return grants(type, p)
+        .filter(([role, m]) => ADMIN_ROLES.includes(role) && PERSONAL.test(m) && !admins.includes(m))
+        .map(([role, m]) => `grants ${role} to ${m}, not a configured admin: it could change the bucket's IAM or delete it`);
+    },
   }),
   resourcePolicy({
     name: "gcp-role-object-generations",

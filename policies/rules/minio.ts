@@ -1,19 +1,20 @@
 /**
  * MinIO through this project's dynamic resources (components/minio/resources.ts): the bucket's
  * inputs, canned policies (an IAM-language JSON document), users and the server-wide CORS list.
+ * The same rules also read hand-written `@pulumi/minio` resources where they hold the same setting
+ * (documents, SSE, versioning); what only that package has is in minio-package.ts.
  */
-import { documentProblems, isAllow, publicGrants, wildcardGrants, type ParsedDocument } from "../iam";
+import { adminActions, documentProblems, isAllow, publicGrants, wildcardGrants, type ParsedDocument } from "../iam";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
-import { asBool, at, isUnknown, knownStrings } from "../props";
+import { asBool, at, isUnknown, knownStrings, type Plain, type PlainObject } from "../props";
 import { isAnyOrigin } from "../cors";
-import { HISTORY_ADVISORY, HISTORY_RULE, MINIO } from "./types";
+import { HISTORY_ADVISORY, HISTORY_RULE, MINIO, MINIO_PKG } from "./types";
 
-/** MinIO admin actions in a key's policy let it manage users, policies or the server. */
-const adminActions = (doc: ParsedDocument) =>
-  doc.statements
-    .filter(isAllow)
-    .flatMap((st) => knownStrings(st.Action).filter((a) => a.toLowerCase().startsWith("admin:")))
-    .map((a) => `allows MinIO admin action "${a}"`);
+/** Our dynamic Policy keeps its document in `document`; the package's resources in `policy`. */
+const documentOf = (p: PlainObject, type: string): Plain => (MINIO.policy.includes(type as never) ? p.document : p.policy);
+/** A service account without an inline policy inherits its user's: nothing to judge here. */
+const missingDocument = (type: string) => (MINIO_PKG.iamPolicy[2] === type ? undefined : "policy has no document");
+const hasKey = (v: Plain) => isUnknown(v) || (typeof v === "string" && v.trim() !== "");
 
 /**
  * Statements that also list versions: test/e2e/history-minio.test.ts,
@@ -40,17 +41,18 @@ export const minioPolicies: StoragePolicy[] = [
     controls: ["equivalent of AWS FSBP IAM.1 / IAM.21", "CKV_AWS_63", "CKV_AWS_355"],
     providers: ["minio"],
     guard: "least-privilege",
-    types: [...MINIO.policy],
-    check: (p) => documentProblems(p.document, "document", (doc) => [...wildcardGrants(doc, false), ...adminActions(doc)], "policy has no document"),
+    types: [...MINIO.policy, ...MINIO_PKG.iamPolicy],
+    check: (p, type) =>
+      documentProblems(documentOf(p, type), "document", (doc) => [...wildcardGrants(doc, false), ...adminActions(doc)], missingDocument(type)),
   }),
   resourcePolicy({
     name: "minio-policy-not-public",
-    summary: 'MinIO policies must not allow Principal "*" (anonymous access).',
+    summary: 'MinIO policies and bucket policies must not allow Principal "*" (anonymous access; Deny statements are fine).',
     controls: ["equivalent of AWS FSBP S3.2 / S3.3", "CKV_AWS_70"],
     providers: ["minio"],
     guard: "public-access",
-    types: [...MINIO.policy],
-    check: (p) => documentProblems(p.document, "document", publicGrants),
+    types: [...MINIO.policy, ...MINIO_PKG.bucketPolicy],
+    check: (p, type) => documentProblems(documentOf(p, type), "document", publicGrants),
   }),
   resourcePolicy({
     name: "minio-policy-version-listing",
@@ -64,21 +66,27 @@ export const minioPolicies: StoragePolicy[] = [
   }),
   resourcePolicy({
     name: "minio-bucket-encryption",
-    summary: "MinIO buckets must encrypt by default with a KMS key (kmsKeyId set).",
+    summary: "MinIO buckets must encrypt by default with a KMS key (kmsKeyId set; encryptionType aws:kms on an S3BucketServerSideEncryption).",
     controls: ["equivalent of AWS FSBP S3.17", "CKV_AWS_145"],
     providers: ["minio"],
     guard: "encryption",
-    types: [...MINIO.bucket],
-    check: (p) => (isUnknown(p.kmsKeyId) || (typeof p.kmsKeyId === "string" && p.kmsKeyId.trim() !== "") ? [] : ["kmsKeyId is not set: objects would be stored unencrypted"]),
+    types: [...MINIO.bucket, ...MINIO_PKG.encryption],
+    check: (p, type) => [
+      ...(MINIO_PKG.encryption.includes(type as never) ? mustBe("encryptionType", p.encryptionType, "aws:kms", "not set") : []),
+      ...(hasKey(p.kmsKeyId) ? [] : ["kmsKeyId is not set: objects would be stored unencrypted"]),
+    ],
   }),
   resourcePolicy({
     name: "minio-bucket-versioning",
-    summary: "MinIO buckets must enable versioning.",
+    summary: "MinIO buckets must enable versioning (S3BucketVersioning status Enabled, not Suspended).",
     controls: ["equivalent of AWS FSBP S3.14", "CKV_AWS_21"],
     providers: ["minio"],
     guard: "data-protection",
-    types: [...MINIO.bucket],
-    check: (p) => mustBe("versioning", asBool(p.versioning), true, "not set"),
+    types: [...MINIO.bucket, ...MINIO_PKG.versioning],
+    check: (p, type) =>
+      MINIO_PKG.versioning.includes(type as never)
+        ? mustBe("versioningConfiguration.status", at(p, "versioningConfiguration", "status"), "Enabled", "not set")
+        : mustBe("versioning", asBool(p.versioning), true, "not set"),
   }),
   resourcePolicy({
     name: "minio-endpoint-tls",

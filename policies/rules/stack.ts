@@ -10,7 +10,7 @@ import { stackPolicy, type StackResource, type StackViolation, type StoragePolic
 import { asBool, at, isUnknown, knownStrings, type Plain, type Unknown, UNKNOWN } from "../props";
 import { AWS, AZURE, GCP, MINIO } from "./types";
 
-const ofType = (rs: StackResource[], types: readonly string[]) => rs.filter((r) => types.includes(r.type));
+export const ofType = (rs: StackResource[], types: readonly string[]) => rs.filter((r) => types.includes(r.type));
 
 /** Names a companion may use to point at a target: bucket/account name or id. */
 function targetNames(t: StackResource): string[] {
@@ -18,7 +18,7 @@ function targetNames(t: StackResource): string[] {
 }
 
 /** How a message names a bucket or account: its bucket/account name, else its logical name. */
-const shownName = (t: StackResource) => targetNames(t)[0] ?? t.name;
+export const shownName = (t: StackResource) => targetNames(t)[0] ?? t.name;
 
 function linked(c: StackResource, field: string, target: StackResource): boolean | Unknown {
   if ((c.propertyDependencies[field] ?? []).includes(target.urn)) return true;
@@ -48,7 +48,7 @@ interface Requirement {
   inline?: (bucket: StackResource) => boolean;
 }
 
-function missingCompanions(targets: StackResource[], all: StackResource[], reqs: Requirement[], label: (t: StackResource) => string): StackViolation[] {
+export function missingCompanions(targets: StackResource[], all: StackResource[], reqs: Requirement[], label: (t: StackResource) => string): StackViolation[] {
   const out: StackViolation[] = [];
   for (const t of targets) {
     for (const req of reqs) {

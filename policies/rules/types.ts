@@ -49,6 +49,22 @@ const minio = {
 } as const;
 export const MINIO = { ...minio, all: Object.values(minio).flat() };
 
+/**
+ * Hand-written `@pulumi/minio` resources (tokens and property names from the package's schema;
+ * catalog.test.ts checks them against its classes). SSE and versioning are separate resources there.
+ */
+const minioPkg = (names: string[]) => names.map((n) => `minio:index/${n[0].toLowerCase()}${n.slice(1)}:${n}`);
+export const MINIO_PKG = {
+  bucket: minioPkg(["S3Bucket"]),
+  bucketPolicy: minioPkg(["S3BucketPolicy"]),
+  /** Identity policies: a `policy` JSON document (a service account's is inline and optional). */
+  iamPolicy: minioPkg(["IamPolicy", "IamGroupPolicy", "IamServiceAccount"]),
+  attachment: minioPkg(["IamUserPolicyAttachment", "IamGroupPolicyAttachment"]),
+  encryption: minioPkg(["S3BucketServerSideEncryption"]),
+  versioning: minioPkg(["S3BucketVersioning"]),
+  ilm: minioPkg(["IlmPolicy"]),
+} as const;
+
 export const B2 = {
   bucket: ["pulumi-nodejs:dynamic/b2:Bucket"],
   key: ["pulumi-nodejs:dynamic/b2:ApplicationKey"],

@@ -7,19 +7,21 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as azure from "@pulumi/azure-native";
 import * as gcp from "@pulumi/gcp";
+import * as minio from "@pulumi/minio";
 import { describe, expect, it } from "vitest";
 import { catalog, policies } from "../../policies/all";
 import { advisoryByDesign, configFile, DEV_EXCEPTIONS, readLevelConfig } from "../../policies/levels";
-import { AWS, AZURE, GCP } from "../../policies/rules/types";
+import { AWS, AZURE, GCP, MINIO_PKG } from "../../policies/rules/types";
 import { awsCases } from "./cases/aws";
 import { azureCases } from "./cases/azure";
 import { b2Cases } from "./cases/b2";
 import { commonCases } from "./cases/common";
 import { gcpCases } from "./cases/gcp";
 import { minioCases } from "./cases/minio";
+import { minioPackageCases } from "./cases/minio-package";
 import { stackCases } from "./cases/stack";
 
-const rows: Array<{ policy: string; bad?: unknown[] }> = [...awsCases, ...azureCases, ...gcpCases, ...minioCases, ...b2Cases, ...commonCases, ...stackCases];
+const rows: Array<{ policy: string; bad?: unknown[] }> = [...awsCases, ...azureCases, ...gcpCases, ...minioCases, ...minioPackageCases, ...b2Cases, ...commonCases, ...stackCases];
 
 describe("policy catalog", () => {
   it("has unique names, and serves one CrossGuard policy per entry", () => {
@@ -65,8 +67,10 @@ describe("policy catalog", () => {
       gcp.storage.Bucket, gcp.storage.BucketIAMMember, gcp.storage.BucketIAMBinding, gcp.storage.BucketIAMPolicy, gcp.storage.BucketACL,
       gcp.storage.DefaultObjectACL, gcp.storage.BucketAccessControl, gcp.storage.DefaultObjectAccessControl, gcp.storage.ObjectAccessControl,
       gcp.projects.IAMCustomRole,
+      minio.S3Bucket, minio.S3BucketPolicy, minio.IamPolicy, minio.IamGroupPolicy, minio.IamServiceAccount, minio.IamUserPolicyAttachment,
+      minio.IamGroupPolicyAttachment, minio.S3BucketServerSideEncryption, minio.S3BucketVersioning, minio.IlmPolicy,
     ].map(token);
-    const ours = [...Object.values(AWS), ...Object.values(GCP), AZURE.account, AZURE.container, AZURE.blobService].flat();
+    const ours = [...Object.values(AWS), ...Object.values(GCP), ...Object.values(MINIO_PKG), AZURE.account, AZURE.container, AZURE.blobService].flat();
     expect([...ours].sort()).toEqual([...sdk].sort());
   });
 });

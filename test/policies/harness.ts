@@ -28,7 +28,8 @@ const noop = () => {
 
 export const urnOf = (r: { type: string; name: string }) => `urn:pulumi:test::secure-storage::${r.type}::${r.name}`;
 
-export async function runResource(policyName: string, type: string, props: Record<string, unknown>): Promise<string[]> {
+/** `config`: the policy's own config properties, as a config file's `{"<policy>": {...}}` passes them. */
+export async function runResource(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Promise<string[]> {
   const p = policyNamed(policyName);
   if (p.kind !== "resource") throw new Error(`${policyName} is a stack policy`);
   const out: string[] = [];
@@ -41,7 +42,7 @@ export async function runResource(policyName: string, type: string, props: Recor
     stackTags: new Map<string, string>(),
     isType: noop,
     asType: noop,
-    getConfig: () => ({}),
+    getConfig: () => config,
     notApplicable: noop,
   } as unknown as ResourceValidationArgs;
   const validate = (p.policy as ResourceValidationPolicy).validateResource;
@@ -87,6 +88,8 @@ export interface ResourceCase {
   type: string;
   props: Record<string, unknown>;
   bad?: RegExp[];
+  /** the policy's config properties (defaults apply to what is left out) */
+  config?: Record<string, unknown>;
 }
 
 export interface StackCase {

@@ -7,6 +7,7 @@ import {
   DEV_EXCEPTIONS,
   parseLevelConfig,
   readLevelConfig,
+  readPolicyConfig,
   shippedProfiles,
 } from "../../policies/levels";
 import { LOCKED_GUARDS } from "../../policies/policy";
@@ -24,9 +25,10 @@ describe("enforcement levels", () => {
     expect(Object.keys(none).filter((n) => none[n] !== "mandatory").sort()).toEqual(byDesign);
   });
 
-  it("advisory by design: only the history gaps of issue 19, none of them locked, each with its reason", () => {
+  it("advisory by design: the history gaps of issue 19 and infrastructure encryption, none locked, each with its reason", () => {
     expect(byDesign).toEqual([
       "azure-sas-blob-versions",
+      "azure-storage-infrastructure-encryption",
       "b2-key-file-versions",
       "gcp-role-object-generations",
       "minio-policy-version-listing",
@@ -34,8 +36,18 @@ describe("enforcement levels", () => {
     for (const name of byDesign) {
       const p = catalog.find((c) => c.name === name)!;
       expect(LOCKED_GUARDS, name).not.toContain(p.guard);
-      expect(p.advisory, name).toMatch(/cannot express/);
+      expect(p.advisory, name).toMatch(/cannot express|replaces the account/);
     }
+  });
+
+  it("per-policy config: only declared properties, and a locked policy's config keeps it mandatory", () => {
+    const prod = readPolicyConfig(configFile("prod"));
+    for (const [name, props] of Object.entries(prod)) {
+      const p = catalog.find((c) => c.name === name)!;
+      const declared = Object.keys((p.policy as { configSchema?: { properties: object } }).configSchema?.properties ?? {});
+      expect(Object.keys(props).filter((k) => !declared.includes(k)), name).toEqual([]);
+    }
+    expect(readLevelConfig(catalog, configFile("prod"))["azure-storage-network-default-deny"]).toBe("mandatory");
   });
 
   it("ships a prod and a dev config", () => {

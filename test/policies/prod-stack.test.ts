@@ -15,7 +15,7 @@ import { unknownCheckingProxy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../policies/all";
-import { configFile, readLevelConfig } from "../../policies/levels";
+import { configFile, readLevelConfig, readPolicyConfig } from "../../policies/levels";
 import { settle } from "../helpers/mocks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -147,7 +147,13 @@ const STACKS = fs
   .filter((s): s is string => Boolean(s))
   .sort((a, b) => Number(b === "prod") - Number(a === "prod") || a.localeCompare(b));
 
-const levelsFor = (stack: string) => readLevelConfig(catalog, configFile(fs.existsSync(configFile(stack)) ? stack : "prod"));
+const configOf = (stack: string) => configFile(fs.existsSync(configFile(stack)) ? stack : "prod");
+const levelsFor = (stack: string) => readLevelConfig(catalog, configOf(stack));
+/** Per-policy config (e.g. publicEndpointAccounts) from the same file, as the engine passes it. */
+const policyConfigFor = (stack: string) => {
+  const config = readPolicyConfig(configOf(stack));
+  return (name: string) => () => config[name] ?? {};
+};
 
 const custom = () => seen.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
 
@@ -170,12 +176,13 @@ describe.each(STACKS)("Pulumi.%s.yaml through the real program, every policy", (
 
   it("zero mandatory violations from the resource policies", async () => {
     const levels = levelsFor(stack);
+    const configFor = policyConfigFor(stack);
     const violations: string[] = [];
     let applied = 0;
     for (const r of custom()) {
       for (const p of catalog.filter((c) => c.kind === "resource" && c.types.includes(r.type))) {
         applied++;
-        const args = { type: r.type, props: unknownCheckingProxy(r.inputs), urn: r.urn, name: r.name, getConfig: () => ({}) };
+        const args = { type: r.type, props: unknownCheckingProxy(r.inputs), urn: r.urn, name: r.name, getConfig: configFor(p.name) };
         await ((p.policy as ResourceValidationPolicy).validateResource as (a: unknown, report: (m: string) => void) => Promise<void> | void)(args, (m) => {
           if (levels[p.name] === "mandatory") violations.push(`${p.name} on ${r.type} "${r.name}": ${m}`);
         });

@@ -7,14 +7,15 @@ import { b2Cases } from "./cases/b2";
 import { commonCases } from "./cases/common";
 import { gcpCases } from "./cases/gcp";
 import { minioCases } from "./cases/minio";
+import { minioPackageCases } from "./cases/minio-package";
 import { runResource, U, type ResourceCase } from "./harness";
 
-const tables: Record<string, ResourceCase[]> = { aws: awsCases, azure: azureCases, gcp: gcpCases, minio: minioCases, b2: b2Cases, common: commonCases };
+const tables: Record<string, ResourceCase[]> = { aws: awsCases, azure: azureCases, gcp: gcpCases, minio: minioCases, "@pulumi/minio": minioPackageCases, b2: b2Cases, common: commonCases };
 
 for (const [provider, cases] of Object.entries(tables)) {
   describe(`${provider} resource policies`, () => {
     it.each(cases.map((c) => [`${c.policy}: ${c.title} -> ${c.bad ? `${c.bad.length} violation(s)` : "passes"}`, c] as const))("%s", async (_t, c) => {
-      const messages = await runResource(c.policy, c.type, c.props);
+      const messages = await runResource(c.policy, c.type, c.props, c.config);
       const expected = c.bad ?? [];
       expect(messages, messages.join("\n")).toHaveLength(expected.length);
       expected.forEach((re, i) => expect(messages[i]).toMatch(re));
@@ -28,10 +29,13 @@ describe("resource policies ignore other types and survive preview", () => {
   });
 
   // Every property any policy reads, unknown as in a preview before the values exist.
-  const strings = ["bucket", "acl", "policy", "document", "member", "policyData", "entity", "kmsKeyId", "bucketType", "bucketId", "publicAccess", "minimumTlsVersion", "publicAccessPrevention"];
+  const strings = [
+    ...["bucket", "acl", "policy", "document", "member", "policyData", "entity", "kmsKeyId", "bucketType", "bucketId", "publicAccess", "minimumTlsVersion"],
+    ...["publicAccessPrevention", "predefinedAcl", "role", "encryptionType", "policyName", "userName", "groupName", "publicNetworkAccess", "accountName"],
+  ];
   const bools = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets", "allowBlobPublicAccess", "enableHttpsTrafficOnly", "uniformBucketLevelAccess", "forceDestroy"];
   const arrays = ["grants", "rules", "corsRules", "members", "roleEntities", "origins", "lifecycleRules", "capabilities", "bucketIds", "permissions"];
-  const objects = ["accessControlPolicy", "rule", "versioning", "versioningConfiguration", "website", "cors", "deleteRetentionPolicy", "containerDeleteRetentionPolicy", "conn", "defaultServerSideEncryption"];
+  const objects = ["accessControlPolicy", "rule", "versioning", "versioningConfiguration", "website", "cors", "deleteRetentionPolicy", "containerDeleteRetentionPolicy", "conn", "defaultServerSideEncryption", "networkRuleSet", "encryption"];
   const allUnknown = Object.fromEntries([...strings.map((k) => [k, U.string]), ...bools.map((k) => [k, U.bool]), ...arrays.map((k) => [k, U.array]), ...objects.map((k) => [k, U.object])]);
   // Website configurations are violations by their mere existence, whatever their properties.
   const existenceIsViolation = new Set(["aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2"]);

@@ -4,7 +4,11 @@ import { U } from "../harness";
 const ACCOUNT = "azure-native:storage:StorageAccount";
 const SERVICE = "azure-native:storage:BlobServiceProperties";
 const SAS = "pulumi-nodejs:dynamic/azure:StoredAccessPolicy";
-const secure = { accountName: "acct", resourceGroupName: "rg", kind: "StorageV2", sku: { name: "Standard_ZRS" }, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2", enableHttpsTrafficOnly: true };
+const secure = {
+  ...{ accountName: "acct", resourceGroupName: "rg", kind: "StorageV2", sku: { name: "Standard_ZRS" }, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2" },
+  ...{ enableHttpsTrafficOnly: true, publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Deny", bypass: "None" }, encryption: { requireInfrastructureEncryption: true } },
+};
+const allow = { ...secure, networkRuleSet: { defaultAction: "Allow", bypass: "None" } };
 const softDelete = { deleteRetentionPolicy: { enabled: true, days: 7 }, containerDeleteRetentionPolicy: { enabled: true, days: 7 } };
 
 export const azureCases: ResourceCase[] = [
@@ -36,6 +40,17 @@ export const azureCases: ResourceCase[] = [
   { policy: "azure-blob-soft-delete", title: "both on", type: SERVICE, props: softDelete },
   { policy: "azure-blob-soft-delete", title: "container retention unknown", type: SERVICE, props: { ...softDelete, containerDeleteRetentionPolicy: U.object } },
   { policy: "azure-blob-soft-delete", title: "blob soft delete off, container not set", type: SERVICE, props: { deleteRetentionPolicy: { enabled: false } }, bad: [/^deleteRetentionPolicy/, /^containerDeleteRetentionPolicy/] },
+  // Issue 21: network firewall and infrastructure encryption.
+  { policy: "azure-storage-network-default-deny", title: "Deny", type: ACCOUNT, props: secure },
+  { policy: "azure-storage-network-default-deny", title: "Allow", type: ACCOUNT, props: allow, bad: [/defaultAction is "Allow": the endpoint takes requests from any network/] },
+  { policy: "azure-storage-network-default-deny", title: "no networkRuleSet (Allow)", type: ACCOUNT, props: { ...secure, networkRuleSet: undefined }, bad: [/defaultAction is not set \(Allow\)/] },
+  { policy: "azure-storage-network-default-deny", title: "Allow but no public endpoint", type: ACCOUNT, props: { ...allow, publicNetworkAccess: "Disabled" } },
+  { policy: "azure-storage-network-default-deny", title: "Allow, account named in config", type: ACCOUNT, props: allow, config: { publicEndpointAccounts: ["acct"] } },
+  { policy: "azure-storage-network-default-deny", title: "Allow, another account named in config", type: ACCOUNT, props: allow, config: { publicEndpointAccounts: ["other"] }, bad: [/"Allow"/] },
+  { policy: "azure-storage-network-default-deny", title: "defaultAction unknown", type: ACCOUNT, props: { ...secure, networkRuleSet: { defaultAction: U.string } } },
+  { policy: "azure-storage-infrastructure-encryption", title: "on", type: ACCOUNT, props: secure },
+  { policy: "azure-storage-infrastructure-encryption", title: "encryption not set", type: ACCOUNT, props: { ...secure, encryption: undefined }, bad: [/requireInfrastructureEncryption is not set \(false\)/] },
+  { policy: "azure-storage-infrastructure-encryption", title: "off", type: ACCOUNT, props: { ...secure, encryption: { requireInfrastructureEncryption: false } }, bad: [/is false; it must be true/] },
   // Issue 19: a service SAS has no version scope.
   { policy: "azure-sas-blob-versions", title: "write-only SAS", type: SAS, props: { policyId: "w", permissions: "cw" } },
   {

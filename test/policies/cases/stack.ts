@@ -30,6 +30,26 @@ const account = (name: string, props: Record<string, unknown> = {}): TestResourc
 });
 const blobService = (acct: string): TestResource => ({ type: "azure-native:storage:BlobServiceProperties", name: `${acct}-blob`, props: { accountName: acct } });
 
+const MINIO_BUCKET = "minio:index/s3Bucket:S3Bucket";
+const MINIO_VERSIONING = "minio:index/s3BucketVersioning:S3BucketVersioning";
+/** A hand-written `@pulumi/minio` bucket with its SSE and versioning resources. */
+function minioBucket(name: string, opts: { omit?: string[]; byDeps?: boolean } = {}): TestResource[] {
+  const link = opts.byDeps ? { props: { bucket: U.string }, deps: { bucket: [name] } } : { props: { bucket: name } };
+  const companions: TestResource[] = [
+    { type: "minio:index/s3BucketServerSideEncryption:S3BucketServerSideEncryption", name: `${name}-sse`, props: { ...link.props, encryptionType: "aws:kms", kmsKeyId: "k" } },
+    { type: MINIO_VERSIONING, name: `${name}-versioning`, props: { ...link.props, versioningConfiguration: { status: "Enabled" } } },
+  ];
+  return [
+    { type: MINIO_BUCKET, name, props: { bucket: opts.byDeps ? U.string : name, acl: "private" } },
+    ...companions.filter((c) => !opts.omit?.some((o) => c.name.endsWith(`-${o}`))).map((c) => (link.deps ? { ...c, deps: link.deps } : c)),
+  ];
+}
+const attach = (name: string, kind: "user" | "group", who: unknown, policyName: string): TestResource => ({
+  type: `minio:index/iam${kind === "user" ? "User" : "Group"}PolicyAttachment:Iam${kind === "user" ? "User" : "Group"}PolicyAttachment`,
+  name,
+  props: { [`${kind}Name`]: who, policyName },
+});
+
 export const stackCases: StackCase[] = [
   // public access companions
   { policy: "storage-stack-public-access-companions", title: "bucket with every companion", resources: [...awsBucket("a"), logBucket, ...logBucketBaseline] },
@@ -129,5 +149,31 @@ export const stackCases: StackCase[] = [
       [/Policy "mp" reaches "c", "d"/, "mp"],
       [/serviceAccount:k@p.iam.gserviceaccount.com reaches "g", "h"/, "g1"],
     ],
+  },
+  // hand-written @pulumi/minio: SSE and versioning are resources of their own, attachments name policies
+  { policy: "minio-stack-encryption-companions", title: "bucket with SSE (by name), bucket with SSE (by dependency)", resources: [...minioBucket("a"), ...minioBucket("b", { byDeps: true })] },
+  {
+    policy: "minio-stack-encryption-companions",
+    title: "bucket without SSE; SSE of another bucket does not count",
+    resources: [...minioBucket("a", { omit: ["sse"] }), ...minioBucket("b")],
+    bad: [[/MinIO bucket "a" has no default encryption \(minio.S3BucketServerSideEncryption\)/, "a"]],
+  },
+  { policy: "minio-stack-versioning-companions", title: "bucket with versioning", resources: minioBucket("a") },
+  { policy: "minio-stack-versioning-companions", title: "bucket without versioning", resources: minioBucket("a", { omit: ["versioning"] }), bad: [[/MinIO bucket "a" has no versioning/, "a"]] },
+  {
+    policy: "minio-stack-versioning-companions",
+    title: "companion's bucket unknown, no dependency: undecided",
+    resources: [...minioBucket("a", { omit: ["versioning"] }), { type: MINIO_VERSIONING, name: "v", props: { bucket: U.string, versioningConfiguration: { status: "Enabled" } } }],
+  },
+  {
+    policy: "minio-stack-policy-single-principal",
+    title: "one principal per policy",
+    resources: [attach("u1", "user", "app", "p1"), attach("g1", "group", "ops", "p2"), attach("u2", "user", U.string, "p2")],
+  },
+  {
+    policy: "minio-stack-policy-single-principal",
+    title: "a policy attached to two users and a group",
+    resources: [attach("u1", "user", "app", "p1"), attach("u2", "user", "batch", "p1"), attach("g1", "group", "ops", "p1"), attach("u3", "user", "other", "p3")],
+    bad: [[/policy "p1" is attached to group "ops", user "app", user "batch"/, "u1"]],
   },
 ];
