@@ -4,6 +4,12 @@
  * the bucket's location. Expectations come from the contract's words (provider, access,
  * prefixes). Where a provider cannot refuse what a key's access already implies, the row says so
  * (expect "contain") instead of failing: HISTORY_GAPS names each case and why.
+ *
+ * A gap row passes (with the gap as its reason), it is not skipped: the request was sent and the
+ * answer is exactly what the provider documents, so nothing is left unproven; the bound that does
+ * hold (the key's prefixes) has its own must-be-denied row. Reporting it as skipped would make
+ * `--strict` fail every MinIO, B2 and GCS stack for a limit no configuration can lift. A gap row
+ * still fails when the server did not answer the request at all (no status, or a 5xx).
  */
 import {
   DeleteObjectCommand,
@@ -14,9 +20,10 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { BucketContract, Credential, KeyContract } from "../components/contract";
-import type { AdminCredentials } from "../components/minio/admin-client";
 import type { Access, Provider } from "../components/spec";
 import { bucketClient } from "../client/presign";
+import type { AdminCredentials } from "../lib/credentials";
+import { covers } from "../lib/prefixes";
 import { sdkStatus, type RecordProbe } from "./probe";
 
 export type HistoryRequest = "list" | "read" | "delete";
@@ -94,11 +101,15 @@ export class HistoryProber {
   ) {
     const gap = this.gap(request, k);
     if (!gap) return this.record(name, probe, "deny", fn);
-    return this.record(name, probe, "contain", async () => ({
-      status: (await fn()).status,
-      note: `cannot be refused: ${gap.why}`,
-      ok: true,
-    }));
+    return this.record(name, probe, "contain", async () => {
+      const { status } = await fn();
+      const answered = status > 0 && status < 500;
+      return {
+        status,
+        ok: answered,
+        reason: answered ? `cannot be refused: ${gap.why}` : "no answer from the server",
+      };
+    });
   }
 
   /** Two writes of one object under the key's first prefix; the first is then an old version. */
@@ -124,7 +135,7 @@ export class HistoryProber {
   }
 
   private versionFor(k: KeyContract): OldVersion | undefined {
-    return this.versions.find((v) => !k.prefixes.length || k.prefixes.some((p) => v.key.startsWith(p)));
+    return this.versions.find((v) => covers(k, v.key));
   }
 
   private async probeLocation(name: string, k: KeyContract): Promise<void> {
@@ -156,7 +167,7 @@ export class HistoryProber {
       const why = this.unversioned
         ? "the bucket keeps no versions"
         : "no old version under its prefixes (no write access, no admin credentials)";
-      return this.record(name, probe, "contain", async () => ({ status: 0, seen: `not probed: ${why}`, ok: true }));
+      return this.record(name, probe, this.gap(request, k) ? "contain" : "deny", async () => ({ skip: why }));
     }
     const input = { Bucket: this.b.bucket, Key: v.key, VersionId: v.versionId };
     const c = this.client(k.current);

@@ -1,18 +1,32 @@
 /** What every prober shares: how a probe becomes a report row, and the CORS preflight probes. */
-import type { HttpResponse } from "../components/minio/http";
 import type { CorsRule } from "../components/spec";
-import type { ProbeResult } from "./report";
+import type { HttpResponse } from "../lib/http";
+import { judged, skipped, type ProbeResult } from "./report";
 
 export interface Outcome {
   status: number;
   note?: string;
   /** Overrides the default judgement (allow = 2xx, deny = one of the denied statuses). */
   ok?: boolean;
-  /** Replaces "<status> <note>" in the report, for a row whose request was never sent. */
+  /** Replaces "<status> <note>" in the report. */
   seen?: string;
+  /** Why the row passed or failed, when the default wording ("refused (403)", ...) says too little. */
+  reason?: string;
 }
 
-export type RecordProbe = (key: string, probe: string, expect: ProbeResult["expect"], fn: () => Promise<Outcome>) => Promise<void>;
+/** A probe that sent no request: it is reported as skipped with this reason, never as passed. */
+export interface Skip {
+  skip: string;
+}
+
+const isSkip = (r: Outcome | Skip): r is Skip => "skip" in r;
+
+export type RecordProbe = (
+  key: string,
+  probe: string,
+  expect: ProbeResult["expect"],
+  fn: () => Promise<Outcome | Skip>,
+) => Promise<void>;
 
 export const EVIL_ORIGIN = "https://evil.example";
 
@@ -23,19 +37,27 @@ export const isAllowed = (status: number): boolean => status >= 200 && status < 
  * server refused on authorization; any other error is not a denial.
  */
 export function recorder(rows: ProbeResult[], bucket: string, denied: number[]): RecordProbe {
+  const statuses = denied.join("/");
+  const because = (expect: ProbeResult["expect"], pass: boolean): string => {
+    if (expect === "allow") return pass ? "granted (2xx)" : "expected 2xx";
+    if (expect === "deny") return pass ? `refused (${statuses})` : `expected a refusal (${statuses})`;
+    return pass ? "kept within the grant" : "escaped the grant";
+  };
   return async (key, probe, expect, fn) => {
+    const base = { bucket, key, probe, expect };
     const start = Date.now();
-    let seen: string;
-    let ok: boolean;
+    let r: Outcome | Skip;
     try {
-      const r = await fn();
-      seen = r.seen ?? `${r.status}${r.note ? ` ${r.note}` : ""}`;
-      ok = r.ok ?? (expect === "allow" ? isAllowed(r.status) : denied.includes(r.status));
+      r = await fn();
     } catch (e) {
-      seen = `error: ${(e as Error).message.split("\n")[0].slice(0, 80)}`;
-      ok = false;
+      const seen = `error: ${(e as Error).message.split("\n")[0].slice(0, 80)}`;
+      rows.push(judged(base, "fail", seen, "the request did not complete", Date.now() - start));
+      return;
     }
-    rows.push({ bucket, key, probe, expect, seen, ok, ms: Date.now() - start });
+    if (isSkip(r)) return void rows.push(skipped(base, r.skip));
+    const seen = r.seen ?? `${r.status}${r.note ? ` ${r.note}` : ""}`;
+    const pass = r.ok ?? (expect === "allow" ? isAllowed(r.status) : denied.includes(r.status));
+    rows.push(judged(base, pass ? "pass" : "fail", seen, r.reason ?? because(expect, pass), Date.now() - start));
   };
 }
 

@@ -18,10 +18,10 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/clie
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BucketContract, Credential, KeyContract } from "../components/contract";
-import { grantCovers } from "../components/access";
-import type { AdminCredentials } from "../components/minio/admin-client";
-import { s3ClientFor } from "../components/minio/s3-client";
 import { MAX_PRESIGN_SECONDS, MAX_SINGLE_UPLOAD_BYTES, type UploadRule } from "../components/spec";
+import { keyPair, type AccessKeyPair } from "../lib/credentials";
+import { covers } from "../lib/prefixes";
+import { s3ClientFor } from "../lib/s3-client";
 import { appClient } from "./s3";
 
 export { appClient } from "./s3";
@@ -72,13 +72,13 @@ function checkType(rule: UploadRule | undefined, contentType: string, where: str
 
 function checkPlace(key: KeyContract, objectKey: string): void {
   if (!key.access.includes("write")) throw new UploadRefused("this key has no write access");
-  if (!grantCovers(key, objectKey)) throw new UploadRefused(`"${objectKey}" is outside the key's prefixes (${key.prefixes.join(", ")})`);
+  if (!covers(key, objectKey)) throw new UploadRefused(`"${objectKey}" is outside the key's prefixes (${key.prefixes.join(", ")})`);
 }
 
 /** The S3 client for one bucket of the contract, signing as `cred` (a key's credential or admin keys). */
-export function bucketClient(bucket: BucketContract, cred: Pick<Credential, "id" | "secret"> | AdminCredentials): S3Client {
-  const credentials = "id" in cred ? { accessKeyId: cred.id, secretAccessKey: cred.secret } : cred;
-  return s3ClientFor({ endpoint: bucket.endpoint, region: bucket.region ?? "us-east-1", ...(bucket.caBundle ? { caBundle: bucket.caBundle } : {}) }, credentials);
+export function bucketClient(bucket: BucketContract, cred: Pick<Credential, "id" | "secret"> | AccessKeyPair): S3Client {
+  const conn = { endpoint: bucket.endpoint, region: bucket.region ?? "us-east-1" };
+  return s3ClientFor({ ...conn, ...(bucket.caBundle ? { caBundle: bucket.caBundle } : {}) }, keyPair(cred));
 }
 
 export interface PostOptions {
@@ -156,7 +156,7 @@ export interface GetOptions {
 /** A presigned GET for an object the key may read. */
 export async function presignGet(bucket: BucketContract, key: KeyContract, opts: GetOptions): Promise<string> {
   if (!key.access.includes("read")) throw new UploadRefused("this key has no read access");
-  if (!grantCovers(key, opts.objectKey)) throw new UploadRefused(`"${opts.objectKey}" is outside the key's prefixes (${key.prefixes.join(", ")})`);
+  if (!covers(key, opts.objectKey)) throw new UploadRefused(`"${opts.objectKey}" is outside the key's prefixes (${key.prefixes.join(", ")})`);
   const max = Math.min(bucket.presign.downloadSeconds, MAX_PRESIGN_SECONDS);
   const expiresIn = opts.expiresIn ?? max;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > max) {

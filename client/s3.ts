@@ -7,12 +7,13 @@ import * as https from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { BucketContract, Credential } from "../components/contract";
+import { keyPair, type AccessKeyPair } from "../lib/credentials";
 
 /** A key's credential, or any access key pair (operators' admin keys in tests). */
-export type Signer = Pick<Credential, "id" | "secret"> | { accessKeyId: string; secretAccessKey: string };
+export type Signer = Pick<Credential, "id" | "secret"> | AccessKeyPair;
 
 export function appClient(bucket: BucketContract, cred: Signer): S3Client {
-  const credentials = "id" in cred ? { accessKeyId: cred.id, secretAccessKey: cred.secret } : cred;
+  const credentials = keyPair(cred);
   return new S3Client({
     endpoint: bucket.endpoint,
     region: bucket.region ?? "us-east-1",

@@ -21,7 +21,7 @@ import {
 import { bucketPolicyDocument } from "../../components/aws/bucket-policy";
 import { keyIdentityPolicy } from "../../components/aws/iam-key";
 import { MinioAdminClient } from "../../components/minio/admin-client";
-import { s3ClientFor } from "../../components/minio/s3-client";
+import { s3ClientFor } from "../../lib/s3-client";
 import { LOCAL, loadEnvFile } from "../../scripts/lib/workspace";
 
 loadEnvFile(path.join(LOCAL, "minio.env"));

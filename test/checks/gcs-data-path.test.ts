@@ -20,7 +20,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Storage, type Bucket } from "@google-cloud/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gcsV4SignedUrl } from "../../components/gcp/signed-url";
-import { s3ClientFor } from "../../components/minio/s3-client";
+import { s3ClientFor } from "../../lib/s3-client";
 
 const ENDPOINT = `http://127.0.0.1:${process.env.GCS_PORT ?? "4443"}`;
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");

@@ -1,20 +1,45 @@
 import { describe, expect, it } from "vitest";
-import { formatJunit, formatTable, summary, type ProbeResult } from "../../checks/report";
+import { formatJunit, formatTable, judged, runFailed, skipped, summary, type ProbeResult } from "../../checks/report";
 
 const rows: ProbeResult[] = [
-  { bucket: "b", key: "k", probe: "presigned PUT", expect: "allow", seen: "200", ok: true, ms: 5 },
-  { bucket: "b", key: "k", probe: "list <root>", expect: "deny", seen: "200", ok: false, ms: 3 },
+  judged({ bucket: "b", key: "k", probe: "presigned PUT", expect: "allow" }, "pass", "200", "granted (2xx)", 5),
+  judged({ bucket: "b", key: "k", probe: "list <root>", expect: "deny" }, "fail", "200", "expected a refusal (401/403)", 3),
+  skipped({ bucket: "b", key: "id", probe: "identity key", expect: "contain" }, "no token for the principal"),
 ];
 
-describe("verify report", () => {
-  it("marks failures in the table and the summary", () => {
-    expect(formatTable(rows)).toMatch(/^FAIL\s+b\s+k\s+list <root>\s+deny\s+200/m);
-    expect(summary(rows)).toBe("1 passed, 1 failed (2 probes, 1 must-be-denied)");
+describe("report", () => {
+  it("every row carries an outcome and its reason; ok means not failed", () => {
+    expect(rows.map((r) => [r.outcome, r.ok, r.reason.length > 0])).toEqual([
+      ["pass", true, true],
+      ["fail", false, true],
+      ["skipped", true, true],
+    ]);
   });
-  it("writes JUnit with escaped names and one failure", () => {
+
+  it("prints a table with ok/FAIL/SKIP and the reason", () => {
+    const t = formatTable(rows);
+    expect(t.split("\n")[1]).toMatch(/^ok\s+b\s+k\s+presigned PUT\s+allow\s+200\s+granted/);
+    expect(t.split("\n")[2]).toMatch(/^FAIL\s+b\s+k\s+list <root>/);
+    expect(t.split("\n")[3]).toMatch(/^SKIP\s+b\s+id\s+identity key\s+contain\s+no token for the principal/);
+  });
+
+  it("writes JUnit with escaped names, one failure and one <skipped/>", () => {
     const xml = formatJunit(rows);
-    expect(xml).toContain('tests="2" failures="1"');
+    expect(xml).toContain('tests="3" failures="1" skipped="1"');
     expect(xml).toContain("list &lt;root&gt;");
-    expect(xml).toContain('<failure message="expected deny, saw 200"/>');
+    expect(xml).toContain('<failure message="expected deny, saw 200: expected a refusal (401/403)"/>');
+    expect(xml).toContain('<skipped message="no token for the principal"/>');
+  });
+
+  it("summarises passed, failed and skipped probes", () => {
+    expect(summary(rows)).toBe("1 passed, 1 failed, 1 skipped (3 probes, 1 must-be-denied)");
+  });
+
+  it("fails a run on a failed probe, and with strict on a skipped one", () => {
+    const passAndSkip = [rows[0], rows[2]];
+    expect(runFailed(rows, false)).toBe(true);
+    expect(runFailed(passAndSkip, false)).toBe(false);
+    expect(runFailed(passAndSkip, true)).toBe(true);
+    expect(runFailed([rows[0]], true)).toBe(false);
   });
 });

@@ -54,6 +54,15 @@ describe("GitHub workflows", () => {
     expect(pulumiStep("deploy.yml")).toMatchObject({ command: "up", "stack-name": "prod" });
   });
 
+  it("deploy proves prod with verify --strict (a skipped probe fails the deploy) and keeps the JUnit report", () => {
+    type Step = { name?: string; run?: string };
+    const wf = parse(text(path.join(dir, "workflows", "deploy.yml"))) as { jobs: Record<string, { steps: Step[] }> };
+    const verify = Object.values(wf.jobs).flatMap((j) => j.steps).find((st) => /npm run verify/.test(st.run ?? ""));
+    expect(verify?.run).toMatch(/--stack prod\b/);
+    expect(verify?.run).toMatch(/--strict\b/);
+    expect(verify?.run).toMatch(/--junit verify-junit\.xml/);
+  });
+
   it("actionlint passes on every workflow", () => {
     const r = spawnSync("actionlint", fs.readdirSync(path.join(dir, "workflows")).map((f) => path.join(dir, "workflows", f)), { encoding: "utf8" });
     expect(r.error).toBeUndefined();
