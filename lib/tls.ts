@@ -2,7 +2,7 @@
  * TLS is always verified. These helpers turn Node's terse certificate errors into ones that say
  * what to fix, and refuse to run when verification has been switched off process-wide.
  * The checker and the application helper must not depend on a provider adapter for this, so it
- * lives here; components/minio keeps its own copy (it is not ours to edit).
+ * lives here; components/minio re-exports it.
  */
 const CERT_ERRORS: Record<string, string> = {
   SELF_SIGNED_CERT_IN_CHAIN: "its certificate chain ends in a CA that is not trusted",
