@@ -171,13 +171,6 @@ export class AzureBucket extends pulumi.ComponentResource {
     }
 
     const serviceUrl = `https://${accountName}.blob.${settings.endpointSuffix}`;
-    const accountKey = sasKeys.length
-      ? pulumi.secret(
-          storage
-            .listStorageAccountKeysOutput({ resourceGroupName, accountName: this.account.name }, { parent: this })
-            .apply((r) => r.keys[0].value),
-        )
-      : undefined;
     const idParts = this.account.id.apply((id) => id.split("/"));
     const subscriptionId = idParts.apply((p) => p[2]);
     const resourceGroupId = idParts.apply((p) => p.slice(0, 5).join("/"));
@@ -187,7 +180,7 @@ export class AzureBucket extends pulumi.ComponentResource {
       const ko = keyOptionsOf(options, keyName);
       keys[keyName] =
         ko.mode === "sas"
-          ? this.sasKey(name, keyName, key, ko, { serviceUrl, accountName, bucketName, accountKey: accountKey! })
+          ? this.sasKey(name, keyName, key, ko, { serviceUrl, accountName, bucketName, accountId: this.account.id })
           : this.identityKey(name, keyName, key, ko, { accountName, bucketName, subscriptionId, resourceGroupId });
     }
 
@@ -209,7 +202,7 @@ export class AzureBucket extends pulumi.ComponentResource {
     keyName: string,
     key: KeySpec,
     ko: AzureKeyOptions,
-    at: { serviceUrl: string; accountName: string; bucketName: string; accountKey: pulumi.Output<string> },
+    at: { serviceUrl: string; accountName: string; bucketName: string; accountId: pulumi.Output<string> },
   ): ContractInput<KeyContract> {
     const slot = (generation: number) =>
       new StoredAccessPolicy(
@@ -221,7 +214,8 @@ export class AzureBucket extends pulumi.ComponentResource {
           policyId: storedPolicyId(keyName, generation),
           permissions: sasPermissions(key.access),
           validitySeconds: ko.sasValidityDays * 86_400,
-          accountKey: at.accountKey,
+          // Not the key: the provider looks it up when it runs, so it is never stored in state.
+          accountId: at.accountId,
         },
         { parent: this, dependsOn: [this.container] },
       );

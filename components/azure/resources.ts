@@ -8,7 +8,10 @@ const storedPolicyProvider = lazyProvider(path.join(__dirname, "stored-access-po
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-/** `pulumi-nodejs:dynamic/azure:StoredAccessPolicy`: one policy on a container plus its service SAS. */
+/**
+ * `pulumi-nodejs:dynamic/azure:StoredAccessPolicy`: one policy on a container plus its service SAS.
+ * The provider finds the account key itself when it runs (account-key.ts); it is never an input.
+ */
 export class StoredAccessPolicy extends pulumi.dynamic.Resource {
   declare readonly policyId: pulumi.Output<string>;
   declare readonly permissions: pulumi.Output<string>;
@@ -18,8 +21,8 @@ export class StoredAccessPolicy extends pulumi.dynamic.Resource {
     super(
       storedPolicyProvider,
       name,
-      { expiresOn: undefined, sasToken: undefined, ...args, accountKey: pulumi.secret(args.accountKey) },
-      { ...opts, additionalSecretOutputs: ["sasToken", "accountKey"] },
+      { expiresOn: undefined, sasToken: undefined, ...args },
+      { ...opts, additionalSecretOutputs: ["sasToken"] },
       "azure",
       "StoredAccessPolicy",
     );

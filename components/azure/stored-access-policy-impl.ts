@@ -5,6 +5,9 @@
  *
  * The SAS carries only the policy identifier: permissions and expiry live in the policy, so an
  * in-place permission change applies to the issued token, and deleting the policy revokes it.
+ *
+ * The account key is not an input: it is looked up each time the provider runs (account-key.ts),
+ * so the state never holds it and refresh and destroy use the current one after a rotation.
  */
 import {
   ContainerClient,
@@ -16,6 +19,7 @@ import {
   type SignedIdentifier,
 } from "@azure/storage-blob";
 import { changedKeys, type ProviderImpl } from "../dynamic";
+import { ACCOUNT_VAR, accountKeyFor, KEY_VAR } from "./account-key";
 import { MAX_STORED_POLICIES } from "./capabilities";
 
 export interface StoredAccessPolicyInputs {
@@ -28,8 +32,8 @@ export interface StoredAccessPolicyInputs {
   /** Canonical SAS permission letters, e.g. "rl". */
   permissions: string;
   validitySeconds: number;
-  /** Shared key that signs the SAS (a Pulumi secret). */
-  accountKey: string;
+  /** ARM id of the storage account, to look its key up when the environment has none. */
+  accountId?: string;
 }
 
 export interface StoredAccessPolicyOutputs extends StoredAccessPolicyInputs {
@@ -39,7 +43,8 @@ export interface StoredAccessPolicyOutputs extends StoredAccessPolicyInputs {
 }
 
 const REPLACE_ON = ["serviceUrl", "accountName", "containerName", "policyId"];
-const UPDATE_ON = ["permissions", "validitySeconds", "accountKey"];
+/** accountKey: where earlier versions stored the key; a diff on it lets the next `up` drop it from state. */
+const UPDATE_ON = ["permissions", "validitySeconds", "accountId", "accountKey"];
 
 export class StoredPolicyError extends Error {
   constructor(message: string) {
@@ -48,8 +53,8 @@ export class StoredPolicyError extends Error {
   }
 }
 
-function container(inputs: StoredAccessPolicyInputs): ContainerClient {
-  const cred = new StorageSharedKeyCredential(inputs.accountName, inputs.accountKey);
+function container(inputs: StoredAccessPolicyInputs, accountKey: string): ContainerClient {
+  const cred = new StorageSharedKeyCredential(inputs.accountName, accountKey);
   return new ContainerClient(`${inputs.serviceUrl.replace(/\/$/, "")}/${inputs.containerName}`, cred, { retryOptions: { maxTries: 3 } });
 }
 
@@ -57,8 +62,8 @@ export function canonicalPermissions(p: string): string {
   return ContainerSASPermissions.parse(p).toString();
 }
 
-export function sasToken(inputs: StoredAccessPolicyInputs): string {
-  const cred = new StorageSharedKeyCredential(inputs.accountName, inputs.accountKey);
+export function sasToken(inputs: StoredAccessPolicyInputs, accountKey: string): string {
+  const cred = new StorageSharedKeyCredential(inputs.accountName, accountKey);
   const https = inputs.serviceUrl.startsWith("https:");
   return generateBlobSASQueryParameters(
     { containerName: inputs.containerName, identifier: inputs.policyId, ...(https ? { protocol: SASProtocol.Https } : {}) },
@@ -83,8 +88,12 @@ async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function mutateAcl(inputs: StoredAccessPolicyInputs, change: (ids: SignedIdentifier[]) => SignedIdentifier[] | undefined): Promise<void> {
-  const c = container(inputs);
+async function mutateAcl(
+  inputs: StoredAccessPolicyInputs,
+  accountKey: string,
+  change: (ids: SignedIdentifier[]) => SignedIdentifier[] | undefined,
+): Promise<void> {
+  const c = container(inputs, accountKey);
   await withLock(c.url, async () => {
     for (let attempt = 1; ; attempt++) {
       const current = await c.getAccessPolicy();
@@ -111,8 +120,10 @@ function describe(e: unknown, inputs: StoredAccessPolicyInputs, op: string): Err
 async function put(inputs: StoredAccessPolicyInputs, mustBeNew: boolean): Promise<StoredAccessPolicyOutputs> {
   const permissions = canonicalPermissions(inputs.permissions);
   const expiresOn = new Date(Date.now() + inputs.validitySeconds * 1000);
+  let accountKey: string;
   try {
-    await mutateAcl(inputs, (ids) => {
+    accountKey = await accountKeyFor(inputs);
+    await mutateAcl(inputs, accountKey, (ids) => {
       const exists = ids.some((i) => i.id === inputs.policyId);
       if (mustBeNew && exists) {
         throw new StoredPolicyError(
@@ -130,7 +141,13 @@ async function put(inputs: StoredAccessPolicyInputs, mustBeNew: boolean): Promis
   } catch (e) {
     throw describe(e, inputs, mustBeNew ? "create" : "update");
   }
-  return { ...inputs, permissions, expiresOn: expiresOn.toISOString(), sasToken: sasToken(inputs) };
+  return { ...inputs, permissions, expiresOn: expiresOn.toISOString(), sasToken: sasToken(inputs, accountKey) };
+}
+
+/** The props without the key earlier versions stored. */
+function withoutStoredKey(props: Record<string, unknown>): Record<string, unknown> {
+  const { accountKey: _stored, ...rest } = props;
+  return rest;
 }
 
 export const storedAccessPolicyProvider: ProviderImpl = {
@@ -141,6 +158,10 @@ export const storedAccessPolicyProvider: ProviderImpl = {
       if (typeof news.permissions === "string") canonicalPermissions(news.permissions);
     } catch {
       failures.push({ property: "permissions", reason: `"${String(news.permissions)}" is not a set of container SAS permission letters` });
+    }
+    if (news.accountKey !== undefined) {
+      const reason = `is no longer an input (it would be stored in state): export ${ACCOUNT_VAR} and ${KEY_VAR}, or let the provider read it with your Azure login`;
+      failures.push({ property: "accountKey", reason });
     }
     return { inputs: news, failures };
   },
@@ -153,11 +174,14 @@ export const storedAccessPolicyProvider: ProviderImpl = {
     const outs = await put(raw as unknown as StoredAccessPolicyInputs, true);
     return { id: outs.policyId, outs: { ...outs } };
   },
-  async read(id, props) {
+  async read(id, raw) {
+    const props = withoutStoredKey(raw);
     const inputs = props as unknown as StoredAccessPolicyOutputs;
     let ids: SignedIdentifier[];
+    let accountKey: string;
     try {
-      ids = (await container(inputs).getAccessPolicy()).signedIdentifiers;
+      accountKey = await accountKeyFor(inputs);
+      ids = (await container(inputs, accountKey).getAccessPolicy()).signedIdentifiers;
     } catch (e) {
       if (e instanceof RestError && e.statusCode === 404) return { id: "", props: {} };
       throw describe(e, inputs, "read");
@@ -166,21 +190,27 @@ export const storedAccessPolicyProvider: ProviderImpl = {
     if (!found) return { id: "", props: {} };
     const permissions = found.accessPolicy?.permissions ? canonicalPermissions(found.accessPolicy.permissions) : "";
     const expiresOn = found.accessPolicy?.expiresOn?.toISOString() ?? "";
-    return { id, props: { ...props, permissions, expiresOn } };
+    // Re-signed: after the account key was rotated, refresh hands out a token that works again.
+    return { id, props: { ...props, permissions, expiresOn, sasToken: sasToken(inputs, accountKey) } };
   },
   async update(_id, olds, news) {
     const inputs = news as unknown as StoredAccessPolicyInputs;
     const old = olds as unknown as StoredAccessPolicyOutputs;
-    // Same permissions and validity (only the account key moved): keep the expiry, re-sign the token.
+    // Same permissions and validity (only the account id, or a stored key dropped): keep the expiry, re-sign.
     if (changedKeys(olds, news, ["permissions", "validitySeconds"]).length === 0 && old.expiresOn) {
-      return { outs: { ...inputs, expiresOn: old.expiresOn, sasToken: sasToken(inputs) } };
+      try {
+        return { outs: { ...inputs, expiresOn: old.expiresOn, sasToken: sasToken(inputs, await accountKeyFor(inputs)) } };
+      } catch (e) {
+        throw describe(e, inputs, "update");
+      }
     }
     return { outs: { ...(await put(inputs, false)) } };
   },
   async delete(id, props) {
     const inputs = props as unknown as StoredAccessPolicyOutputs;
     try {
-      await mutateAcl(inputs, (ids) => (ids.some((i) => i.id === id) ? ids.filter((i) => i.id !== id) : undefined));
+      const accountKey = await accountKeyFor(inputs);
+      await mutateAcl(inputs, accountKey, (ids) => (ids.some((i) => i.id === id) ? ids.filter((i) => i.id !== id) : undefined));
     } catch (e) {
       // The container (or account) is already gone: so is its policy.
       if (e instanceof RestError && e.statusCode === 404) return;

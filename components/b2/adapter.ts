@@ -7,10 +7,9 @@ import { B2Settings, credentialIssues } from "./settings";
 export const b2Adapter = defineAdapter({
   provider: "b2",
   settings: B2Settings,
-  // A deployment needs the account credentials (config or environment); a preview registers
-  // nothing with B2, so it may run without them (CI policy previews).
-  environmentProblems: (settings, dryRun) =>
-    dryRun ? [] : credentialIssues(settings).map((i) => `storage:b2.${i.field}: ${i.message}`),
+  // A deployment needs the account credentials in the environment, where the providers read them;
+  // a preview registers nothing with B2, so it may run without them (CI policy previews).
+  environmentProblems: (_settings, dryRun) => (dryRun ? [] : credentialIssues().map((i) => `storage:b2: ${i}`)),
   bucketOptions: z.strictObject({}),
   specProblems: (logical, spec) => b2SpecProblems(logical, spec),
   bucket: ({ logical, bucketName, spec, settings, stack }, opts) => new B2Bucket(logical, { bucketName, spec, settings, stack }, opts),

@@ -14,7 +14,15 @@ import { B2ApiError, regionFromS3Url, type B2Client } from "./client";
 import { describeOwner, OWNER_INFO_KEY, ownerProblem, splitOwner, withOwner } from "./ownership";
 import { undoThenThrow } from "./undo";
 import { changedKeys, type ProviderImpl } from "../dynamic";
-import { ACCOUNT_FIELDS, accountProblems, clientFor, isKnown, type B2AccountInputs } from "./provider-common";
+import {
+  ACCOUNT_FIELDS,
+  accountProblems,
+  clientFor,
+  clientForExisting,
+  isKnown,
+  withoutLegacyCredentials,
+  type B2AccountInputs,
+} from "./provider-common";
 import type { B2AuthorizeResponse, B2BucketInfo, B2CorsRule, B2DefaultRetention, B2LifecycleRule, B2ServerSideEncryption, B2UpdateBucketRequest } from "./types";
 
 export interface B2BucketInputs extends B2AccountInputs {
@@ -239,8 +247,8 @@ export const provider: ProviderImpl = {
   },
 
   async read(id, raw) {
-    const props = raw as unknown as B2BucketOutputs;
-    const b2 = clientFor(raw);
+    const props = withoutLegacyCredentials(raw) as unknown as B2BucketOutputs;
+    const b2 = await clientForExisting(raw);
     const bucket = await b2.getBucket(id);
     if (!bucket) return { id: "", props: {} };
     return { id, props: withoutUndefined({ ...props, ...observed(props, bucket), ...endpoint(await b2.authorize()) }) };
@@ -250,14 +258,14 @@ export const provider: ProviderImpl = {
     const olds = rawOlds as unknown as B2BucketOutputs;
     const news = rawNews as unknown as B2BucketInputs;
     const carried = { bucketId: olds.bucketId, accountId: olds.accountId, s3ApiUrl: olds.s3ApiUrl, region: olds.region, revision: olds.revision };
-    if (changedKeys(rawOlds, rawNews, UPDATABLE).length === 0) return { outs: { ...news, ...carried } }; // credentials only
-    const b2 = clientFor(rawNews);
+    if (changedKeys(rawOlds, rawNews, UPDATABLE).length === 0) return { outs: { ...news, ...carried } }; // the stored credentials only
+    const b2 = await clientForExisting({ ...rawNews, accountId: olds.accountId });
     const req = configureRequest(olds.accountId, id, news, Boolean(olds.fileLockEnabled), olds.revision);
     const bucket = await b2.updateBucket(req);
     return { outs: { ...news, ...carried, revision: bucket.revision } };
   },
 
   async delete(id, raw) {
-    await clientFor(raw).deleteBucket(id);
+    await (await clientForExisting(raw)).deleteBucket(id);
   },
 };

@@ -14,7 +14,7 @@ import type { BucketSpec } from "../spec";
 import { b2Capabilities, b2CorsRules, b2DefaultRetention, b2LifecycleRules, b2SpecProblems, keyNameProblem, SSE_B2 } from "./capabilities";
 import { B2ApplicationKey, B2BucketResource } from "./resources";
 import { b2KeyName, ownerMarker } from "./ownership";
-import { b2AccountCredentials, type B2Settings } from "./settings";
+import { b2ApiUrl, type B2Settings } from "./settings";
 
 export { B2Settings } from "./settings";
 export { B2ApplicationKey, B2BucketResource } from "./resources";
@@ -44,9 +44,8 @@ export class B2Bucket extends pulumi.ComponentResource {
     if (problems.length) throw new Error(`B2Bucket "${name}": invalid spec:\n  ${problems.join("\n  ")}`);
 
     const owner = ownerMarker(pulumi.getProject(), pulumi.getStack(), name);
-    const creds = b2AccountCredentials(settings);
-    // Secret from the start: it is stored (encrypted) in each resource's state for read/update/delete.
-    const account = { accountKeyId: creds.accountKeyId ?? "", accountKey: pulumi.secret(creds.accountKey ?? ""), apiUrl: creds.apiUrl };
+    // No credentials here: the providers read them from their environment (settings.ts).
+    const account = { apiUrl: b2ApiUrl(settings) };
 
     const bucket = new B2BucketResource(
       name,

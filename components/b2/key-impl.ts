@@ -11,7 +11,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import { capabilityProblems, keyNameProblem } from "./capabilities";
 import { changedKeys, type ProviderImpl } from "../dynamic";
 import { mayHaveActed, type B2Client } from "./client";
-import { ACCOUNT_FIELDS, accountProblems, clientFor, isKnown, type B2AccountInputs } from "./provider-common";
+import {
+  ACCOUNT_FIELDS,
+  accountProblems,
+  clientFor,
+  clientForExisting,
+  isKnown,
+  withoutLegacyCredentials,
+  type B2AccountInputs,
+} from "./provider-common";
 import type { B2Capability, B2CreateKeyRequest, B2NewKey } from "./types";
 import { undoThenThrow } from "./undo";
 
@@ -122,8 +130,8 @@ export const provider: ProviderImpl = {
   },
 
   async read(id, raw) {
-    const props = raw as unknown as B2ApplicationKeyOutputs;
-    const key = await clientFor(raw).getKey(id);
+    const props = withoutLegacyCredentials(raw) as unknown as B2ApplicationKeyOutputs;
+    const key = await (await clientForExisting(raw)).getKey(id);
     // Deleted outside Pulumi, or expired (B2 removes expired keys): the next `up` recreates it.
     if (!key) return { id: "", props: {} };
     const sameCaps = JSON.stringify(sortedCaps(key.capabilities)) === JSON.stringify(sortedCaps(props.capabilities));
@@ -139,7 +147,7 @@ export const provider: ProviderImpl = {
   },
 
   async update(_id, olds, news) {
-    // Only the account credentials used to manage the key changed (anything else replaces).
+    // Only apiUrl changed (anything else replaces).
     const o = olds as unknown as B2ApplicationKeyOutputs;
     const outs = { ...news, applicationKeyId: o.applicationKeyId, applicationKey: o.applicationKey, accountId: o.accountId };
     if (o.expirationTimestamp) (outs as Record<string, unknown>).expirationTimestamp = o.expirationTimestamp;
@@ -147,6 +155,6 @@ export const provider: ProviderImpl = {
   },
 
   async delete(id, raw) {
-    await clientFor(raw).deleteKey(id);
+    await (await clientForExisting(raw)).deleteKey(id);
   },
 };

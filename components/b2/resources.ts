@@ -1,7 +1,7 @@
 /**
  * The B2 provider's resources: `pulumi-nodejs:dynamic/b2:Bucket` and
- * `pulumi-nodejs:dynamic/b2:ApplicationKey`. Usable on their own (see docs/providers/b2.md);
- * pass `accountKey` as `pulumi.secret(...)` so the state stores it encrypted.
+ * `pulumi-nodejs:dynamic/b2:ApplicationKey`. Usable on their own (see docs/providers/b2.md); the
+ * account credentials are read by the provider from B2_APPLICATION_KEY_ID / B2_APPLICATION_KEY.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -33,8 +33,8 @@ export class B2BucketResource extends pulumi.dynamic.Resource {
     super(
       bucketProvider,
       name,
-      { bucketId: undefined, accountId: undefined, s3ApiUrl: undefined, region: undefined, revision: undefined, ...args, accountKey: pulumi.secret(args.accountKey) },
-      { ...opts, additionalSecretOutputs: ["accountKey"] },
+      { bucketId: undefined, accountId: undefined, s3ApiUrl: undefined, region: undefined, revision: undefined, ...args },
+      opts,
       "b2",
       "Bucket",
     );
@@ -59,10 +59,10 @@ export class B2ApplicationKey extends pulumi.dynamic.Resource {
     super(
       keyProvider,
       name,
-      { applicationKeyId: undefined, applicationKey: undefined, expirationTimestamp: undefined, ...args, accountKey: pulumi.secret(args.accountKey) },
+      { applicationKeyId: undefined, applicationKey: undefined, expirationTimestamp: undefined, ...args },
       // No deleteBeforeReplace here: an explicit value would override the provider's diff, which
       // creates first when the name changes and deletes first when it does not (key-impl.ts).
-      { ...opts, additionalSecretOutputs: ["applicationKey", "accountKey"] },
+      { ...opts, additionalSecretOutputs: ["applicationKey"] },
       "b2",
       "ApplicationKey",
     );

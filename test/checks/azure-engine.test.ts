@@ -4,7 +4,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoredAccessPolicy } from "../../components/azure/resources";
@@ -32,15 +31,18 @@ const program = async () => {
       policyId: `app-g${g}`,
       permissions: "rw",
       validitySeconds: 3600,
-      accountKey: pulumi.secret(account.accountKey),
     });
   const current = slot(generation);
   const previous = generation > 1 && !retirePrevious ? slot(generation - 1) : undefined;
   return { current: current.sasToken, previous: previous?.sasToken, currentId: current.policyId };
 };
 
+const saved = { account: process.env.AZURE_STORAGE_ACCOUNT, key: process.env.AZURE_STORAGE_KEY };
 beforeAll(async () => {
   account = await ensureAzurite();
+  // The provider (started by the CLI with this environment) finds the key here, never in its inputs.
+  process.env.AZURE_STORAGE_ACCOUNT = account.accountName;
+  process.env.AZURE_STORAGE_KEY = account.accountKey;
   await adminService(account).getContainerClient(containerName).create();
   stack = await openStack({ stack: name, program, config: {} });
 });
@@ -48,6 +50,10 @@ afterAll(async () => {
   await stack?.destroy({ color: "never" }).catch(() => undefined);
   await stack?.workspace.removeStack(name).catch(() => undefined);
   await adminService(account).getContainerClient(containerName).deleteIfExists();
+  for (const [k, v] of [["AZURE_STORAGE_ACCOUNT", saved.account], ["AZURE_STORAGE_KEY", saved.key]] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 const ids = () => policyIds(account, containerName);
@@ -71,11 +77,12 @@ describe("StoredAccessPolicy through the Pulumi engine on Azurite", () => {
     expect(transcript).not.toContain(new URLSearchParams(g1).get("sig")!);
     expect(await ids()).toEqual(["app-g1"]);
     expect(await read(g1)).toBe(200);
-    // The state file on disk holds the account key and the SAS only encrypted.
+    // The state file on disk never holds the account key, and holds the SAS only encrypted.
     const stateFile = path.join(process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, ""), ".pulumi", "stacks", "secure-storage", `${name}.json`);
     const state = fs.readFileSync(stateFile, "utf8");
     expect(state).toContain("app-g1");
     expect(state).not.toContain(account.accountKey);
+    expect(state).not.toContain('"accountKey"');
     expect(state).not.toContain(new URLSearchParams(g1).get("sig")!);
   });
 

@@ -20,9 +20,13 @@ let savedProperties: BlobServiceProperties;
 const run = Date.now().toString(36);
 const created: Array<{ container: string }> = [];
 
+const savedEnv = { account: process.env.AZURE_STORAGE_ACCOUNT, key: process.env.AZURE_STORAGE_KEY };
 beforeAll(async () => {
   account = await ensureAzurite();
   admin = { accountName: account.accountName, accountKey: account.accountKey };
+  // Where the stored-access-policy provider finds the key it signs with (never an input).
+  process.env.AZURE_STORAGE_ACCOUNT = account.accountName;
+  process.env.AZURE_STORAGE_KEY = account.accountKey;
   // CORS is blob-service-wide (on Azure the component sets it through BlobServiceProperties).
   const svc = adminService(account);
   savedProperties = await svc.getProperties();
@@ -35,6 +39,10 @@ afterAll(async () => {
   const svc = adminService(account);
   await svc.setProperties({ cors: savedProperties?.cors ?? [] }).catch(() => undefined);
   for (const { container } of created) await svc.getContainerClient(container).deleteIfExists().catch(() => undefined);
+  for (const [k, v] of [["AZURE_STORAGE_ACCOUNT", savedEnv.account], ["AZURE_STORAGE_KEY", savedEnv.key]] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 async function newContainer(label: string): Promise<string> {
@@ -52,7 +60,6 @@ async function slot(container: string, key: string, generation: number, access: 
     policyId: storedPolicyId(key, generation),
     permissions,
     validitySeconds: 3600,
-    accountKey: account.accountKey,
   });
   const outs = r.outs as unknown as StoredAccessPolicyOutputs;
   return { id: outs.policyId, secret: outs.sasToken, generation };
@@ -80,7 +87,7 @@ describe("AzureBucketProber on Azurite", () => {
     const readerPrev = await slot(container, "reader", 2, ["read", "list"]);
     const readerCur = await slot(container, "reader", 3, ["read", "list"]);
     // Rotation to g3 retired g1: its policy is deleted, so its token must be refused from now on.
-    await provider.delete(retired.id, { serviceUrl: account.serviceUrl, accountName: account.accountName, containerName: container, accountKey: account.accountKey });
+    await provider.delete(retired.id, { serviceUrl: account.serviceUrl, accountName: account.accountName, containerName: container });
     const keys: BucketContract["keys"] = {
       uploader: { access: ["write"], prefixes: [], current: await slot(container, "uploader", 1, ["write"]) },
       reader: { access: ["read", "list"], prefixes: [], current: readerCur, previous: readerPrev },

@@ -10,12 +10,20 @@ import { adminService, ensureAzurite, policyIds, sasContainer, statusOf, type Az
 let account: AzuriteAccount;
 const containerName = `sap-${Date.now().toString(36)}`;
 
+const saved = { account: process.env.AZURE_STORAGE_ACCOUNT, key: process.env.AZURE_STORAGE_KEY };
 beforeAll(async () => {
   account = await ensureAzurite();
+  // Where the provider finds the key it signs with: never in its inputs.
+  process.env.AZURE_STORAGE_ACCOUNT = account.accountName;
+  process.env.AZURE_STORAGE_KEY = account.accountKey;
   await adminService(account).getContainerClient(containerName).create();
 });
 afterAll(async () => {
   await adminService(account).getContainerClient(containerName).deleteIfExists();
+  for (const [k, v] of [["AZURE_STORAGE_ACCOUNT", saved.account], ["AZURE_STORAGE_KEY", saved.key]] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 const inputs = (policyId: string, permissions: string, validitySeconds = 3600): StoredAccessPolicyInputs => ({
@@ -25,7 +33,6 @@ const inputs = (policyId: string, permissions: string, validitySeconds = 3600): 
   policyId,
   permissions,
   validitySeconds,
-  accountKey: account.accountKey,
 });
 const ids = () => policyIds(account, containerName);
 const upload = (token: string, blob: string) => statusOf(() => sasContainer(account, containerName, token).getBlockBlobClient(blob).uploadData(Buffer.from("data")));
@@ -51,7 +58,7 @@ describe("StoredAccessPolicy provider on Azurite", () => {
 
   it("an https service URL pins the SAS to https", async () => {
     const { sasToken } = await import("../../components/azure/stored-access-policy-impl");
-    expect(new URLSearchParams(sasToken({ ...inputs("x-g1", "r"), serviceUrl: "https://acct.blob.core.windows.net" })).get("spr")).toBe("https");
+    expect(new URLSearchParams(sasToken({ ...inputs("x-g1", "r"), serviceUrl: "https://acct.blob.core.windows.net" }, account.accountKey)).get("spr")).toBe("https");
   });
 
   it("refuses to take over an existing policy and names Azure's five-policy limit", async () => {
@@ -98,6 +105,20 @@ describe("StoredAccessPolicy provider on Azurite", () => {
     await new Promise((r) => setTimeout(r, 3500));
     expect(await download(token, "w/a.txt")).toBe(403);
     await provider.delete("short-g1", created.outs);
+  });
+
+  it("finds the key at run time: a connection string, or the account's key through ARM; else a one-line error", async () => {
+    const { accountKeyFromEnv, accountKeyFor } = await import("../../components/azure/account-key");
+    const cs = `DefaultEndpointsProtocol=http;AccountName=${account.accountName};AccountKey=${account.accountKey};BlobEndpoint=${account.serviceUrl}`;
+    expect(accountKeyFromEnv(account.accountName, { AZURE_STORAGE_CONNECTION_STRING: cs })).toBe(account.accountKey);
+    // Another account's key is never used, whichever variable holds it.
+    expect(accountKeyFromEnv("other", { AZURE_STORAGE_CONNECTION_STRING: cs, AZURE_STORAGE_ACCOUNT: account.accountName, AZURE_STORAGE_KEY: "k" })).toBeUndefined();
+    await expect(accountKeyFor({ accountName: "other", serviceUrl: account.serviceUrl }, {})).rejects.toThrow(
+      "no key for storage account other: export AZURE_STORAGE_ACCOUNT=other and AZURE_STORAGE_KEY",
+    );
+    // The earlier design's input is refused with what to do instead.
+    const checked = await provider.check!({}, { ...inputs("k-g1", "r"), accountKey: "k" });
+    expect(checked.failures?.map((f) => f.property)).toEqual(["accountKey"]);
   });
 
   it("delete of a policy whose container is gone succeeds", async () => {

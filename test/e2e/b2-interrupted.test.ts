@@ -83,15 +83,13 @@ class Scenario {
   }
 
   async open(buckets: Record<string, unknown>): Promise<void> {
+    // Each scenario has its own stand-in: its master key is what the providers read from the environment.
+    this.standin.exportCredentials();
     this.stack = await openStack({
       stack: this.name,
       program: async () => program(),
-      config: {
-        "storage:b2": { accountKeyId: this.standin.masterKeyId, apiUrl: this.standin.url },
-        "storage:buckets": buckets,
-      },
+      config: { "storage:b2": { apiUrl: this.standin.url }, "storage:buckets": buckets },
     });
-    await this.stack.setConfig("storage:b2.accountKey", { value: this.standin.masterKey, secret: true }, true);
   }
 
   async up(): Promise<auto.UpResult> {
@@ -145,6 +143,7 @@ class Scenario {
   }
 
   async close(): Promise<void> {
+    this.standin.exportCredentials();
     await this.stack?.destroy({ color: "never" }).catch(() => undefined);
     await this.stack?.workspace.removeStack(this.name, { force: true }).catch(() => undefined);
     await this.standin.stop();

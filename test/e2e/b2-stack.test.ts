@@ -33,14 +33,13 @@ const buckets = (generation: number) => ({
   },
 });
 
-/** (Re)open the stack with this config; the account key is set as a secret through the CLI. */
+/** (Re)open the stack with this config; the account key is only in the environment (B2_APPLICATION_KEY*). */
 async function open(generation: number): Promise<void> {
   stack = await openStack({
     stack: name,
     program: async () => program(),
-    config: { "storage:b2": { accountKeyId: standin.masterKeyId, apiUrl: standin.url }, "storage:buckets": buckets(generation) },
+    config: { "storage:b2": { apiUrl: standin.url }, "storage:buckets": buckets(generation) },
   });
-  await stack.setConfig("storage:b2.accountKey", { value: standin.masterKey, secret: true }, true);
 }
 
 function assertNoPlainSecrets(): void {
@@ -50,8 +49,10 @@ function assertNoPlainSecrets(): void {
   expect(secrets.filter((s) => transcript.includes(s)), "plain secret in engine output").toEqual([]);
 }
 
+let restoreEnv = (): void => undefined;
 beforeAll(async () => {
   await standin.start();
+  restoreEnv = standin.exportCredentials();
   await open(1);
 });
 
@@ -59,6 +60,7 @@ afterAll(async () => {
   await stack?.destroy({ color: "never" }).catch(() => undefined);
   await stack?.workspace.removeStack(name, { force: true }).catch(() => undefined);
   await standin.stop();
+  restoreEnv();
 });
 
 describe("the project program on B2 (stand-in)", () => {
@@ -129,7 +131,7 @@ describe("the project program on B2 (stand-in)", () => {
       stack: badName,
       program: async () => program(),
       config: {
-        "storage:b2": { accountKeyId: standin.masterKeyId, apiUrl: standin.url },
+        "storage:b2": { apiUrl: standin.url },
         "storage:buckets": {
           "b2-media": { provider: "b2" },
           tasks: { provider: "b2", keys: { backend: { access: ["read"], prefixes: ["users/", "tasks/"], generation: 1 } } },
@@ -137,7 +139,6 @@ describe("the project program on B2 (stand-in)", () => {
       },
     });
     try {
-      await bad.setConfig("storage:b2.accountKey", { value: standin.masterKey, secret: true }, true);
       standin.calls.length = 0;
       const err = (await bad.up({ color: "never" }).catch((e: unknown) => e)) as Error;
       expect(err.message).toMatch(/storage:buckets\.b2-media: the physical bucket name would start with "b2-"/);

@@ -68,7 +68,8 @@ export class B2StandIn {
   readonly accountId = hex(6);
   /** The master application key (all capabilities); generated per run, never a literal. */
   readonly masterKeyId = `000${this.accountId}0000000000`;
-  readonly masterKey = `K000${randomBytes(22).toString("base64url")}`;
+  /** Changes with rotateMasterKey(); only the current one is accepted. */
+  masterKey = `K000${randomBytes(22).toString("base64url")}`;
   readonly calls: StandInCall[] = [];
   readonly buckets = new Map<string, B2BucketInfo>();
   readonly keys = new Map<string, B2NewKey>();
@@ -97,6 +98,32 @@ export class B2StandIn {
     for (const res of this.held.splice(0)) res.socket?.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /**
+   * What regenerating the master key in the B2 console does: a new secret for the same key id;
+   * the old secret is refused from now on, and so is every token it was authorized with.
+   */
+  rotateMasterKey(): string {
+    this.masterKey = `K000${randomBytes(22).toString("base64url")}`;
+    for (const [token, t] of this.tokens) if (t.keyId === this.masterKeyId) this.tokens.delete(token);
+    return this.masterKey;
+  }
+
+  /**
+   * Put the master key where the B2 providers read it (B2_APPLICATION_KEY_ID / B2_APPLICATION_KEY
+   * in this process, and so in every `pulumi` it starts); returns what undoes it.
+   */
+  exportCredentials(env: NodeJS.ProcessEnv = process.env): () => void {
+    const saved = { id: env.B2_APPLICATION_KEY_ID, key: env.B2_APPLICATION_KEY };
+    env.B2_APPLICATION_KEY_ID = this.masterKeyId;
+    env.B2_APPLICATION_KEY = this.masterKey;
+    return () => {
+      for (const [k, v] of [["B2_APPLICATION_KEY_ID", saved.id], ["B2_APPLICATION_KEY", saved.key]] as const) {
+        if (v === undefined) delete env[k];
+        else env[k] = v;
+      }
+    };
   }
 
   /** The next call of `op` finds its token expired (401 expired_auth_token); the token stays dead. */

@@ -41,8 +41,8 @@ describe("SAS key rotation (two slots)", () => {
     const g2Before = before.policies.find((p) => p.slot === "app-g2")!.inputs;
     const g2After = after.policies.find((p) => p.slot === "app-g2")!.inputs;
     // Same resource name (URN) and inputs: g2 is untouched while g3 is created and g1 deleted.
-    const { containerName: _a, accountName: _b, serviceUrl: _c, ...g2b } = g2Before;
-    const { containerName: _d, accountName: _e, serviceUrl: _f, ...g2a } = g2After;
+    const { containerName: _a, accountName: _b, serviceUrl: _c, accountId: _g, ...g2b } = g2Before;
+    const { containerName: _d, accountName: _e, serviceUrl: _f, accountId: _h, ...g2a } = g2After;
     expect(g2a).toEqual(g2b);
     expect(g2After.policyId).toBe("app-g2");
   });
@@ -55,13 +55,13 @@ describe("SAS key rotation (two slots)", () => {
       policyId: "app-g2",
       permissions: "rcw",
       validitySeconds: 2_592_000,
-      accountKey: "k",
     };
     const olds = { ...base, expiresOn: "2030-01-01T00:00:00.000Z", sasToken: "sv=x&si=app-g2&sr=c&sig=s" };
     // Spec changes that do not touch the key (CORS, lifecycle, another key) reach the slot as identical inputs.
     expect(await provider.diff("app-g2", olds, { ...base })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     expect(await provider.diff("app-g2", olds, { ...base, permissions: "r" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(await provider.diff("app-g2", olds, { ...base, accountKey: "k2" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    // State from before the key was looked up at run time holds it: an in-place update drops it.
+    expect(await provider.diff("app-g2", { ...olds, accountKey: "k" }, { ...base })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(await provider.diff("app-g2", olds, { ...base, containerName: "c2" })).toEqual({ changes: true, replaces: ["containerName"], deleteBeforeReplace: false });
   });
 

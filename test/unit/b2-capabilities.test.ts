@@ -150,19 +150,23 @@ describe("b2SpecProblems: config errors before any request, named by path", () =
 });
 
 describe("storage:b2 settings", () => {
-  it("credentials come from config, else the environment; missing ones are named", () => {
-    const s = B2Settings.parse({});
-    // The adapter reports these at storage:b2.<field> (b2-component.test.ts asserts the full messages).
-    expect(credentialIssues(s, {})).toEqual([
-      { field: "accountKeyId", message: "required (pulumi config set --path storage:b2.accountKeyId <id>, or B2_APPLICATION_KEY_ID)" },
-      { field: "accountKey", message: "required (pulumi config set --secret --path storage:b2.accountKey <key>, or B2_APPLICATION_KEY)" },
+  it("credentials come from the environment only; missing ones are named; config fields are refused", () => {
+    // The adapter prefixes these with storage:b2 (b2-component.test.ts asserts the full messages).
+    expect(credentialIssues({})).toEqual([
+      "B2_APPLICATION_KEY_ID is not set: export the B2 account (master or admin) key id",
+      "B2_APPLICATION_KEY is not set: export that key's secret",
     ]);
-    expect(b2AccountCredentials(s, { B2_APPLICATION_KEY_ID: "id-from-env", B2_APPLICATION_KEY: "key-from-env" })).toEqual({
+    expect(credentialIssues({ B2_APPLICATION_KEY_ID: "id", B2_APPLICATION_KEY: "k" })).toEqual([]);
+    expect(b2AccountCredentials({ B2_APPLICATION_KEY_ID: "id-from-env", B2_APPLICATION_KEY: "key-from-env" })).toEqual({
       accountKeyId: "id-from-env",
       accountKey: "key-from-env",
-      apiUrl: "https://api.backblazeb2.com",
     });
-    expect(b2AccountCredentials(B2Settings.parse({ accountKeyId: "cfg", accountKey: "cfg-key" }), { B2_APPLICATION_KEY_ID: "env" }).accountKeyId).toBe("cfg");
+    const old = B2Settings.safeParse({ accountKeyId: "cfg", accountKey: "cfg-key" });
+    expect(old.success).toBe(false);
+    expect(old.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      "accountKeyId: no longer read from config (it would be stored in state): export B2_APPLICATION_KEY_ID instead",
+      "accountKey: no longer read from config (it would be stored in state): export B2_APPLICATION_KEY instead",
+    ]);
   });
   it("apiUrl must be https except on loopback; unknown fields are errors", () => {
     expect(B2Settings.safeParse({ apiUrl: "http://api.example.com" }).success).toBe(false);

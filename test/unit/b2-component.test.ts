@@ -10,7 +10,7 @@ beforeEach(() => {
   registered.length = 0;
 });
 
-const settings = { accountKeyId: "acct-key-id", accountKey: "acct-key-value", apiUrl: "https://api.backblazeb2.com" };
+const settings = { apiUrl: "https://api.backblazeb2.com" };
 const bucketSpec = (b: Omit<BucketInput, "provider">, logical = "recordings") => parseStorageSpec({ buckets: { [logical]: { provider: "b2", ...b } } }).buckets[logical];
 const recordings = () =>
   bucketSpec({
@@ -37,7 +37,6 @@ describe("B2Bucket under mocks", () => {
     ]);
     const bucket = registered.find((r) => r.type === "pulumi-nodejs:dynamic/b2:Bucket")!;
     expect(bucket.inputs).toMatchObject({
-      accountKeyId: "acct-key-id",
       apiUrl: "https://api.backblazeb2.com",
       bucketName: "recordings-unit-000000",
       bucketType: "allPrivate",
@@ -81,14 +80,14 @@ describe("B2Bucket under mocks", () => {
       capabilities: ["listBuckets", "listFiles", "readFiles"],
       bucketId: "bid-recordings",
       namePrefix: "recordings/",
-      accountKeyId: "acct-key-id",
+      apiUrl: "https://api.backblazeb2.com",
     });
     expect(keys["recordings-ingest-g1"]).toMatchObject({ capabilities: ["listBuckets", "writeFiles"], namePrefix: "recordings/" });
     expect(keys["recordings-ingest-g1"].validDurationInSeconds).toBeUndefined();
 
-    // The account key is a secret input of every B2 resource (so state stores it encrypted).
+    // No B2 resource carries the account credentials: the providers read them at run time.
     for (const r of registered.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic/b2:"))) {
-      expect(r.inputs.accountKey, r.name).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: "acct-key-value" });
+      expect(Object.keys(r.inputs).filter((k) => /^accountKey/.test(k)), r.name).toEqual([]);
     }
   });
 
@@ -155,8 +154,8 @@ describe("b2 adapter", () => {
       const cfg = parseStackConfig({ buckets: { tasks: { provider: "b2" }, media: { provider: "b2" } }, b2: {} });
       // Reported once for the provider however many buckets use it, and only for an update.
       expect(environmentProblems(cfg, false)).toEqual([
-        "storage:b2.accountKeyId: required (pulumi config set --path storage:b2.accountKeyId <id>, or B2_APPLICATION_KEY_ID)",
-        "storage:b2.accountKey: required (pulumi config set --secret --path storage:b2.accountKey <key>, or B2_APPLICATION_KEY)",
+        "storage:b2: B2_APPLICATION_KEY_ID is not set: export the B2 account (master or admin) key id",
+        "storage:b2: B2_APPLICATION_KEY is not set: export that key's secret",
       ]);
       expect(environmentProblems(cfg, true)).toEqual([]);
       process.env.B2_APPLICATION_KEY_ID = "env-id";
@@ -179,5 +178,9 @@ describe("b2 adapter", () => {
       /storage:buckets\.tasks\.keys\.app\.prefixes: a B2 application key has a single namePrefix/,
     );
     expect(() => parseStackConfig({ buckets: { tasks: { provider: "b2" } }, b2: { ...settings, apiUrl: "http://b2.example.com" } })).toThrow(/storage:b2\.apiUrl: must be https/);
+    // A stack that still sets the credentials in config is told where they go now.
+    expect(() => parseStackConfig({ buckets: { tasks: { provider: "b2" } }, b2: { accountKey: "k" } })).toThrow(
+      /storage:b2\.accountKey: no longer read from config \(it would be stored in state\): export B2_APPLICATION_KEY instead/,
+    );
   });
 });

@@ -16,7 +16,7 @@ import { B2StandIn } from "../helpers/b2-standin";
 const standin = new B2StandIn();
 let seq = 0;
 const freshName = () => `own-${Date.now().toString(36)}-${seq++}`;
-const account = () => ({ accountKeyId: standin.masterKeyId, accountKey: standin.masterKey, apiUrl: standin.url });
+const account = () => ({ apiUrl: standin.url });
 const direct = () => new B2Client({ keyId: standin.masterKeyId, key: standin.masterKey, apiUrl: standin.url });
 const ownerOf = (bucketName: string) => `secure-storage/unit/${bucketName}`;
 
@@ -48,8 +48,16 @@ const named = (bucketName: string) => [...standin.buckets.values()].filter((b) =
 const keysNamed = (keyName: string) => [...standin.keys.values()].filter((k) => k.keyName === keyName);
 const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable("expected a failure"), (e: unknown) => e as Error);
 
-beforeAll(() => standin.start());
-afterAll(() => standin.stop());
+let restoreEnv = () => undefined as void;
+beforeAll(async () => {
+  await standin.start();
+  // The providers read the account credentials from the environment, as under the engine.
+  restoreEnv = standin.exportCredentials();
+});
+afterAll(async () => {
+  restoreEnv();
+  await standin.stop();
+});
 beforeEach(() => {
   resetB2Sessions();
   standin.calls.length = 0;

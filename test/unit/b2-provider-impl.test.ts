@@ -4,7 +4,7 @@ import { provider as bucketProvider } from "../../components/b2/bucket-impl";
 import { provider as keyProvider } from "../../components/b2/key-impl";
 import { b2CorsRules } from "../../components/b2/capabilities";
 
-const account = { accountKeyId: "id", accountKey: "key", apiUrl: "https://api.backblazeb2.com" };
+const account = { apiUrl: "https://api.backblazeb2.com" };
 const bucket = {
   ...account,
   bucketName: "tasks-prod-abc123",
@@ -46,6 +46,13 @@ describe("B2 bucket provider check", () => {
     expect(await reasons(bucketProvider, { ...bucket, apiUrl: "http://api.example.com" })).toEqual(["apiUrl: must be https (plain http only for a loopback test stand-in)"]);
   });
 
+  it("refuses account credentials as inputs: the provider reads them from its environment", async () => {
+    expect(await reasons(bucketProvider, { ...bucket, accountKeyId: "id", accountKey: "key" })).toEqual([
+      "accountKeyId: is no longer an input (it would be stored in state): export B2_APPLICATION_KEY_ID instead",
+      "accountKey: is no longer an input (it would be stored in state): export B2_APPLICATION_KEY instead",
+    ]);
+  });
+
   it("requires an owner marker of three parts and keeps it out of bucketInfo", async () => {
     const { owner: _owner, ...unowned } = bucket;
     expect(await reasons(bucketProvider, unowned)).toEqual(['owner: is required: "<project>/<stack>/<logical>", the bucket\'s owner marker']);
@@ -71,6 +78,10 @@ describe("B2 bucket provider diff", () => {
     // State from before owner markers: the next up writes the marker in place.
     const { owner: _owner, ...unmarked } = olds;
     expect(await bucketProvider.diff("bid", unmarked, { ...bucket })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    // State that still holds the account credentials is no change (an update would make the bucket's
+    // outputs unknown in a preview, which then shows every key replaced): a refresh drops them.
+    const stored = { ...olds, accountKeyId: "id", accountKey: "key" };
+    expect(await bucketProvider.diff("bid", stored, { ...bucket })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
   it("a rename replaces, new bucket first; dropping file lock replaces, old bucket first (same name)", async () => {
     expect(await bucketProvider.diff("bid", olds, { ...bucket, bucketName: "tasks-prod-xyz789" })).toEqual({ changes: true, replaces: ["bucketName"], deleteBeforeReplace: false });
