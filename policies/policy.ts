@@ -3,7 +3,7 @@
  * table and the enforcement-level rules need. `policy` is the CrossGuard object the pack serves.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isObject, isUnknown, plain, type Plain, type PlainObject } from "./props";
+import { cannotJudgeInPreview, isObject, isUnknown, plain, watchUnknowns, type Plain, type PlainObject } from "./props";
 
 export type PolicyProvider = "aws" | "azure" | "gcp" | "minio" | "b2";
 
@@ -31,7 +31,7 @@ interface Meta {
 
 export interface StoragePolicy extends Meta {
   kind: "resource" | "stack";
-  /** Resource type tokens a resource policy looks at. */
+  /** Resource type tokens the policy reads: a resource policy's filter, a stack policy's correlated types. */
   types: string[];
   policy: ResourceValidationPolicy | StackValidationPolicy;
 }
@@ -45,7 +45,10 @@ export interface ResourceDef extends Meta {
    * file). Each property needs a `default`: a run without config must behave as documented.
    */
   config?: PolicyConfigSchema["properties"];
-  /** Violation messages for one resource's plain properties; unknown values must yield nothing. */
+  /**
+   * Violation messages for one resource's plain properties. An unknown value is never a violation;
+   * when the check reads one and reports nothing, the pack says it could not judge (props.ts).
+   */
   check(props: PlainObject, type: string, config: PlainObject): string[];
 }
 
@@ -78,7 +81,11 @@ export function resourcePolicy(def: ResourceDef): StoragePolicy {
       validateResource: (args, report) => {
         if (!types.has(args.type)) return;
         const config = configWithDefaults(def.config, def.config ? plain(args.getConfig<object>()) : undefined);
-        for (const message of def.check(asObject(plain(args.props)), args.type, config)) report(message);
+        const { props, unknownReads } = watchUnknowns(asObject(plain(args.props)));
+        const messages = def.check(props, args.type, config);
+        for (const message of messages) report(message);
+        // Known violations stand on their own; a pass that rested on an unknown is no pass.
+        if (!messages.length && unknownReads.size) throw cannotJudgeInPreview(unknownReads);
       },
     },
   };
@@ -100,6 +107,8 @@ export interface StackViolation {
 }
 
 export interface StackDef extends Meta {
+  /** Resource types the policy correlates (for the docs; a stack policy sees every resource). */
+  types: string[];
   check(resources: StackResource[]): StackViolation[];
 }
 
@@ -107,7 +116,7 @@ export function stackPolicy(def: StackDef): StoragePolicy {
   return {
     ...pick(def),
     kind: "stack",
-    types: [],
+    types: def.types,
     policy: {
       name: def.name,
       description: description(def),

@@ -88,3 +88,31 @@ export function asBool(v: Plain): boolean | Unknown | undefined {
   if (v === "true" || v === "false") return v === "true";
   return undefined;
 }
+
+/**
+ * The same properties, recording the path of every UNKNOWN a check reads. A check that passes
+ * after reading one has not judged the resource (an unknown ACL is not a private ACL), so the
+ * policy turns the silent pass into the engine's "can't run during preview" advisory (policy.ts).
+ */
+export function watchUnknowns(root: PlainObject): { props: PlainObject; unknownReads: Set<string> } {
+  const unknownReads = new Set<string>();
+  const wrap = <T extends object>(target: T, prefix: string): T =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        const v = Reflect.get(t, key, receiver) as Plain;
+        if (typeof key === "symbol") return v;
+        const here = Array.isArray(t) ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key;
+        if (v === UNKNOWN) unknownReads.add(here);
+        return typeof v === "object" && v !== null ? wrap(v, here) : v;
+      },
+    });
+  return { props: wrap(root, ""), unknownReads };
+}
+
+/** The engine's own error for "read an unknown value": its server reports it as an advisory, never a violation. */
+export function cannotJudgeInPreview(paths: Iterable<string>): Error {
+  const Ctor = proxyModule.UnknownValueError as new (sentinel: unknown, props: string[]) => Error;
+  const e = new Ctor(proxyModule.unknownObjectValue, []);
+  e.message = `${[...paths].map((p) => `.${p}`).join(", ")} can't be known during preview, so this policy cannot judge the resource yet`;
+  return e;
+}

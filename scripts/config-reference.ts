@@ -103,14 +103,33 @@ export function renderConfigReference(): string {
   return out.join("\n");
 }
 
-/** One row per policy: the controls it enforces, where, and its level in prod and dev. */
+/**
+ * A type token's short form for the table, grouped by module: `aws:s3/bucketV2:BucketV2` ->
+ * `aws:s3/BucketV2`, `minio:index/s3Bucket:S3Bucket` -> `minio:S3Bucket`, our dynamic resources
+ * `dynamic:minio/Bucket`. Full tokens are in docs/policies.md.
+ */
+export function shortTypes(types: readonly string[]): string {
+  const groups = new Map<string, string[]>();
+  for (const t of types) {
+    const [pkg, mod, name] = t.split(":");
+    const [first, second] = mod.split("/");
+    const prefix = pkg === "pulumi-nodejs" ? `dynamic:${second}/` : first === "index" ? `${pkg}:` : `${pkg}:${first}/`;
+    groups.set(prefix, [...(groups.get(prefix) ?? []), name]);
+  }
+  return [...groups].map(([prefix, names]) => (names.length > 1 ? `${prefix}{${names.join(", ")}}` : `${prefix}${names[0]}`)).join("; ");
+}
+
+/** One row per policy: the controls it enforces, where, the types it reads, and its level in prod and dev. */
 export function renderPolicyTable(): string {
   const prod = readLevelConfig(catalog, configFile("prod"));
   const dev = readLevelConfig(catalog, configFile("dev"));
   const rows = catalog.map(
-    (p) => `| \`${p.name}\` | ${p.controls.join(", ")} | ${p.providers.join(", ")} | ${prod[p.name] ?? "mandatory"} | ${dev[p.name] ?? "mandatory"} |`,
+    (p) =>
+      `| \`${p.name}\` | ${p.controls.join(", ")} | ${p.providers.join(", ")} | ${shortTypes(p.types)} | ` +
+      `${prod[p.name] ?? "mandatory"} | ${dev[p.name] ?? "mandatory"} |`,
   );
-  return ["Generated from `policies/all.ts` and `policies/config.{prod,dev}.json` by `npm run docs`.\n", "| policy | controls | providers | prod | dev |", "|---|---|---|---|---|", ...rows].join("\n") + "\n";
+  const head = ["| policy | controls | providers | reads (resource types) | prod | dev |", "|---|---|---|---|---|---|"];
+  return ["Generated from `policies/all.ts` and `policies/config.{prod,dev}.json` by `npm run docs`.\n", ...head, ...rows].join("\n") + "\n";
 }
 
 export const README = path.join(__dirname, "..", "README.md");

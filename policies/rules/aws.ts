@@ -2,7 +2,8 @@
 import { wildcardWriteRules } from "../cors";
 import { documentProblems, hasTlsOnlyDeny, publicGrants, wildcardGrants } from "../iam";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
-import { asBool, at, isUnknown, list, type Plain } from "../props";
+import { asBool, at, isUnknown, list, type Plain, type PlainObject } from "../props";
+import { inlineEncryptionRules, inlineLifecycleRules, inlineVersioning, inlineWebsite, isAwsBucket } from "./aws-inline";
 import { AWS } from "./types";
 
 const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
@@ -18,6 +19,13 @@ function publicAcl(acl: Plain, grants: Plain[], uriOf: (g: Plain) => Plain): str
   return out;
 }
 
+/** Inline versioning: absent is left to the companion rule; explicitly off (or suspended) is not. */
+function inlineVersioningProblems(p: PlainObject): string[] {
+  const states = inlineVersioning(p);
+  if (states === undefined || isUnknown(states)) return [];
+  return states.map(asBool).some((e) => e === false) ? ["versioning.enabled is false"] : [];
+}
+
 export const awsPolicies: StoragePolicy[] = [
   resourcePolicy({
     name: "aws-s3-no-public-acl",
@@ -27,7 +35,7 @@ export const awsPolicies: StoragePolicy[] = [
     guard: "public-access",
     types: [...AWS.bucket, ...AWS.acl],
     check: (p, type) =>
-      AWS.bucket.includes(type as never)
+      isAwsBucket(type)
         ? publicAcl(p.acl, list(p.grants), (g) => at(g, "uri"))
         : publicAcl(p.acl, list(at(p, "accessControlPolicy", "grants")), (g) => at(g, "grantee", "uri")),
   }),
@@ -70,9 +78,11 @@ export const awsPolicies: StoragePolicy[] = [
     controls: ["AWS FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145"],
     providers: ["aws"],
     guard: "encryption",
-    types: [...AWS.encryption],
-    check: (p) => {
-      const rules = p.rules;
+    types: [...AWS.bucket, ...AWS.encryption],
+    // A bucket without inline encryption is judged by its companion (storage-stack-encryption-companions).
+    check: (p, type) => {
+      const rules = isAwsBucket(type) ? inlineEncryptionRules(p) : p.rules;
+      if (rules === undefined && isAwsBucket(type)) return [];
       if (isUnknown(rules)) return [];
       const algos = list(rules).map((r) => at(r, "applyServerSideEncryptionByDefault", "sseAlgorithm"));
       if (algos.some(isUnknown)) return [];
@@ -86,7 +96,7 @@ export const awsPolicies: StoragePolicy[] = [
     controls: ["AWS FSBP S3.5", "CIS AWS 2.1.1"],
     providers: ["aws"],
     guard: "encryption",
-    types: [...AWS.policy],
+    types: [...AWS.bucket, ...AWS.policy],
     check: (p) =>
       documentProblems(p.policy, "bucket policy", (doc) => (hasTlsOnlyDeny(doc) === false ? ['has no Deny of s3:* for aws:SecureTransport "false": plain HTTP is accepted'] : [])),
   }),
@@ -105,9 +115,11 @@ export const awsPolicies: StoragePolicy[] = [
     controls: ["AWS FSBP S3.13", "CKV_AWS_300"],
     providers: ["aws"],
     guard: "data-protection",
-    types: [...AWS.lifecycle],
-    check: (p) => {
-      const rules = p.rules;
+    types: [...AWS.bucket, ...AWS.lifecycle],
+    // Inline lifecycleRules are judged when present; a bucket without them needs the companion (stack.ts).
+    check: (p, type) => {
+      const rules = isAwsBucket(type) ? inlineLifecycleRules(p) : p.rules;
+      if (rules === undefined) return [];
       if (isUnknown(rules)) return [];
       const rs = list(rules);
       const decided = rs.filter((r) => !isUnknown(at(r, "status")) && !isUnknown(at(r, "abortIncompleteMultipartUpload")));
@@ -124,10 +136,7 @@ export const awsPolicies: StoragePolicy[] = [
     guard: "data-protection",
     types: [...AWS.bucket, ...AWS.versioning],
     check: (p, type) => {
-      if (AWS.bucket.includes(type as never)) {
-        const enabled = asBool(at(p, "versioning", "enabled"));
-        return enabled === false ? ["versioning.enabled is false"] : [];
-      }
+      if (isAwsBucket(type)) return inlineVersioningProblems(p);
       return mustBe("versioningConfiguration.status", at(p, "versioningConfiguration", "status"), "Enabled");
     },
   }),
@@ -139,7 +148,10 @@ export const awsPolicies: StoragePolicy[] = [
     guard: "public-access",
     types: [...AWS.bucket, ...AWS.website],
     check: (p, type) => {
-      if (AWS.bucket.includes(type as never)) return p.website === undefined || p.website === null || isUnknown(p.website) ? [] : ["website hosting is configured on a private bucket"];
+      if (isAwsBucket(type)) {
+        const site = inlineWebsite(p);
+        return site === undefined || isUnknown(site) ? [] : ["website hosting is configured on a private bucket"];
+      }
       return ["website hosting is configured on a private bucket"];
     },
   }),

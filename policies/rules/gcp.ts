@@ -22,8 +22,12 @@ function publicEntities(type: string, p: PlainObject): string[] {
   else if (GCP.iamPolicy.includes(type as never)) found = policyDataMembers(p.policyData);
   else if (p.roleEntities !== undefined) found = knownStrings(p.roleEntities).map((e) => e.split(":").pop() ?? e);
   else found = knownStrings(p.entity);
-  const canned = typeof p.predefinedAcl === "string" ? PUBLIC_PREDEFINED.get(p.predefinedAcl) : undefined;
-  const viaCanned = canned ? [`${canned} (predefinedAcl "${String(p.predefinedAcl)}")`] : [];
+  // BucketACL's defaultAcl is the canned ACL every new object gets: as public as predefinedAcl.
+  const viaCanned = (["predefinedAcl", "defaultAcl"] as const).flatMap((field) => {
+    const acl = p[field];
+    const canned = typeof acl === "string" ? PUBLIC_PREDEFINED.get(acl) : undefined;
+    return canned ? [`${canned} (${field} "${String(acl)}")`] : [];
+  });
   return [...found.filter((m) => PUBLIC_MEMBERS.includes(m)), ...viaCanned];
 }
 

@@ -78,6 +78,7 @@ export const minioPackagePolicies: StoragePolicy[] = [
     controls: ["CIS Controls v8 6.8", "equivalent of AWS FSBP IAM.21"],
     providers: ["minio"],
     guard: "least-privilege",
+    types: [...MINIO_PKG.attachment],
     check: (all) =>
       [...attachments(all)]
         .filter(([, a]) => a.principals.size > 1)
@@ -92,6 +93,7 @@ export const minioPackagePolicies: StoragePolicy[] = [
     controls: ["equivalent of AWS FSBP S3.17", "CKV_AWS_145"],
     providers: ["minio"],
     guard: "encryption",
+    types: [...MINIO_PKG.bucket, ...MINIO_PKG.encryption],
     check: (all) =>
       missingCompanions(
         ofType(all, MINIO_PKG.bucket),
@@ -106,6 +108,7 @@ export const minioPackagePolicies: StoragePolicy[] = [
     controls: ["equivalent of AWS FSBP S3.14", "CKV_AWS_21"],
     providers: ["minio"],
     guard: "data-protection",
+    types: [...MINIO_PKG.bucket, ...MINIO_PKG.versioning],
     check: (all) =>
       missingCompanions(
         ofType(all, MINIO_PKG.bucket),

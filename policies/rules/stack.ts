@@ -8,6 +8,7 @@
 import { bucketsReached, isDocument, parseDocument } from "../iam";
 import { stackPolicy, type StackResource, type StackViolation, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown, knownStrings, type Plain, type Unknown, UNKNOWN } from "../props";
+import { inlineEncryptionRules, inlineLifecycleRules, inlineLogging, inlineVersioning } from "./aws-inline";
 import { AWS, AZURE, GCP, MINIO } from "./types";
 
 export const ofType = (rs: StackResource[], types: readonly string[]) => rs.filter((r) => types.includes(r.type));
@@ -68,6 +69,11 @@ function logTargets(all: StackResource[]): Set<string> {
 
 const known = (v: Plain) => v !== undefined && v !== null && !isUnknown(v);
 
+function versionedInline(b: StackResource): boolean {
+  const states = inlineVersioning(b.props);
+  return Array.isArray(states) && states.length > 0 && states.every((e) => asBool(e) === true);
+}
+
 export const stackPolicies: StoragePolicy[] = [
   stackPolicy({
     name: "storage-stack-public-access-companions",
@@ -75,6 +81,7 @@ export const stackPolicies: StoragePolicy[] = [
     controls: ["AWS FSBP S3.8", "AWS FSBP S3.12", "CKV2_AWS_6", "CKV2_AWS_65"],
     providers: ["aws"],
     guard: "public-access",
+    types: [...AWS.bucket, ...AWS.publicAccessBlock, ...AWS.ownership],
     check: (all) =>
       missingCompanions(
         ofType(all, AWS.bucket),
@@ -92,6 +99,7 @@ export const stackPolicies: StoragePolicy[] = [
     controls: ["AWS FSBP S3.17", "AWS FSBP S3.5", "CKV_AWS_145"],
     providers: ["aws"],
     guard: "encryption",
+    types: [...AWS.bucket, ...AWS.encryption, ...AWS.policy],
     check: (all) =>
       missingCompanions(
         ofType(all, AWS.bucket),
@@ -101,9 +109,10 @@ export const stackPolicies: StoragePolicy[] = [
             what: "default encryption (aws.s3.BucketServerSideEncryptionConfiguration)",
             types: AWS.encryption,
             field: "bucket",
-            inline: (b) => known(b.props.serverSideEncryptionConfiguration) && known(at(b.props, "serverSideEncryptionConfiguration", "rule")),
+            inline: (b) => known(inlineEncryptionRules(b.props)),
           },
-          { what: "bucket policy denying non-TLS requests (aws.s3.BucketPolicy)", types: AWS.policy, field: "bucket" },
+          // An inline policy is held to TLS-only by aws-s3-tls-only like a BucketPolicy.
+          { what: "bucket policy denying non-TLS requests (aws.s3.BucketPolicy)", types: AWS.policy, field: "bucket", inline: (b) => known(b.props.policy) },
         ],
         awsBucketLabel,
       ),
@@ -115,13 +124,14 @@ export const stackPolicies: StoragePolicy[] = [
     controls: ["AWS FSBP S3.13", "AWS FSBP S3.14", "CKV2_AWS_61", "CIS Azure 3.11"],
     providers: ["aws", "azure"],
     guard: "data-protection",
+    types: [...AWS.bucket, ...AWS.versioning, ...AWS.lifecycle, ...AZURE.account, ...AZURE.blobService],
     check: (all) => [
       ...missingCompanions(
         ofType(all, AWS.bucket),
         all,
         [
-          { what: "versioning (aws.s3.BucketVersioning)", types: AWS.versioning, field: "bucket", inline: (b) => asBool(at(b.props, "versioning", "enabled")) === true },
-          { what: "lifecycle configuration (aws.s3.BucketLifecycleConfiguration)", types: AWS.lifecycle, field: "bucket" },
+          { what: "versioning (aws.s3.BucketVersioning)", types: AWS.versioning, field: "bucket", inline: versionedInline },
+          { what: "lifecycle configuration (aws.s3.BucketLifecycleConfiguration)", types: AWS.lifecycle, field: "bucket", inline: (b) => known(inlineLifecycleRules(b.props)) },
         ],
         awsBucketLabel,
       ),
@@ -139,13 +149,14 @@ export const stackPolicies: StoragePolicy[] = [
     controls: ["AWS FSBP S3.9", "CKV_AWS_18"],
     providers: ["aws"],
     guard: "logging",
+    types: [...AWS.bucket, ...AWS.logging],
     check: (all) => {
       const sinks = logTargets(all);
       const buckets = ofType(all, AWS.bucket).filter((b) => !targetNames(b).some((n) => sinks.has(n)));
       return missingCompanions(
         buckets,
         all,
-        [{ what: "server access logging (aws.s3.BucketLogging)", types: AWS.logging, field: "bucket", inline: (b) => known(b.props.logging) }],
+        [{ what: "server access logging (aws.s3.BucketLogging)", types: AWS.logging, field: "bucket", inline: (b) => known(inlineLogging(b.props)) }],
         awsBucketLabel,
       );
     },
@@ -157,6 +168,7 @@ export const stackPolicies: StoragePolicy[] = [
     controls: ["CKV2_AZURE_40"],
     providers: ["azure"],
     guard: "least-privilege",
+    types: [...AZURE.account, ...AZURE.storedAccessPolicy],
     check: (all) => {
       const out: StackViolation[] = [];
       for (const a of ofType(all, AZURE.account)) {
@@ -177,6 +189,7 @@ export const stackPolicies: StoragePolicy[] = [
     controls: ["AWS FSBP IAM.21", "CKV_AWS_355", "CIS Controls v8 6.8"],
     providers: ["aws", "gcp", "minio"],
     guard: "least-privilege",
+    types: [...AWS.iamPolicy, ...MINIO.policy, ...GCP.iamMember, ...GCP.iamBinding],
     check: (all) => keyReach(all),
   }),
 ];

@@ -37,6 +37,7 @@ export const GCP = {
     "gcp:storage/bucketAccessControl:BucketAccessControl",
     "gcp:storage/defaultObjectAccessControl:DefaultObjectAccessControl",
     "gcp:storage/objectAccessControl:ObjectAccessControl",
+    "gcp:storage/objectACL:ObjectACL",
   ],
 } as const;
 

@@ -13,15 +13,18 @@ import { catalog, policies } from "../../policies/all";
 import { advisoryByDesign, configFile, DEV_EXCEPTIONS, readLevelConfig } from "../../policies/levels";
 import { AWS, AZURE, GCP, MINIO_PKG } from "../../policies/rules/types";
 import { awsCases } from "./cases/aws";
+import { awsInlineCases } from "./cases/aws-inline";
 import { azureCases } from "./cases/azure";
 import { b2Cases } from "./cases/b2";
 import { commonCases } from "./cases/common";
 import { gcpCases } from "./cases/gcp";
+import { gcpAclCases } from "./cases/gcp-acl";
 import { minioCases } from "./cases/minio";
 import { minioPackageCases } from "./cases/minio-package";
 import { stackCases } from "./cases/stack";
+import { stackInlineCases } from "./cases/stack-inline";
 
-const rows: Array<{ policy: string; bad?: unknown[] }> = [...awsCases, ...azureCases, ...gcpCases, ...minioCases, ...minioPackageCases, ...b2Cases, ...commonCases, ...stackCases];
+const rows: Array<{ policy: string; bad?: unknown[] }> = [...awsCases, ...awsInlineCases, ...azureCases, ...gcpCases, ...gcpAclCases, ...minioCases, ...minioPackageCases, ...b2Cases, ...commonCases, ...stackCases, ...stackInlineCases];
 
 describe("policy catalog", () => {
   it("has unique names, and serves one CrossGuard policy per entry", () => {
@@ -65,7 +68,7 @@ describe("policy catalog", () => {
       aws.s3.BucketWebsiteConfigurationV2, aws.iam.Policy, aws.iam.UserPolicy, aws.iam.RolePolicy, aws.iam.GroupPolicy,
       azure.storage.StorageAccount, azure.storage.BlobContainer, azure.storage.BlobServiceProperties,
       gcp.storage.Bucket, gcp.storage.BucketIAMMember, gcp.storage.BucketIAMBinding, gcp.storage.BucketIAMPolicy, gcp.storage.BucketACL,
-      gcp.storage.DefaultObjectACL, gcp.storage.BucketAccessControl, gcp.storage.DefaultObjectAccessControl, gcp.storage.ObjectAccessControl,
+      gcp.storage.DefaultObjectACL, gcp.storage.BucketAccessControl, gcp.storage.DefaultObjectAccessControl, gcp.storage.ObjectAccessControl, gcp.storage.ObjectACL,
       gcp.projects.IAMCustomRole,
       minio.S3Bucket, minio.S3BucketPolicy, minio.IamPolicy, minio.IamGroupPolicy, minio.IamServiceAccount, minio.IamUserPolicyAttachment,
       minio.IamGroupPolicyAttachment, minio.S3BucketServerSideEncryption, minio.S3BucketVersioning, minio.IlmPolicy,
@@ -90,6 +93,12 @@ describe("docs/policies.md", () => {
     for (const c of p.controls) expect(cells[2]).toContain(c);
     expect(cells[4]).toBe(prod[name]);
     expect(cells[5]).toBe(dev[name]);
+  });
+
+  it.each(catalog.map((p) => [p.name, p] as const))("lists the full type tokens %s reads", (name, p) => {
+    const line = section("Resource types each policy reads").split("\n").find((l) => l.startsWith(`| \`${name}\``));
+    expect(line, `no types row for ${name}`).toBeDefined();
+    expect(line).toBe(`| \`${name}\` | ${p.types.map((t) => `\`${t}\``).join(", ")} |`);
   });
 
   it("lists every dev exception with its reason", () => {

@@ -2,7 +2,7 @@
  * Calls the pack's policies the way the CrossGuard server does: properties wrapped in the
  * engine's unknown-checking proxy, a reportViolation that collects messages.
  */
-import { unknownCheckingProxy, type ResourceValidationArgs, type ResourceValidationPolicy, type StackValidationArgs, type StackValidationPolicy } from "@pulumi/policy";
+import { UnknownValueError, unknownCheckingProxy, type ResourceValidationArgs, type ResourceValidationPolicy, type StackValidationArgs, type StackValidationPolicy } from "@pulumi/policy";
 import { policyNamed } from "../../policies/all";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -28,8 +28,27 @@ const noop = () => {
 
 export const urnOf = (r: { type: string; name: string }) => `urn:pulumi:test::secure-storage::${r.type}::${r.name}`;
 
-/** `config`: the policy's own config properties, as a config file's `{"<policy>": {...}}` passes them. */
+/**
+ * Violations, and `cannotJudge`: the engine's "can't run during preview" advisory, which the
+ * server makes of an UnknownValueError (never a violation, whatever the policy's level).
+ */
+export interface ResourceOutcome {
+  violations: string[];
+  cannotJudge?: string;
+}
+
+/** Violations only; a row that cannot be judged in preview has none. */
 export async function runResource(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Promise<string[]> {
+  return (await evaluateResource(policyName, type, props, config)).violations;
+}
+
+/** `config`: the policy's own config properties, as a config file's `{"<policy>": {...}}` passes them. */
+export async function evaluateResource(
+  policyName: string,
+  type: string,
+  props: Record<string, unknown>,
+  config: Record<string, unknown> = {},
+): Promise<ResourceOutcome> {
   const p = policyNamed(policyName);
   if (p.kind !== "resource") throw new Error(`${policyName} is a stack policy`);
   const out: string[] = [];
@@ -46,8 +65,13 @@ export async function runResource(policyName: string, type: string, props: Recor
     notApplicable: noop,
   } as unknown as ResourceValidationArgs;
   const validate = (p.policy as ResourceValidationPolicy).validateResource;
-  for (const v of Array.isArray(validate) ? validate : [validate!]) await v(args, (message) => out.push(message));
-  return out;
+  try {
+    for (const v of Array.isArray(validate) ? validate : [validate!]) await v(args, (message) => out.push(message));
+  } catch (e) {
+    if (e instanceof UnknownValueError) return { violations: out, cannotJudge: (e as Error).message };
+    throw e;
+  }
+  return { violations: out };
 }
 
 export interface TestResource {
@@ -88,6 +112,8 @@ export interface ResourceCase {
   type: string;
   props: Record<string, unknown>;
   bad?: RegExp[];
+  /** the "can't judge during preview" advisory expected instead of a pass (it names the unknown path) */
+  preview?: RegExp;
   /** the policy's config properties (defaults apply to what is left out) */
   config?: Record<string, unknown>;
 }
@@ -99,3 +125,6 @@ export interface StackCase {
   /** pattern per expected violation and the resource name it must point at */
   bad?: Array<[RegExp, string]>;
 }
+
+/** The "can't judge during preview" advisory a policy gives instead of passing on an unknown value. */
+export const PREVIEW = /can't be known during preview, so this policy cannot judge/;

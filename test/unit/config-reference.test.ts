@@ -52,7 +52,15 @@ describe("README policy table", () => {
     const { catalog } = await import("../../policies/all");
     const table = renderPolicyTable();
     expect(table.split("\n").filter((l) => l.startsWith("| `")).length).toBe(catalog.length);
-    expect(table).toMatch(/\| `aws-s3-public-access-block` \| [^|]+ \| aws \| mandatory \| mandatory \|/);
-    expect(table).toMatch(/\| `aws-s3-versioning` \| [^|]+ \| aws \| mandatory \| advisory \|/);
+    expect(table).toMatch(/\| `aws-s3-public-access-block` \| [^|]+ \| aws \| aws:s3\/BucketPublicAccessBlock \| mandatory \| mandatory \|/);
+    expect(table).toMatch(/\| `aws-s3-versioning` \| [^|]+ \| aws \| aws:s3\/\{Bucket, BucketV2, BucketVersioning, BucketVersioningV2\} \| mandatory \| advisory \|/);
+  });
+
+  it("names the resource types every policy reads, stack policies included", async () => {
+    const { renderPolicyTable, shortTypes } = await import("../../scripts/config-reference");
+    const { catalog } = await import("../../policies/all");
+    for (const p of catalog) expect(p.types.length, p.name).toBeGreaterThan(0);
+    expect(shortTypes(["minio:index/s3Bucket:S3Bucket", "pulumi-nodejs:dynamic/minio:Bucket"])).toBe("minio:S3Bucket; dynamic:minio/Bucket");
+    expect(renderPolicyTable()).toMatch(/\| `storage-stack-access-logging` \| [^|]+ \| aws \| aws:s3\/\{Bucket, BucketV2, BucketLogging, BucketLoggingV2\} \|/);
   });
 });

@@ -1,5 +1,5 @@
 import type { ResourceCase } from "../harness";
-import { doc, U } from "../harness";
+import { doc, U, PREVIEW } from "../harness";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const tlsDeny = {
@@ -25,7 +25,7 @@ export const awsCases: ResourceCase[] = [
     props: { bucket: "b", accessControlPolicy: { grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "READ" }, { grantee: U.object }] } },
     bad: [/AllUsers/],
   },
-  { policy: "aws-s3-no-public-acl", title: "unknown acl in preview", type: "aws:s3/bucketAcl:BucketAcl", props: { bucket: U.string, acl: U.string } },
+  { policy: "aws-s3-no-public-acl", title: "unknown acl in preview", preview: PREVIEW, type: "aws:s3/bucketAcl:BucketAcl", props: { bucket: U.string, acl: U.string } },
   // aws-s3-no-public-policy
   { policy: "aws-s3-no-public-policy", title: "TLS deny only", type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: doc(tlsDeny) } },
   {
@@ -42,7 +42,7 @@ export const awsCases: ResourceCase[] = [
     bad: [/statement "Public" allows Principal "\*"/],
   },
   { policy: "aws-s3-no-public-policy", title: "inline bucket policy object", type: BUCKET, props: { policy: doc({ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }) }, bad: [/Principal "\*"/] },
-  { policy: "aws-s3-no-public-policy", title: "policy unknown in preview", type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: U.string } },
+  { policy: "aws-s3-no-public-policy", title: "policy unknown in preview", preview: PREVIEW, type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: U.string } },
   // aws-s3-public-access-block
   {
     policy: "aws-s3-public-access-block",
@@ -138,5 +138,5 @@ export const awsCases: ResourceCase[] = [
   },
   { policy: "aws-iam-no-s3-wildcards", title: "Get* on * in a role policy", type: "aws:iam/rolePolicy:RolePolicy", props: { role: "r", policy: doc({ Effect: "Allow", Action: "s3:Get*", Resource: "*" }) }, bad: [/"s3:Get\*"/, /"\*" \(every bucket\)/] },
   { policy: "aws-iam-no-s3-wildcards", title: "NotAction Allow", type: "aws:iam/userPolicy:UserPolicy", props: { user: "u", policy: doc({ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b/*" }) }, bad: [/NotAction/] },
-  { policy: "aws-iam-no-s3-wildcards", title: "document unknown in preview", type: "aws:iam/userPolicy:UserPolicy", props: { user: "u", policy: U.string } },
+  { policy: "aws-iam-no-s3-wildcards", title: "document unknown in preview", preview: PREVIEW, type: "aws:iam/userPolicy:UserPolicy", props: { user: "u", policy: U.string } },
 ];

@@ -1,5 +1,5 @@
 import type { ResourceCase } from "../harness";
-import { U } from "../harness";
+import { U, PREVIEW } from "../harness";
 
 const ACCOUNT = "azure-native:storage:StorageAccount";
 const SERVICE = "azure-native:storage:BlobServiceProperties";
@@ -15,7 +15,7 @@ export const azureCases: ResourceCase[] = [
   { policy: "azure-storage-no-blob-public-access", title: "explicitly off", type: ACCOUNT, props: secure },
   { policy: "azure-storage-no-blob-public-access", title: "not set", type: ACCOUNT, props: { ...secure, allowBlobPublicAccess: undefined }, bad: [/not set/] },
   { policy: "azure-storage-no-blob-public-access", title: "on", type: ACCOUNT, props: { ...secure, allowBlobPublicAccess: true }, bad: [/is true/] },
-  { policy: "azure-storage-no-blob-public-access", title: "unknown", type: ACCOUNT, props: { ...secure, allowBlobPublicAccess: U.bool } },
+  { policy: "azure-storage-no-blob-public-access", title: "unknown", preview: PREVIEW, type: ACCOUNT, props: { ...secure, allowBlobPublicAccess: U.bool } },
   { policy: "azure-container-private", title: "None", type: "azure-native:storage:BlobContainer", props: { accountName: "acct", publicAccess: "None" } },
   { policy: "azure-container-private", title: "Blob", type: "azure-native:storage:BlobContainer", props: { accountName: "acct", publicAccess: "Blob" }, bad: [/"Blob"/] },
   { policy: "azure-container-private", title: "Container", type: "azure-native:storage:BlobContainer", props: { accountName: U.string, publicAccess: "Container" }, bad: [/"Container"/] },
@@ -38,7 +38,7 @@ export const azureCases: ResourceCase[] = [
     bad: [/cors.corsRules\[0\].*MERGE/],
   },
   { policy: "azure-blob-soft-delete", title: "both on", type: SERVICE, props: softDelete },
-  { policy: "azure-blob-soft-delete", title: "container retention unknown", type: SERVICE, props: { ...softDelete, containerDeleteRetentionPolicy: U.object } },
+  { policy: "azure-blob-soft-delete", title: "container retention unknown", preview: PREVIEW, type: SERVICE, props: { ...softDelete, containerDeleteRetentionPolicy: U.object } },
   { policy: "azure-blob-soft-delete", title: "blob soft delete off, container not set", type: SERVICE, props: { deleteRetentionPolicy: { enabled: false } }, bad: [/^deleteRetentionPolicy/, /^containerDeleteRetentionPolicy/] },
   // Issue 21: network firewall and infrastructure encryption.
   { policy: "azure-storage-network-default-deny", title: "Deny", type: ACCOUNT, props: secure },
@@ -47,7 +47,7 @@ export const azureCases: ResourceCase[] = [
   { policy: "azure-storage-network-default-deny", title: "Allow but no public endpoint", type: ACCOUNT, props: { ...allow, publicNetworkAccess: "Disabled" } },
   { policy: "azure-storage-network-default-deny", title: "Allow, account named in config", type: ACCOUNT, props: allow, config: { publicEndpointAccounts: ["acct"] } },
   { policy: "azure-storage-network-default-deny", title: "Allow, another account named in config", type: ACCOUNT, props: allow, config: { publicEndpointAccounts: ["other"] }, bad: [/"Allow"/] },
-  { policy: "azure-storage-network-default-deny", title: "defaultAction unknown", type: ACCOUNT, props: { ...secure, networkRuleSet: { defaultAction: U.string } } },
+  { policy: "azure-storage-network-default-deny", title: "defaultAction unknown", preview: PREVIEW, type: ACCOUNT, props: { ...secure, networkRuleSet: { defaultAction: U.string } } },
   { policy: "azure-storage-infrastructure-encryption", title: "on", type: ACCOUNT, props: secure },
   { policy: "azure-storage-infrastructure-encryption", title: "encryption not set", type: ACCOUNT, props: { ...secure, encryption: undefined }, bad: [/requireInfrastructureEncryption is not set \(false\)/] },
   { policy: "azure-storage-infrastructure-encryption", title: "off", type: ACCOUNT, props: { ...secure, encryption: { requireInfrastructureEncryption: false } }, bad: [/is false; it must be true/] },
@@ -60,5 +60,5 @@ export const azureCases: ResourceCase[] = [
     props: { policyId: "rl-g1", permissions: "rl" },
     bad: [/^permissions "rl": r reads any version \(versionid=\), l lists versions/],
   },
-  { policy: "azure-sas-blob-versions", title: "permissions unknown", type: SAS, props: { policyId: "x", permissions: U.string } },
+  { policy: "azure-sas-blob-versions", title: "permissions unknown", preview: PREVIEW, type: SAS, props: { policyId: "x", permissions: U.string } },
 ];

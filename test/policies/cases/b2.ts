@@ -1,5 +1,5 @@
 import type { ResourceCase } from "../harness";
-import { U } from "../harness";
+import { U, PREVIEW } from "../harness";
 
 const BUCKET = "pulumi-nodejs:dynamic/b2:Bucket";
 const KEY = "pulumi-nodejs:dynamic/b2:ApplicationKey";
@@ -25,7 +25,7 @@ export const b2Cases: ResourceCase[] = [
   { policy: "b2-bucket-lifecycle-abort-large-files", title: "cancels after a day", type: BUCKET, props: bucket },
   { policy: "b2-bucket-lifecycle-abort-large-files", title: "only hides", type: BUCKET, props: { ...bucket, lifecycleRules: [{ fileNamePrefix: "tmp/", daysFromUploadingToHiding: 7 }] }, bad: [/unfinished large files/] },
   { policy: "b2-key-scoped", title: "bucket key", type: KEY, props: key },
-  { policy: "b2-key-scoped", title: "bucketId unknown in preview", type: KEY, props: { ...key, bucketId: U.string } },
+  { policy: "b2-key-scoped", title: "bucketId unknown in preview", preview: PREVIEW, type: KEY, props: { ...key, bucketId: U.string } },
   { policy: "b2-key-scoped", title: "account-wide capabilities", type: KEY, props: { ...key, capabilities: ["readFiles", "writeKeys", "deleteBuckets", U.string] }, bad: [/"writeKeys"/, /"deleteBuckets"/] },
   { policy: "b2-key-scoped", title: "no bucketId", type: KEY, props: { ...key, bucketId: undefined }, bad: [/every bucket of the account/] },
   { policy: "b2-key-scoped", title: "two bucketIds", type: KEY, props: { ...key, bucketId: undefined, bucketIds: ["a", "b"] }, bad: [/bucketIds lists 2/] },
@@ -38,5 +38,5 @@ export const b2Cases: ResourceCase[] = [
     props: key,
     bad: [/^listFiles lists every file version; readFiles downloads any file version by id: B2 cannot keep a key/],
   },
-  { policy: "b2-key-file-versions", title: "capabilities unknown", type: KEY, props: { ...key, capabilities: U.array } },
+  { policy: "b2-key-file-versions", title: "capabilities unknown", preview: PREVIEW, type: KEY, props: { ...key, capabilities: U.array } },
 ];

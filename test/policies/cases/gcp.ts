@@ -1,5 +1,5 @@
 import type { ResourceCase } from "../harness";
-import { U } from "../harness";
+import { U, PREVIEW } from "../harness";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
 const ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole";
@@ -14,7 +14,7 @@ const secure = { name: "b", location: "EU", uniformBucketLevelAccess: true, publ
 export const gcpCases: ResourceCase[] = [
   { policy: "gcp-storage-uniform-access", title: "on", type: BUCKET, props: secure },
   { policy: "gcp-storage-uniform-access", title: "not set", type: BUCKET, props: { ...secure, uniformBucketLevelAccess: undefined }, bad: [/not set \(false\)/] },
-  { policy: "gcp-storage-uniform-access", title: "unknown", type: BUCKET, props: { ...secure, uniformBucketLevelAccess: U.bool } },
+  { policy: "gcp-storage-uniform-access", title: "unknown", preview: PREVIEW, type: BUCKET, props: { ...secure, uniformBucketLevelAccess: U.bool } },
   { policy: "gcp-storage-public-access-prevention", title: "enforced", type: BUCKET, props: secure },
   { policy: "gcp-storage-public-access-prevention", title: "inherited", type: BUCKET, props: { ...secure, publicAccessPrevention: "inherited" }, bad: [/"inherited"/] },
   { policy: "gcp-storage-no-public-members", title: "service account member", type: "gcp:storage/bucketIAMMember:BucketIAMMember", props: { bucket: "b", role: "roles/storage.objectViewer", member: "serviceAccount:sa@p.iam.gserviceaccount.com" } },
@@ -49,7 +49,7 @@ export const gcpCases: ResourceCase[] = [
   { policy: "gcp-storage-lifecycle-abort-multipart", title: "abort rule next to a delete rule", type: BUCKET, props: { ...secure, lifecycleRules: [abort, { action: { type: "Delete" }, condition: { age: 30 } }] } },
   { policy: "gcp-storage-lifecycle-abort-multipart", title: "no lifecycle rules", type: BUCKET, props: { ...secure, lifecycleRules: undefined }, bad: [/^no lifecycle rules: nothing aborts/] },
   { policy: "gcp-storage-lifecycle-abort-multipart", title: "only a delete rule", type: BUCKET, props: { ...secure, lifecycleRules: [{ action: { type: "Delete" }, condition: { age: 30 } }] }, bad: [/^no lifecycle rule aborts/] },
-  { policy: "gcp-storage-lifecycle-abort-multipart", title: "rule action unknown", type: BUCKET, props: { ...secure, lifecycleRules: [{ action: U.object, condition: {} }] } },
+  { policy: "gcp-storage-lifecycle-abort-multipart", title: "rule action unknown", preview: PREVIEW, type: BUCKET, props: { ...secure, lifecycleRules: [{ action: U.object, condition: {} }] } },
   { policy: "gcp-storage-no-admin-roles", title: "key's custom role", type: MEMBER, props: { bucket: "b", role: "projects/p/roles/key", member: SA } },
   { policy: "gcp-storage-no-admin-roles", title: "storage.admin to a service account", type: MEMBER, props: { bucket: "b", role: "roles/storage.admin", member: SA }, bad: [/grants roles\/storage.admin to serviceAccount:app@/] },
   { policy: "gcp-storage-no-admin-roles", title: "storage.admin to the configured admin", type: MEMBER, props: { bucket: "b", role: "roles/storage.admin", member: ADMIN }, config: { admins: [ADMIN] } },
@@ -69,7 +69,7 @@ export const gcpCases: ResourceCase[] = [
     props: { bucket: "b", policyData: JSON.stringify({ bindings: [{ role: "roles/owner", members: [SA] }, { role: "roles/viewer", members: ["user:eve@example.com"] }] }) },
     bad: [/roles\/owner to serviceAccount/, /roles\/viewer to user:eve/],
   },
-  { policy: "gcp-storage-no-admin-roles", title: "role unknown", type: MEMBER, props: { bucket: "b", role: U.string, member: SA } },
+  { policy: "gcp-storage-no-admin-roles", title: "role unknown", preview: PREVIEW, type: MEMBER, props: { bucket: "b", role: U.string, member: SA } },
   // Issue 19: GCS IAM cannot tell generations apart.
   {
     policy: "gcp-role-object-generations",
@@ -84,5 +84,5 @@ export const gcpCases: ResourceCase[] = [
     props: { roleId: "rl", permissions: ["storage.objects.get", U.string, "storage.objects.list"] },
     bad: [/^storage.objects.get reads any generation; storage.objects.list lists every generation: GCS cannot keep a key/],
   },
-  { policy: "gcp-role-object-generations", title: "permissions unknown", type: ROLE, props: { roleId: "x", permissions: U.array } },
+  { policy: "gcp-role-object-generations", title: "permissions unknown", preview: PREVIEW, type: ROLE, props: { roleId: "x", permissions: U.array } },
 ];

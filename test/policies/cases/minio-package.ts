@@ -5,7 +5,7 @@
  */
 import type * as minio from "@pulumi/minio";
 import type { ResourceCase } from "../harness";
-import { doc, U } from "../harness";
+import { doc, U, PREVIEW } from "../harness";
 
 const T = (n: string) => `minio:index/${n[0].toLowerCase()}${n.slice(1)}:${n}`;
 const bucket = { bucket: "reports", acl: "private" } satisfies minio.S3BucketArgs;
@@ -20,14 +20,14 @@ const everything = doc({ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:
 const policyCases = (type: string, base: Record<string, unknown>): ResourceCase[] => [
   { policy: "minio-policy-least-privilege", title: `${type}: scoped to one prefix`, type: T(type), props: { ...base, policy: scoped } },
   { policy: "minio-policy-least-privilege", title: `${type}: s3:* on arn:aws:s3:::*`, type: T(type), props: { ...base, policy: everything }, bad: [/"s3:\*"/, /"arn:aws:s3:::\*"/] },
-  { policy: "minio-policy-least-privilege", title: `${type}: policy unknown`, type: T(type), props: { ...base, policy: U.string } },
+  { policy: "minio-policy-least-privilege", title: `${type}: policy unknown`, preview: PREVIEW, type: T(type), props: { ...base, policy: U.string } },
 ];
 
 export const minioPackageCases: ResourceCase[] = [
   // canned bucket ACLs
   { policy: "minio-s3-bucket-private-acl", title: "private", type: T("S3Bucket"), props: bucket },
   { policy: "minio-s3-bucket-private-acl", title: "acl omitted (private)", type: T("S3Bucket"), props: { bucket: "reports" } satisfies minio.S3BucketArgs },
-  { policy: "minio-s3-bucket-private-acl", title: "acl unknown", type: T("S3Bucket"), props: { bucket: "reports", acl: U.string } },
+  { policy: "minio-s3-bucket-private-acl", title: "acl unknown", preview: PREVIEW, type: T("S3Bucket"), props: { bucket: "reports", acl: U.string } },
   ...["public", "public-read", "public-read-write", "public-write"].map(
     (acl): ResourceCase => ({ policy: "minio-s3-bucket-private-acl", title: acl, type: T("S3Bucket"), props: { ...bucket, acl }, bad: [new RegExp(`acl is "${acl}"`)] }),
   ),
@@ -41,7 +41,7 @@ export const minioPackageCases: ResourceCase[] = [
     props: { bucket: "reports", policy: doc(JSON.parse(tlsOnly).Statement[0], { Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::reports/*" }) },
     bad: [/statement 1 allows Principal "\*"/],
   },
-  { policy: "minio-policy-not-public", title: "policy unknown", type: T("S3BucketPolicy"), props: { bucket: "reports", policy: U.string } },
+  { policy: "minio-policy-not-public", title: "policy unknown", preview: PREVIEW, type: T("S3BucketPolicy"), props: { bucket: "reports", policy: U.string } },
   // identity policies
   ...policyCases("IamPolicy", { name: "reports-app" } satisfies Partial<minio.IamPolicyArgs>),
   ...policyCases("IamGroupPolicy", { group: "analysts", name: "reports" } satisfies Partial<minio.IamGroupPolicyArgs>),
@@ -59,14 +59,14 @@ export const minioPackageCases: ResourceCase[] = [
   { policy: "minio-iam-no-built-in-policy", title: "user gets a scoped policy", type: T("IamUserPolicyAttachment"), props: { userName: "app", policyName: "reports-app" } satisfies minio.IamUserPolicyAttachmentArgs },
   { policy: "minio-iam-no-built-in-policy", title: "user gets readwrite", type: T("IamUserPolicyAttachment"), props: { userName: "app", policyName: "readwrite" }, bad: [/built-in policy "readwrite"/] },
   { policy: "minio-iam-no-built-in-policy", title: "group gets consoleAdmin", type: T("IamGroupPolicyAttachment"), props: { groupName: "ops", policyName: "consoleAdmin" } satisfies minio.IamGroupPolicyAttachmentArgs, bad: [/"consoleAdmin"/] },
-  { policy: "minio-iam-no-built-in-policy", title: "policy name unknown", type: T("IamGroupPolicyAttachment"), props: { groupName: "ops", policyName: U.string } },
+  { policy: "minio-iam-no-built-in-policy", title: "policy name unknown", preview: PREVIEW, type: T("IamGroupPolicyAttachment"), props: { groupName: "ops", policyName: U.string } },
   // SSE and versioning as resources of their own
   { policy: "minio-bucket-encryption", title: "SSE with a KMS key", type: T("S3BucketServerSideEncryption"), props: { bucket: "reports", encryptionType: "aws:kms", kmsKeyId: "reports-key" } satisfies minio.S3BucketServerSideEncryptionArgs },
   { policy: "minio-bucket-encryption", title: "SSE without a key", type: T("S3BucketServerSideEncryption"), props: { bucket: "reports", encryptionType: "aws:kms", kmsKeyId: "" }, bad: [/kmsKeyId is not set/] },
   { policy: "minio-bucket-encryption", title: "SSE of another type", type: T("S3BucketServerSideEncryption"), props: { bucket: "reports", encryptionType: "AES256", kmsKeyId: "k" }, bad: [/encryptionType is "AES256"; it must be "aws:kms"/] },
   { policy: "minio-bucket-versioning", title: "Enabled", type: T("S3BucketVersioning"), props: { bucket: "reports", versioningConfiguration: { status: "Enabled" } } satisfies minio.S3BucketVersioningArgs },
   { policy: "minio-bucket-versioning", title: "Suspended", type: T("S3BucketVersioning"), props: { bucket: "reports", versioningConfiguration: { status: "Suspended" } }, bad: [/versioningConfiguration.status is "Suspended"; it must be "Enabled"/] },
-  { policy: "minio-bucket-versioning", title: "status unknown", type: T("S3BucketVersioning"), props: { bucket: "reports", versioningConfiguration: { status: U.string } } },
+  { policy: "minio-bucket-versioning", title: "status unknown", preview: PREVIEW, type: T("S3BucketVersioning"), props: { bucket: "reports", versioningConfiguration: { status: U.string } } },
   // ILM
   {
     policy: "minio-ilm-keeps-history",
