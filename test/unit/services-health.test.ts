@@ -84,12 +84,13 @@ describe("services.sh health checks", () => {
     // A child that exits under a parent that never waits stays a zombie until the parent goes.
     const fake = path.join(base, "bin", "minio");
     fs.mkdirSync(path.dirname(fake), { recursive: true });
-    fs.symlinkSync("/bin/true", fake);
+    // It exits only after bash has become `sleep` (which never reaps): bash itself would reap it.
+    fs.writeFileSync(fake, "#!/bin/sh\nsleep 1\n", { mode: 0o755 });
     const parent = spawn("bash", ["-c", `"${fake}" & echo $!; exec sleep 60`], { stdio: ["ignore", "pipe", "ignore"] });
     strays.push(parent);
     const firstLine = new Promise<string>((r) => parent.stdout!.once("data", (d: Buffer) => r(d.toString())));
     const zombie = Number(await firstLine);
-    await expect.poll(() => fs.readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0]).toBe("Z");
+    await expect.poll(() => fs.readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0], { timeout: 15_000 }).toBe("Z");
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(pidFile, `${zombie}\n`);
     expect(services("status").out).toBe("minio: stopped");
