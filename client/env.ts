@@ -20,6 +20,12 @@ function need(env: NodeJS.ProcessEnv, name: string): string {
   return v;
 }
 
+function count(env: NodeJS.ProcessEnv, name: string): number {
+  const n = Number(need(env, name));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of seconds, not "${env[name]}"`);
+  return n;
+}
+
 function json<T>(env: NodeJS.ProcessEnv, name: string, fallback: T): T {
   const v = env[name];
   if (!v) return fallback;
@@ -35,12 +41,13 @@ export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): KeyEnviron
   const caFile = env.AWS_CA_BUNDLE;
   const caBundle = env.S3_CA_BUNDLE_PEM ?? (caFile ? fs.readFileSync(caFile, "utf8") : undefined);
   const bucket: BucketContract = {
-    provider: (env.STORAGE_PROVIDER ?? "aws") as Provider,
+    // Required: the provider decides path-style addressing, and a wrong guess fails every request.
+    provider: need(env, "STORAGE_PROVIDER") as Provider,
     bucket: need(env, "S3_BUCKET"),
     region: env.AWS_REGION ?? env.S3_REGION ?? "us-east-1",
     endpoint: env.AWS_ENDPOINT_URL_S3 ?? need(env, "S3_ENDPOINT"),
     ...(caBundle ? { caBundle } : {}),
-    presign: { uploadSeconds: Number(need(env, "S3_PRESIGN_UPLOAD_SECONDS")), downloadSeconds: Number(need(env, "S3_PRESIGN_DOWNLOAD_SECONDS")) },
+    presign: { uploadSeconds: count(env, "S3_PRESIGN_UPLOAD_SECONDS"), downloadSeconds: count(env, "S3_PRESIGN_DOWNLOAD_SECONDS") },
     uploads: json<UploadRule[]>(env, "STORAGE_UPLOAD_RULES", []),
     uploadHeaders: json<Record<string, string>>(env, "STORAGE_UPLOAD_HEADERS", {}),
     cors: [],

@@ -24,7 +24,8 @@ interface GrpcModule {
 /** The refusal for levels the engine configured, or undefined when no locked policy is lowered. */
 export function loweredLockRefusal(catalog: StoragePolicy[], levels: Record<string, string>): string | undefined {
   const lowered = catalog
-    .filter((p) => LOCKED_GUARDS.includes(p.guard) && levels[p.name] !== undefined && levels[p.name] !== "mandatory")
+    // remediate is mandatory plus a fix: only advisory and disabled lower a locked policy.
+    .filter((p) => LOCKED_GUARDS.includes(p.guard) && (levels[p.name] === "advisory" || levels[p.name] === "disabled"))
     .map((p) => `${p.name}=${levels[p.name]}`);
   if (!lowered.length) return undefined;
   return `refused: ${LOCKED_GUARDS.join(" and ")} policies are mandatory in every stack; this config lowers ${lowered.join(", ")}`;

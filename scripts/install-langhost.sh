@@ -51,9 +51,9 @@ if [[ -x "$BIN/$HOST" && "$(host_version "$BIN/$HOST")" == "$VERSION" ]]; then
     echo "    pulumi $VERSION: official install ($(dirname "$(readlink -f "$BIN/pulumi")"))"
   else
     $official_only && exit 1
-    [[ -f "$BIN/parent-watch.cjs" ]] || write_launchers "$BIN"
     echo "    $HOST: cached ($BIN)"
   fi
+  write_launchers "$BIN" # cheap, and a changed launcher reaches every cache
   exit 0
 fi
 
@@ -66,6 +66,9 @@ while IFS= read -r cli; do
   [[ "$("$real" version 2>/dev/null)" == "$VERSION" && "$(host_version "$dir/$HOST")" == "$VERSION" ]] || continue
   mkdir -p "$BIN"
   for f in "$dir"/pulumi*; do ln -sfn "$f" "$BIN/$(basename "$f")"; done
+  # Our launchers, not the release's: ours exit with the CLI (parent-watch.cjs).
+  rm -f "$BIN/pulumi-resource-pulumi-nodejs" "$BIN/pulumi-analyzer-policy" "$BIN/pulumi-analyzer-policy-nodejs"
+  write_launchers "$BIN"
   echo "    pulumi $VERSION: using the official install at $dir (with its $HOST)"
   exit 0
 done < <(type -ap pulumi 2>/dev/null || true)

@@ -73,11 +73,12 @@ trap 'true' INT # Ctrl-C goes to pulumi (same process group); this script only c
 rc=0
 pulumi "${args[@]}" --stack "$stack" "${rest[@]}" || rc=$?
 if [[ $rc -ne 0 ]]; then
-  resources="$(pulumi stack export --stack "$stack" 2>/dev/null | node -e \
-    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log((JSON.parse(s).deployment.resources??[]).length))' || echo 1)"
-  if [[ "$resources" == 0 ]]; then
-    pulumi stack rm --yes --force --preserve-config --stack "$stack" >/dev/null 2>&1 &&
-      echo "pulumi: the first $cmd of stack $stack failed; removed its empty stack record" >&2
+  # Resources or pending operations mean something may exist: then the record stays.
+  left="$(pulumi stack export --stack "$stack" 2>/dev/null | node -e \
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s).deployment;
+     console.log((d.resources??[]).length+(d.pending_operations??[]).length)})' 2>/dev/null || echo 1)"
+  if [[ "$left" == 0 ]] && pulumi stack rm --yes --force --preserve-config --stack "$stack" >/dev/null 2>&1; then
+    echo "pulumi: the first $cmd of stack $stack failed; removed its empty stack record" >&2
     $had_salt || sed -i '/^encryptionsalt: /d' "Pulumi.$stack.yaml"
   fi
 fi

@@ -1,6 +1,6 @@
 /**
  * The rotation rule every update obeys, checked by the program against what the stack last
- * deployed (DESIGN.md, "Keys and rotation"): generations only go up, one at a time, and the
+ * deployed (README, "Rotation runbook"): generations only go up, one at a time, and the
  * credential applications use now is never deleted in the update that creates its successor.
  */
 import type { KeyContract, StorageContract } from "../components/contract";

@@ -1,7 +1,7 @@
 /**
  * The Pulumi program: config -> validated StorageSpec -> one component per bucket -> `storage`.
  * Everything that keeps an update safe runs here, before any resource is registered, so the
- * Pulumi CLI, the npm shortcuts and the Automation API get the same guards (DESIGN.md).
+ * Pulumi CLI, the npm shortcuts and the Automation API get the same guards (README, "The Pulumi CLI").
  * No provider is named here: each one is an adapter (components/adapters.ts).
  */
 import * as pulumi from "@pulumi/pulumi";

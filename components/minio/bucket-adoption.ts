@@ -34,11 +34,16 @@ export async function adoptionProblem(s3: S3Client, req: AdoptionRequest): Promi
   const tags = await tagsOf(s3, Bucket);
   const owner = tags.find((t) => t.Key === OWNER_TAG)?.Value;
   if (owner !== undefined && owner !== req.owner) return `${where}, owned by "${owner}" (tag ${OWNER_TAG}); ${refuse}`;
-  if (owner === undefined) {
-    if (tags.length)
-      return `${where}, tagged by someone else (${tags.map((t) => t.Key).join(", ")}; no ${OWNER_TAG}); ${refuse}`;
-    const page = await s3.send(new ListObjectVersionsCommand({ Bucket, MaxKeys: 1 }));
-    if (page.Versions?.length || page.DeleteMarkers?.length) return `${where}, untagged and holding objects; ${refuse}`;
+  if (owner === undefined && tags.length) {
+    return `${where}, tagged by someone else (${tags.map((t) => t.Key).join(", ")}; no ${OWNER_TAG}); ${refuse}`;
+  }
+  // An interrupted create of ours is always empty: applications get keys only after a deploy. A
+  // bucket with data and our tag belongs to another state of the same stack name (a second clone,
+  // a re-created stack), and adopting it would hand its data to this one (and to its destroy).
+  const page = await s3.send(new ListObjectVersionsCommand({ Bucket, MaxKeys: 1 }));
+  if (page.Versions?.length || page.DeleteMarkers?.length) {
+    const whose = owner === undefined ? "untagged" : `tagged "${owner}" like this stack`;
+    return `${where}, ${whose} and holding objects; ${refuse}`;
   }
   const lock = await unlessAbsent(
     s3.send(new GetObjectLockConfigurationCommand({ Bucket })),

@@ -295,6 +295,16 @@ describe("a bucket of the same name that is not ours is refused and left untouch
     );
   });
 
+  it("tagged as this stack's but holding data: another state of the same stack name owns it", async () => {
+    const stackName = `rsmd${run}`;
+    const line = await refused(stackName, async (bucket) => {
+      const owner = `${project}/${stackName}/docs`;
+      await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: OWNER_TAG, Value: owner }] } }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "their/data.txt", Body: "another clone's data" }));
+    });
+    expect(line).toMatch(/already exists on .*, tagged ".*\/docs" like this stack and holding objects; refusing to adopt/);
+  });
+
   it("tagged by someone else without an owner tag", async () => {
     const line = await refused(`rsmt${run}`, async (bucket) => {
       await s3.send(

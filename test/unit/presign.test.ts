@@ -132,6 +132,10 @@ describe("storageFromEnv reads back what npm run env prints", () => {
   });
 
   it("names the missing variable", () => {
-    expect(() => storageFromEnv({})).toThrow("S3_BUCKET is not set");
+    expect(() => storageFromEnv({})).toThrow("STORAGE_PROVIDER is not set");
+    const env = appEnv({ buckets: { clinic: { ...bucket, keys: { backend: writer } } } }, "clinic", "backend");
+    expect(() => storageFromEnv({ ...env, S3_PRESIGN_UPLOAD_SECONDS: "soon" })).toThrow(
+      "S3_PRESIGN_UPLOAD_SECONDS must be a whole number of seconds, not \"soon\"",
+    );
   });
 });
