@@ -184,8 +184,10 @@ function bootstrap(stack: string, configFileArg: string | undefined): void {
   const envFile = path.join(LOCAL, `backend-${stack}.env`);
   const values: [string, string][] = [["PULUMI_BACKEND_URL", url]];
   if (key) values.push(["AWS_ACCESS_KEY_ID", key.current.id], ["AWS_SECRET_ACCESS_KEY", key.current.secret]);
-  fs.writeFileSync(envFile, values.map(([k, v]) => `${k}=${quote(v)}\n`).join(""), { mode: 0o600 });
-  fs.chmodSync(envFile, 0o600);
+  // Written 0600 from the first byte (a temp file renamed over), also when an older file was looser.
+  const tmp = `${envFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, values.map(([k, v]) => `${k}=${quote(v)}\n`).join(""), { mode: 0o600 });
+  fs.renameSync(tmp, envFile);
 
   const names = [...values.map(([k]) => k), "PULUMI_CONFIG_PASSPHRASE"];
   const scope = (p: string[]) => (p.length ? `under ${p.join(", ")} only` : "on the whole bucket");
@@ -211,7 +213,9 @@ function stateLocation(backendStack: string): StateLocation {
   if (current.startsWith("s3://")) {
     const u = new URL(current);
     const endpoint = u.searchParams.get("endpoint") ?? undefined;
-    return { bucket: u.host, endpoint, region: u.searchParams.get("region") ?? "us-east-1" };
+    // A private CA is in the backend stack's contract; the login URL has no place for it.
+    const caBundle = endpoint?.startsWith("https:") ? backendCaBundle(backendStack) : undefined;
+    return { bucket: u.host, endpoint, region: u.searchParams.get("region") ?? "us-east-1", ...(caBundle ? { caBundle } : {}) };
   }
   const bucket = stateBucket(backendStack, stackContract(backendStack, localEnv(), false));
   return {
@@ -220,6 +224,14 @@ function stateLocation(backendStack: string): StateLocation {
     region: bucket.region ?? "us-east-1",
     caBundle: bucket.caBundle,
   };
+}
+
+function backendCaBundle(backendStack: string): string | undefined {
+  try {
+    return stateBucket(backendStack, stackContract(backendStack, localEnv(), false)).caBundle;
+  } catch {
+    return undefined; // no backend stack here: the system CAs apply
+  }
 }
 
 /** The state bucket with the operator's credentials: version reads and copies are denied to the ci key on purpose. */
@@ -231,7 +243,9 @@ interface Bucket {
 
 async function operatorBucket(loc: StateLocation): Promise<Bucket> {
   const sdk = await import("@aws-sdk/client-s3");
-  loadEnvFile(path.join(LOCAL, "minio.env"));
+  // The local MinIO's root credentials are for the local MinIO only, never sent to another host.
+  const loopback = !!loc.endpoint && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(loc.endpoint);
+  if (loopback) loadEnvFile(path.join(LOCAL, "minio.env"));
   const { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey } = process.env;
   if (loc.endpoint && accessKeyId && secretAccessKey) {
     const { s3ClientFor } = await import("../components/minio/s3-client");
