@@ -13,7 +13,8 @@ export const minioAdapter = defineAdapter({
   settings: MinioSettings,
   bucketOptions: z.strictObject({}),
   specProblems: (logical, spec) => minioSpecProblems(logical, spec),
-  // A preview only diffs config, so CI can preview without them; an update talks to the server.
+  // A config-only preview (`--refresh=false`) runs without them; anything that reads the server
+  // (an update, or the refresh Pulumi.yaml asks for) needs them, and the providers say so too.
   environmentProblems: (_settings, dryRun) => {
     if (dryRun) return [];
     const missing = MINIO_ADMIN_ENV.filter((v) => !process.env[v]);
