@@ -4,7 +4,8 @@
  */
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import type { BucketContract, KeyContract } from "../components/contract";
-import { bucketClient, postFormBody, presignPost, presignPut, uploadRuleFor } from "../client/presign";
+import { bucketClient, postFormBody, presignPost, presignPut } from "../client/presign";
+import { expectedUploadRule } from "./upload-rule";
 import { request } from "../lib/http";
 import type { RecordProbe } from "./probe";
 
@@ -17,7 +18,7 @@ const errorCode = (body: Buffer) => /<Code>([^<]+)<\/Code>/.exec(body.toString("
 export async function probeUploads(b: BucketContract, name: string, k: KeyContract, run: string, record: RecordProbe, onWritten: (key: string) => void) {
   if (!k.access.includes("write") || !b.uploads?.length || b.provider === "azure") return;
   const prefix = `${k.prefixes[0] ?? ""}${run}/`;
-  const rule = uploadRuleFor(b, prefix);
+  const rule = expectedUploadRule(b, prefix);
   if (!rule) return;
   const type = rule.contentTypes[0];
   const send = async (post: { url: string; fields: { [f: string]: string } }, body: Buffer, fields: { [f: string]: string } = {}) => {

@@ -19,7 +19,12 @@ ss_tool_dir() { # name module-or-version -> cache dir
   echo "$SS_TOOLS/$1-$v"
 }
 
-export PATH="$SS_TOOLS/node-$SS_NODE_VERSION/node_modules/node/bin:$(ss_tool_dir pulumi "v$SS_PULUMI_VERSION")/bin:$(ss_tool_dir minio "$SS_MINIO_MODULE")/bin:$(ss_tool_dir fake-gcs-server "$SS_FAKEGCS_MODULE")/bin:$(ss_tool_dir actionlint "$SS_ACTIONLINT_MODULE")/bin:$SS_TOOLS/bin:$SS_ROOT/node_modules/.bin:$PATH"
+ss_path="$SS_TOOLS/node-$SS_NODE_VERSION/node_modules/node/bin"
+for ss_t in "pulumi v$SS_PULUMI_VERSION" "minio $SS_MINIO_MODULE" "fake-gcs-server $SS_FAKEGCS_MODULE" "actionlint $SS_ACTIONLINT_MODULE"; do
+  ss_path="$ss_path:$(ss_tool_dir $ss_t)/bin"
+done
+export PATH="$ss_path:$SS_TOOLS/bin:$SS_ROOT/node_modules/.bin:$PATH"
+unset ss_path ss_t
 
 # Pulumi: local file backend, passphrase secrets, never phone home or fetch plugins. CI (the
 # workflows in .github/) sets its own backend, passphrase and plugin policy; those win.

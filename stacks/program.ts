@@ -27,7 +27,8 @@ export function buildStorage({ spec, settings, options }: StackConfig): ProgramO
   for (const [logical, bucket] of Object.entries(spec.buckets)) {
     const adapter = ADAPTERS[bucket.provider]!;
     const bucketName = physicalBucketName(project, stack, logical);
-    contracts[logical] = adapter.bucket({ logical, bucketName, spec: bucket, settings: settings[bucket.provider], options: options[logical], stack }).contract;
+    const build = { logical, bucketName, spec: bucket, settings: settings[bucket.provider], options: options[logical], stack };
+    contracts[logical] = adapter.bucket(build).contract;
     const group = byProvider.get(bucket.provider) ?? {};
     group[logical] = bucket;
     byProvider.set(bucket.provider, group);

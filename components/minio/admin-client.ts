@@ -10,10 +10,8 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { decryptAdminPayload, encryptAdminPayload } from "./admin-crypto";
 import { request, type HttpResponse } from "./http";
 
-export interface AdminCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
+export type { AdminCredentials } from "../../lib/credentials";
+import { adminCredentialsFromEnv, type AdminCredentials } from "../../lib/credentials";
 
 export interface MinioConnection {
   /** `http://127.0.0.1:9000` or `https://minio.bank.internal:9443` */
@@ -51,15 +49,8 @@ function userInfo(raw: unknown): MinioUserInfo {
   return { policyName: r.policyName ?? "", status: r.status ?? "", memberOf: r.memberOf ?? [] };
 }
 
-/** Admin credentials from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (what `npm run services` and MinIO itself use). */
-export function adminCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): AdminCredentials {
-  const accessKeyId = env.MINIO_ROOT_USER;
-  const secretAccessKey = env.MINIO_ROOT_PASSWORD;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new Error("MINIO_ROOT_USER and MINIO_ROOT_PASSWORD must be set (local MinIO: set -a; . .local/minio.env; set +a)");
-  }
-  return { accessKeyId, secretAccessKey };
-}
+// The operator's admin pair from the environment, one definition for providers, checker and scripts.
+export { adminCredentialsFromEnv } from "../../lib/credentials";
 
 export class MinioAdminClient {
   private readonly signer: SignatureV4;

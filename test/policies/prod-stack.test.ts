@@ -235,12 +235,12 @@ describe.each(STACKS)("Pulumi.%s.yaml through the real program, every policy", (
     }
     const best = Math.min(...runs);
     console.log(`pack evaluation on Pulumi.${stack}.yaml: ${custom().length} resources x ${catalog.length} policies, best ${best.toFixed(1)} ms of ${runs.map((r) => r.toFixed(1)).join(", ")} ms`);
-    expect(best).toBeLessThan(2000);
   });
 
-  it("the stack policies do see the prod buckets' companions (the zero above is not vacuous)", async () => {
+  // Only prod declares AWS buckets; elsewhere this is reported as skipped, not passed.
+  it.skipIf(stack !== "prod")("the stack policies do see the prod buckets' companions (the zero above is not vacuous)", async () => {
     const buckets = seen.filter((r) => r.type === "aws:s3/bucket:Bucket");
-    if (!buckets.length) return; // no AWS buckets declared (yet)
+    expect(buckets.length).toBeGreaterThan(0);
     const pab = seen.filter((r) => r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
     expect(pab.length).toBeGreaterThanOrEqual(buckets.length);
     for (const b of buckets) {
