@@ -2,7 +2,7 @@
  * The seam between the provider-neutral program and each provider folder.
  *
  * A provider is one folder under `components/<provider>/` exporting a `ProviderAdapter` from
- * `adapter.ts`, plus one line in `adapters.ts`. The program (stacks/) never names a provider:
+ * `adapter.ts`, plus one line in `registry.ts`. The program (stacks/) never names a provider:
  * it validates `storage:<provider>` settings and each bucket's `options` with the adapter's
  * schemas, asks the adapter what the provider cannot do, and then builds every bucket.
  */

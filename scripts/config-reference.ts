@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { ADAPTERS } from "../components/adapters";
+import { ADAPTERS } from "../components/registry";
 import { Bucket, PROVIDERS } from "../components/spec";
 import { catalog } from "../policies/all";
 import { configFile, readLevelConfig } from "../policies/levels";

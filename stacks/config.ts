@@ -1,6 +1,6 @@
 /** Read and validate the stack config before any resource is registered. */
 import * as pulumi from "@pulumi/pulumi";
-import { ADAPTERS } from "../components/adapters";
+import { ADAPTERS } from "../components/registry";
 import { issueProblem, parseStorageSpec, SpecError, PROVIDERS, type Provider, type StorageSpec } from "../components/spec";
 
 export interface StackConfig {

@@ -2,10 +2,10 @@
  * The Pulumi program: config -> validated StorageSpec -> one component per bucket -> `storage`.
  * Everything that keeps an update safe runs here, before any resource is registered, so the
  * Pulumi CLI, the npm shortcuts and the Automation API get the same guards (README, "The Pulumi CLI").
- * No provider is named here: each one is an adapter (components/adapters.ts).
+ * No provider is named here: each one is an adapter (components/registry.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ADAPTERS } from "../components/adapters";
+import { ADAPTERS } from "../components/registry";
 import type { BucketContract, ContractInput, StorageContract } from "../components/contract";
 import { physicalBucketName } from "../components/naming";
 import { SpecError, type BucketSpec } from "../components/spec";

@@ -137,7 +137,7 @@ describe("B2Bucket under mocks", () => {
 
 describe("b2 adapter", () => {
   it("is registered and reports spec problems by path; missing credentials once, at storage:b2", async () => {
-    const { ADAPTERS } = await import("../../components/adapters");
+    const { ADAPTERS } = await import("../../components/registry");
     const { parseStackConfig } = await import("../../stacks/config");
     const adapter = ADAPTERS.b2!;
     expect(adapter.provider).toBe("b2");

@@ -1,4 +1,4 @@
-/** Every provider the program can deploy. Adding a provider = a folder + one line here. */
+/** The registry of every provider the program can deploy: a folder + one line here (adapter.ts is the interface). */
 import type { ProviderAdapter } from "./adapter";
 import type { Provider } from "./spec";
 import { minioAdapter } from "./minio/adapter";
