@@ -3,7 +3,7 @@ import { defineAdapter } from "../adapter";
 import { minioSpecProblems } from "./capabilities";
 import { MinioBucket, MinioServerCors, minioConnection } from "./index";
 import { minioPreflight } from "./preflight";
-import { MinioSettings } from "./settings";
+import { caBundleFileProblems, MinioSettings } from "./settings";
 
 /** Where the admin credentials come from: the environment only, never config or state. */
 export const MINIO_ADMIN_ENV = ["MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"] as const;
@@ -15,8 +15,9 @@ export const minioAdapter = defineAdapter({
   specProblems: (logical, spec) => minioSpecProblems(logical, spec),
   // A config-only preview (`--refresh=false`) runs without them; anything that reads the server
   // (an update, or the refresh Pulumi.yaml asks for) needs them, and the providers say so too.
-  environmentProblems: (_settings, dryRun) => {
-    if (dryRun) return [];
+  environmentProblems: (settings, dryRun) => {
+    const files = caBundleFileProblems(settings); // every run builds its inputs from the CA
+    if (dryRun || files.length) return files;
     const missing = MINIO_ADMIN_ENV.filter((v) => !process.env[v]);
     return missing.length
       ? [`storage:minio: admin credentials missing: set ${missing.join(" and ")} (local MinIO: set -a; . .local/minio.env; set +a)`]

@@ -83,7 +83,7 @@ export class MinioBucket extends pulumi.ComponentResource {
       bucket: bucket.bucket,
       region: settings.region,
       endpoint: settings.endpoint,
-      ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
+      ...(conn.caBundle ? { caBundle: conn.caBundle } : {}),
       presign: spec.presign,
       uploads: spec.uploads,
       cors: spec.cors,

@@ -49,29 +49,37 @@ export const MinioSettings = z
       .optional()
       .describe("That PEM as a file, relative to the project (npm run setup makes .local/tls/ca.pem); not with caBundle"),
   })
-  .transform((s, ctx) => {
-    const { caBundleFile, ...rest } = s;
-    let caBundle = s.caBundle;
-    if (caBundleFile !== undefined) {
-      if (caBundle !== undefined) ctx.addIssue({ code: "custom", path: ["caBundleFile"], message: "give caBundle or caBundleFile, not both" });
-      const file = path.resolve(PROJECT_ROOT, caBundleFile);
-      if (!fs.existsSync(file)) {
-        ctx.addIssue({ code: "custom", path: ["caBundleFile"], message: `${caBundleFile} does not exist (npm run setup generates .local/tls/ca.pem)` });
-        return z.NEVER;
-      }
-      caBundle = fs.readFileSync(file, "utf8");
+  // Pure: nothing here reads a file. A caBundleFile is read where it is used (minioConnection) and
+  // checked, with its path, by the adapter's environmentProblems before anything is registered.
+  .superRefine((s, ctx) => {
+    if (s.caBundle !== undefined && s.caBundleFile !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["caBundleFile"], message: "give caBundle or caBundleFile, not both" });
     }
-    if (caBundle !== undefined) {
-      const field = caBundleFile !== undefined ? "caBundleFile" : "caBundle";
-      const problem = pemProblem(caBundle);
-      if (problem) ctx.addIssue({ code: "custom", path: [field], message: problem });
-      if (!s.endpoint.startsWith("https:")) ctx.addIssue({ code: "custom", path: [field], message: "a CA bundle needs an https endpoint" });
+    const field = s.caBundleFile !== undefined ? "caBundleFile" : "caBundle";
+    if (s.caBundle !== undefined) {
+      const problem = pemProblem(s.caBundle);
+      if (problem) ctx.addIssue({ code: "custom", path: ["caBundle"], message: problem });
     }
-    return { ...rest, ...(caBundle !== undefined ? { caBundle } : {}) };
+    if ((s.caBundle ?? s.caBundleFile) !== undefined && !s.endpoint.startsWith("https:")) {
+      ctx.addIssue({ code: "custom", path: [field], message: "a CA bundle needs an https endpoint" });
+    }
   });
 export type MinioSettings = z.output<typeof MinioSettings>;
 
-/** The connection every MinIO resource and client uses for these settings. */
+/** What is wrong with `caBundleFile` on this machine, as `storage:minio.caBundleFile: ...` lines. */
+export function caBundleFileProblems(settings: MinioSettings): string[] {
+  if (settings.caBundleFile === undefined) return [];
+  const at = "storage:minio.caBundleFile";
+  const file = path.resolve(PROJECT_ROOT, settings.caBundleFile);
+  if (!fs.existsSync(file)) return [`${at}: ${settings.caBundleFile} does not exist (npm run setup generates .local/tls/ca.pem)`];
+  const problem = pemProblem(fs.readFileSync(file, "utf8"));
+  return problem ? [`${at}: ${problem}`] : [];
+}
+
+/** The connection every MinIO resource and client uses for these settings (reads caBundleFile). */
 export function minioConnection(settings: MinioSettings): MinioConnection {
-  return { endpoint: settings.endpoint, region: settings.region, ...(settings.caBundle ? { caBundle: settings.caBundle } : {}) };
+  const caBundle = settings.caBundle ?? (settings.caBundleFile !== undefined
+    ? fs.readFileSync(path.resolve(PROJECT_ROOT, settings.caBundleFile), "utf8")
+    : undefined);
+  return { endpoint: settings.endpoint, region: settings.region, ...(caBundle ? { caBundle } : {}) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../stacks/config";
+import { environmentProblems, parseStackConfig } from "../../stacks/config";
 import { SpecError } from "../../components/spec";
 import { physicalBucketName } from "../../components/naming";
 
@@ -57,9 +57,13 @@ describe("physical names", () => {
 describe("MinIO private-CA settings", () => {
   const bucket = { b1: { provider: "minio" } };
   it("names a missing CA file, a non-PEM bundle and a CA on plain http", () => {
-    expect(problems({ buckets: bucket, minio: { endpoint: "https://127.0.0.1:9443", kmsKeyId: "k", caBundleFile: ".local/tls/nope.pem" } })).toEqual([
-      "storage:minio.caBundleFile: .local/tls/nope.pem does not exist (npm run setup generates .local/tls/ca.pem)",
-    ]);
+    // Parsing reads no file (it stays pure); the program reports the file before registering anything.
+    const cfg = parseStackConfig({ buckets: bucket, minio: { endpoint: "https://127.0.0.1:9443", kmsKeyId: "k", caBundleFile: ".local/tls/nope.pem" } });
+    for (const dryRun of [true, false]) {
+      expect(environmentProblems(cfg, dryRun)).toEqual([
+        "storage:minio.caBundleFile: .local/tls/nope.pem does not exist (npm run setup generates .local/tls/ca.pem)",
+      ]);
+    }
     expect(problems({ buckets: bucket, minio: { endpoint: "https://127.0.0.1:9443", kmsKeyId: "k", caBundle: "not a pem" } })).toEqual([
       "storage:minio.caBundle: must be a PEM bundle with at least one CERTIFICATE block",
     ]);
