@@ -15,6 +15,7 @@ import { startServer, type ExampleServer } from "../../examples/browser-upload/s
 import { LOCAL, loadEnvFile, openStack } from "../../scripts/lib/workspace";
 import { program } from "../../stacks/program";
 import { loadProjectEnv } from "../helpers/env";
+import { MinioServer } from "../helpers/minio-server";
 
 loadProjectEnv();
 loadEnvFile(path.join(LOCAL, "minio.env"));
@@ -34,7 +35,7 @@ beforeAll(async () => {
     stack: name,
     program: async () => program(),
     config: {
-      "storage:minio": { endpoint: "http://127.0.0.1:9000", kmsKeyId: process.env.MINIO_KMS_SECRET_KEY!.split(":")[0] },
+      "storage:minio": { endpoint: "http://127.0.0.1:9000", kmsKeyId: MinioServer.kmsKeyName() },
       "storage:buckets": {
         recordings: {
           provider: "minio",

@@ -5,10 +5,11 @@ import { minioPreflight } from "../../components/minio/preflight";
 import { MinioSettings } from "../../components/minio/settings";
 import { LOCAL, loadEnvFile } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
+import { MinioServer } from "../helpers/minio-server";
 
 loadProjectEnv();
 loadEnvFile(path.join(LOCAL, "minio.env"));
-const kmsKeyId = process.env.MINIO_KMS_SECRET_KEY!.split(":")[0];
+const kmsKeyId = MinioServer.kmsKeyName();
 const settings = (over: Record<string, unknown> = {}) => MinioSettings.parse({ endpoint: "http://127.0.0.1:9000", kmsKeyId, ...over });
 const env = (over: Record<string, string>) => ({ ...process.env, ...over });
 
