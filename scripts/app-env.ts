@@ -9,7 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { StorageContract } from "../components/contract";
-import { LOCAL, readStorageContract } from "./lib/workspace";
+import { readStorageOutput } from "../lib/stack-output";
+import { LOCAL } from "./lib/workspace";
 
 export type EnvFormat = "dotenv" | "shell" | "json";
 
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
     throw new Error("refusing to print credentials in CI; use --out FILE, or set STORAGE_ENV_ALLOW_PIPE=1 when piping into a secret store");
   }
   const [bucket, key] = positionals;
-  const storage = await readStorageContract(values.stack!);
+  const storage = await readStorageOutput(values.stack!);
   const pem = storage.buckets[bucket]?.caBundle;
   let caFile: string | undefined;
   if (pem) {

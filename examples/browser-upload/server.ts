@@ -70,8 +70,8 @@ export function startServer(bucket: BucketContract, port: number): Promise<Examp
 if (require.main === module) {
   const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, port: { type: "string", default: "3000" } } });
   (async () => {
-    const { readStorageContract } = await import("../../scripts/lib/workspace");
-    const storage = await readStorageContract(values.stack!);
+    const { readStorageOutput } = await import("../../lib/stack-output");
+    const storage = await readStorageOutput(values.stack!);
     const s = await startServer(storage.buckets.recordings, Number(values.port));
     console.log(`browser upload example on ${s.url} (stack ${values.stack})`);
   })().catch((e: Error) => {

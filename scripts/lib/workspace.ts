@@ -74,14 +74,6 @@ export async function deployedContract(stack: auto.Stack): Promise<StorageContra
   return (await stack.outputs()).storage?.value as StorageContract | undefined;
 }
 
-/** The `storage` output of a deployed stack (secrets decrypted); only the backend is read. */
-export async function readStorageContract(stack: string): Promise<StorageContract> {
-  const selected = await auto.LocalWorkspace.selectStack({ stackName: stack, workDir: ROOT });
-  const storage = await deployedContract(selected);
-  if (!storage) throw new Error(`stack "${stack}" has no "storage" output; run npm run deploy first`);
-  return storage;
-}
-
 export function knownStacks(): string[] {
   return fs
     .readdirSync(ROOT)
