@@ -69,15 +69,18 @@ export function readStackConfig(): StackConfig {
   return parseStackConfig(raw);
 }
 
+/** Each provider at least one bucket uses, once. */
+function providersInUse(spec: StorageSpec): Provider[] {
+  return [...new Set(Object.values(spec.buckets).map((b) => b.provider))];
+}
+
 /** What the run needs from the environment and lacks, per provider in use (adapter.environmentProblems). */
 export function environmentProblems({ spec, settings }: StackConfig, dryRun: boolean): string[] {
-  const used = new Set(Object.values(spec.buckets).map((b) => b.provider));
-  return [...used].flatMap((p) => ADAPTERS[p]?.environmentProblems?.(settings[p], dryRun) ?? []);
+  return providersInUse(spec).flatMap((p) => ADAPTERS[p]?.environmentProblems?.(settings[p], dryRun) ?? []);
 }
 
 /** What each provider in use reports about its server for this run (adapter.preflight). */
 export async function preflightProblems({ spec, settings }: StackConfig, dryRun: boolean): Promise<string[]> {
-  const used = [...new Set(Object.values(spec.buckets).map((b) => b.provider))];
-  const found = await Promise.all(used.map((p) => ADAPTERS[p]?.preflight?.(settings[p], dryRun) ?? Promise.resolve([])));
+  const found = await Promise.all(providersInUse(spec).map((p) => ADAPTERS[p]?.preflight?.(settings[p], dryRun) ?? []));
   return found.flat();
 }
