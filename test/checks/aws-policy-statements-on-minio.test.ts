@@ -23,6 +23,7 @@ import { keyIdentityPolicy } from "../../components/aws/iam-key";
 import { MinioAdminClient } from "../../components/minio/admin-client";
 import { s3ClientFor } from "../../lib/s3-client";
 import { LOCAL, loadEnvFile } from "../../scripts/lib/workspace";
+import { s3Status as status } from "../helpers/s3-status";
 
 loadEnvFile(path.join(LOCAL, "minio.env"));
 const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
@@ -44,14 +45,6 @@ function modelledDenies(): PolicyStatement[] {
   })) as PolicyStatement[];
 }
 
-async function status(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-    return 200;
-  } catch (e) {
-    return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? -1;
-  }
-}
 const put = (conn: typeof http, key: string, sse?: "AES256" | "aws:kms") =>
   status(s3ClientFor(conn, user).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x", ...(sse ? { ServerSideEncryption: sse } : {}) })));
 

@@ -25,6 +25,7 @@ import { canonicalJson, s3KeyPolicy, type PolicyStatement } from "../../componen
 import { MinioAdminClient, type AdminCredentials } from "../../components/minio/admin-client";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { LOCAL, loadEnvFile } from "../../scripts/lib/workspace";
+import { s3Status as status } from "../helpers/s3-status";
 
 loadEnvFile(path.join(LOCAL, "minio.env"));
 const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
@@ -89,15 +90,6 @@ type Who = keyof typeof POLICIES;
 const users = {} as Record<Who, AdminCredentials>;
 const as = (who: Who) => s3ClientFor(conn, users[who]);
 
-/** The HTTP status of an SDK call: 200 when it succeeds, the server's status otherwise. */
-async function status(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-    return 200;
-  } catch (e) {
-    return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? -1;
-  }
-}
 
 /** A fresh object with two versions under p/ (written as root); returns the non-current version's id. */
 async function oldVersion(name: string): Promise<{ key: string; versionId: string }> {
