@@ -3,8 +3,6 @@
  * `pulumi refresh` on the resource it touches, naming the changed prop, and the next `up` puts the
  * declared state back. Ends with a refresh and a preview that change nothing.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import {
   DeleteBucketEncryptionCommand,
   DeleteBucketTaggingCommand,
@@ -21,32 +19,23 @@ import {
   PutObjectLockConfigurationCommand,
 } from "@aws-sdk/client-s3";
 import type * as auto from "@pulumi/pulumi/automation";
-import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../../components/access";
 import type { StorageContract } from "../../components/contract";
 import { physicalBucketName } from "../../components/naming";
 import { MinioBucket } from "../../components/minio";
 import { accessKeyPrefix } from "../../components/minio/access-key";
-import { MinioAdminClient } from "../../components/minio/admin-client";
 import { s3LifecycleRules, sameLifecycle } from "../../components/minio/bucket-state";
 import { samePolicy } from "../../components/minio/identity-impl";
 import { request } from "../../components/minio/http";
 import { bucketOwner, OWNER_TAG } from "../../components/minio/owner";
-import { s3ClientFor } from "../../components/minio/s3-client";
 import { parseStorageSpec } from "../../components/spec";
 import { verifyContract } from "../../checks/verify";
-import { LOCAL, loadEnvFile, openStack, ROOT } from "../../scripts/lib/workspace";
+import { openStack } from "../../scripts/lib/workspace";
 import { changes } from "../helpers/changes";
-import { loadProjectEnv } from "../helpers/env";
+import { localMinio } from "../helpers/local-minio";
 
-loadProjectEnv();
-loadEnvFile(path.join(LOCAL, "minio.env"));
-const settings = { endpoint: "http://127.0.0.1:9000", region: "us-east-1", kmsKeyId: "dev-sse-key" };
-const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
-const s3 = s3ClientFor(settings, admin);
-const minio = new MinioAdminClient(settings, admin);
-const project = String(parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).name);
+const { settings, admin, s3, minio, project } = localMinio();
 const name = `drift${Date.now().toString(36)}`;
 const docs = physicalBucketName(project, name, "docs");
 const vault = physicalBucketName(project, name, "vault");

@@ -4,8 +4,6 @@
  * admin APIs) is finished by the next `up` with nothing left over; a bucket of the same name that
  * belongs to someone else is refused in one line and left exactly as it was.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -21,31 +19,22 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import type * as auto from "@pulumi/pulumi/automation";
-import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { canonicalJson, s3KeyPolicy } from "../../components/access";
 import type { StorageContract } from "../../components/contract";
 import { physicalBucketName } from "../../components/naming";
 import { MinioBucket } from "../../components/minio";
 import { accessKeyPrefix, newAccessKey, newSecretKey } from "../../components/minio/access-key";
-import { MinioAdminClient } from "../../components/minio/admin-client";
 import { sameLifecycle } from "../../components/minio/bucket-state";
 import { samePolicy } from "../../components/minio/identity-impl";
 import { bucketOwner, OWNER_TAG } from "../../components/minio/owner";
-import { s3ClientFor } from "../../components/minio/s3-client";
 import { parseStorageSpec, type BucketInput, type BucketSpec } from "../../components/spec";
 import { verifyContract } from "../../checks/verify";
-import { LOCAL, loadEnvFile, openStack, ROOT } from "../../scripts/lib/workspace";
+import { openStack } from "../../scripts/lib/workspace";
 import { changes } from "../helpers/changes";
-import { loadProjectEnv } from "../helpers/env";
+import { localMinio } from "../helpers/local-minio";
 
-loadProjectEnv();
-loadEnvFile(path.join(LOCAL, "minio.env"));
-const settings = { endpoint: "http://127.0.0.1:9000", region: "us-east-1", kmsKeyId: "dev-sse-key" };
-const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
-const s3 = s3ClientFor(settings, admin);
-const minio = new MinioAdminClient(settings, admin);
-const project = String(parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).name);
+const { settings, admin, s3, minio, project } = localMinio();
 const run = Date.now().toString(36);
 
 const stacks: auto.Stack[] = [];
