@@ -11,21 +11,11 @@ import * as zlib from "node:zlib";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { parse } from "yaml";
 import type { BucketContract } from "../components/contract";
+import { LOCAL, loadEnvFile, ROOT } from "./lib/paths";
 
-// Not scripts/lib/workspace: it loads the Automation API, seconds of start-up for a script that
-// only runs the CLI. The S3 SDK is loaded by `restore` alone, for the same reason.
-const ROOT = path.resolve(__dirname, "..");
-const LOCAL = path.join(ROOT, ".local");
+// scripts/lib/paths, not workspace: that loads the Automation API, seconds of start-up for a script
+// that only runs the CLI. The S3 SDK is loaded by `restore` alone, for the same reason.
 type S3Sdk = typeof import("@aws-sdk/client-s3");
-
-/** KEY=VALUE lines (.local/minio.env) into process.env, without overriding the shell. */
-function loadEnvFile(file: string): void {
-  if (!fs.existsSync(file)) return;
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
-  }
-}
 
 const USAGE = `Usage: npm run backend -- <command> [options]
   bootstrap [--stack backend] [--config-file FILE]

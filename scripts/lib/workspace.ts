@@ -9,21 +9,14 @@ import * as auto from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import type { StorageContract } from "../../components/contract";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
-export const LOCAL = path.join(ROOT, ".local");
+import { LOCAL, loadEnvFile, ROOT } from "./paths";
+
+export { LOCAL, loadEnvFile, ROOT } from "./paths";
 
 function readYaml(file: string): Record<string, unknown> {
   return (parse(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, unknown>;
 }
 
-/** Load KEY=VALUE lines (e.g. .local/minio.env) into process.env without printing them. */
-export function loadEnvFile(file: string): void {
-  if (!fs.existsSync(file)) return;
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
-  }
-}
 
 export interface OpenOptions {
   stack: string;
