@@ -2,8 +2,7 @@
  * Undoing the part of a create that B2 already did. An undo that fails must not hide: the caller
  * sees why the create failed and why the cleanup failed, in one line.
  */
-
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, " ");
+import { oneLine } from "../errors";
 
 /** Run `undo`, then rethrow `cause`; if `undo` throws, throw both errors together. */
 export async function undoThenThrow(cause: unknown, what: string, undo: () => Promise<unknown>): Promise<never> {

@@ -25,7 +25,8 @@ import { changedKeys, type ProviderImpl } from "../dynamic";
 import { adminCredentialsFromEnv, type MinioConnection } from "./admin-client";
 import { adoptionProblem, tagOwner } from "./bucket-adoption";
 import { declaredState, readSecurityState, s3LifecycleRules, SECURITY_KEYS, SSE_ALGORITHM } from "./bucket-state";
-import { errorName, NOT_CONFIGURED, oneLine, unlessAbsent } from "./not-found";
+import { oneLine } from "../errors";
+import { errorName, NOT_CONFIGURED, unlessAbsent } from "./not-found";
 import { s3ClientFor } from "./s3-client";
 
 export { s3LifecycleRules } from "./bucket-state";

@@ -26,8 +26,3 @@ export async function unlessAbsent<T>(call: Promise<T>, absent: string): Promise
     throw e;
   }
 }
-
-/** One line, for messages that combine several failures. */
-export function oneLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
-}

@@ -4,7 +4,7 @@
  */
 import type { MinioUserInfo } from "./admin-client";
 import { accessKeyPrefix, newAccessKey, newSecretKey } from "./access-key";
-import { oneLine } from "./not-found";
+import { oneLine } from "../errors";
 
 export interface UserAdmin {
   listUsers(): Promise<Map<string, MinioUserInfo>>;
