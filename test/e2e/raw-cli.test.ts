@@ -79,14 +79,18 @@ function npm(args: string[]): SpawnSyncReturns<string> & { out: string } {
  * re-encrypts secrets with a fresh nonce, so ciphertexts are compared by position, not value.
  */
 function storedResources(): unknown[] {
-  const r = spawnSync("pulumi", ["stack", "export", "--stack", name], { cwd: ROOT, env: env(), encoding: "utf8" });
-  const stored = r.stdout.replace(/"ciphertext": "v1:[^"]+"/g, '"ciphertext": "<encrypted>"');
-  return (JSON.parse(stored) as { deployment: { resources?: unknown[] } }).deployment.resources ?? [];
+  return exportedDeployment().resources ?? [];
 }
 
 function pendingOperations(): unknown[] {
+  return exportedDeployment().pending_operations ?? [];
+}
+
+/** The stack's checkpoint as `pulumi stack export` prints it, ciphertexts masked (see above). */
+function exportedDeployment(): { resources?: unknown[]; pending_operations?: unknown[] } {
   const r = spawnSync("pulumi", ["stack", "export", "--stack", name], { cwd: ROOT, env: env(), encoding: "utf8" });
-  return (JSON.parse(r.stdout) as { deployment: { pending_operations?: unknown[] } }).deployment.pending_operations ?? [];
+  const stored = r.stdout.replace(/"ciphertext": "v1:[^"]+"/g, '"ciphertext": "<encrypted>"');
+  return (JSON.parse(stored) as { deployment: { resources?: unknown[]; pending_operations?: unknown[] } }).deployment;
 }
 
 const lockDir = () => path.join(backendDir, ".pulumi", "locks", "organization", "secure-storage", name);
