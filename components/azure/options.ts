@@ -1,6 +1,7 @@
 /** `storage:buckets.<logical>.options` for Azure buckets: the Azure-only knobs, each one named field. */
 import { z } from "zod";
 import { ACCOUNT_NAME } from "./names";
+import { DEFAULT_SAS_VALIDITY_DAYS, MAX_SAS_VALIDITY_DAYS, MIN_SAS_VALIDITY_DAYS, MIN_SAS_VALIDITY_MESSAGE } from "./sas-lifetime";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,13 +25,19 @@ export const AzureKeyOptions = z
       .enum(["ServicePrincipal", "User", "Group"])
       .default("ServicePrincipal")
       .describe("identity mode only: what kind of principal principalId is"),
-    /** How long each SAS generation's stored access policy stays valid; rotate (bump generation) before. */
+    /**
+     * How long each SAS generation's stored access policy stays valid from its creation (sas-lifetime.ts):
+     * at least one rotation period; the default covers two (current, then previous) plus margin.
+     */
     sasValidityDays: z
       .int()
-      .min(1)
-      .max(365, "must be at most 365 (rotate instead)")
-      .default(30)
-      .describe("sas mode: days each generation's stored access policy stays valid; rotate before it ends"),
+      .min(MIN_SAS_VALIDITY_DAYS, MIN_SAS_VALIDITY_MESSAGE)
+      .max(MAX_SAS_VALIDITY_DAYS, `must be at most ${MAX_SAS_VALIDITY_DAYS} (rotate instead)`)
+      .default(DEFAULT_SAS_VALIDITY_DAYS)
+      .describe(
+        "sas mode: days each generation's stored access policy stays valid (>= the 31-day rotation period); " +
+          "verify warns before it ends",
+      ),
     /**
      * identity keys only: also grant Storage Blob Delegator on the account, so the application can
      * mint short-lived user delegation SAS URLs (e.g. 1-hour downloads). Such a SAS can never do more
@@ -92,7 +99,7 @@ export const AzureBucketOptions = z.strictObject({
 export type AzureBucketOptions = z.infer<typeof AzureBucketOptions>;
 export type AzureBucketOptionsInput = z.input<typeof AzureBucketOptions>;
 
-/** A key not listed under options.keys gets the schema defaults (a 30-day SAS). */
+/** A key not listed under options.keys gets the schema defaults (a 90-day SAS). */
 const DEFAULT_KEY_OPTIONS: AzureKeyOptions = AzureKeyOptions.parse({});
 
 /** The options of key `key`: its entry under options.keys, or the defaults. */

@@ -142,7 +142,7 @@ describe("AzureBucket under mocks: SAS keys", () => {
           reader: { access: ["list", "read"], generation: 2 },
         },
       },
-      { options: { keys: { reader: { sasValidityDays: 7 } } } },
+      { options: { keys: { reader: { sasValidityDays: 45 } } } },
     );
     expect(one(resources, T.account).inputs).toMatchObject({
       allowSharedKeyAccess: true,
@@ -154,9 +154,9 @@ describe("AzureBucket under mocks: SAS keys", () => {
     const base = { serviceUrl: "https://sssasabc123.blob.core.windows.net", accountName: "sssasabc123", containerName: "sas-unit-abc123" };
     const ACCOUNT_ID = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-storage/providers/Microsoft.Storage/storageAccounts/sssasabc123";
     expect(policies.map((p) => plainInputs(p.inputs))).toEqual([
-      { ...base, policyId: "reader-g1", permissions: "rl", validitySeconds: 7 * 86_400, accountId: ACCOUNT_ID },
-      { ...base, policyId: "reader-g2", permissions: "rl", validitySeconds: 7 * 86_400, accountId: ACCOUNT_ID },
-      { ...base, policyId: "uploader-g1", permissions: "cw", validitySeconds: 30 * 86_400, accountId: ACCOUNT_ID },
+      { ...base, policyId: "reader-g1", permissions: "rl", validitySeconds: 45 * 86_400, accountId: ACCOUNT_ID },
+      { ...base, policyId: "reader-g2", permissions: "rl", validitySeconds: 45 * 86_400, accountId: ACCOUNT_ID },
+      { ...base, policyId: "uploader-g1", permissions: "cw", validitySeconds: 90 * 86_400, accountId: ACCOUNT_ID },
     ]);
     // The account key is neither read by the program nor an input: the provider looks it up when it runs.
     expect(invokes.filter((i) => i.token.includes("listStorageAccountKeys"))).toEqual([]);
