@@ -138,6 +138,20 @@ export const Bucket = z.strictObject({
   objectLock: ObjectLock.optional().describe("Write-once retention (needs versioning)"),
   /** Allow `pulumi destroy` to delete a non-empty bucket. Off by default; dev stacks turn it on. */
   forceDestroy: z.boolean().default(false).describe("Let destroy delete a non-empty bucket (dev only)"),
+  /**
+   * Keep the data when the stack goes: `protect` + `retainOnDelete` on every resource that holds
+   * objects or the key to read them (bucket, storage account and container, log bucket,
+   * component-made KMS key), so `pulumi destroy` refuses and a forced removal only forgets them.
+   * Omitted = on, unless `forceDestroy: true` (a dev bucket); `retain: true` with `forceDestroy: true`
+   * contradicts itself and is refused. See `retains()`.
+   */
+  retain: z
+    .boolean()
+    .optional()
+    .describe(
+      "Keep the data on destroy: protect + retainOnDelete on bucket/account/container, log bucket and the " +
+        "component's KMS key; omitted = on unless forceDestroy",
+    ),
   keys: z.record(logicalName, Key).default({}).describe("Scoped credentials, by key name"),
   /**
    * Provider-specific hardening knobs, validated by the provider's adapter (`bucketOptions`), so
@@ -148,10 +162,23 @@ export const Bucket = z.strictObject({
 export type BucketSpec = z.infer<typeof Bucket>;
 export type BucketInput = z.input<typeof Bucket>;
 
+/**
+ * Whether a bucket's data survives `pulumi destroy` (the one retain rule every adapter applies):
+ * `retain` when set, otherwise on unless the bucket is a `forceDestroy` dev bucket. Secure by
+ * default: a spec that says nothing about retention keeps its data.
+ */
+export function retains(spec: Pick<BucketSpec, "retain" | "forceDestroy">): boolean {
+  return spec.retain ?? !spec.forceDestroy;
+}
+
 export const StorageSpec = z
   .strictObject({ buckets: z.record(logicalName, Bucket) })
   .superRefine((spec, ctx) => {
     for (const [name, b] of Object.entries(spec.buckets)) {
+      if (b.retain === true && b.forceDestroy) {
+        const message = "contradicts forceDestroy: true (retain keeps the data, forceDestroy deletes it): drop one";
+        ctx.addIssue({ code: "custom", path: ["buckets", name, "retain"], message });
+      }
       if (b.objectLock && !b.versioning) {
         ctx.addIssue({ code: "custom", path: ["buckets", name, "versioning"], message: "must be true when objectLock is set" });
       }

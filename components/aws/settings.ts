@@ -22,11 +22,14 @@ export const AwsSettings = z.strictObject({
     .regex(/^\d{12}$/, "must be a 12-digit AWS account id")
     .optional()
     .describe("Account to deploy to: the provider refuses any other and policies name it; unset = read from STS"),
-  /** Prod: `protect` + `retainOnDelete` on buckets and component-made KMS keys, so data survives a destroy. */
+  /**
+   * Replaced by the provider-neutral `storage:buckets.<name>.retain` (on by default). Refused rather
+   * than ignored: `protect: false` used to mean "destroyable", which would now silently flip.
+   */
   protect: z
-    .boolean()
-    .default(false)
-    .describe("Prod: protect + retainOnDelete on buckets, log buckets and component-made KMS keys (survive a destroy)"),
+    .never({ error: "was replaced by storage:buckets.<name>.retain (on unless forceDestroy): remove this line" })
+    .optional()
+    .describe("Removed: use storage:buckets.<name>.retain (retained by default unless forceDestroy)"),
   /** Server access logging to a hardened log bucket for every bucket (per bucket: options.accessLogging). */
   accessLogging: z
     .boolean()

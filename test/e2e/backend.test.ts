@@ -4,7 +4,8 @@
  * the dev config runs on the s3:// backend with only the bucket's `ci` key: verify, two concurrent
  * ups (one refused by the lock), kill -9 mid-up and the documented recovery, a passphrase change,
  * a garbage checkpoint put back by `npm run backend -- restore`. Everything it creates is removed,
- * the state bucket (not force-destroyable) by emptying it with root credentials first.
+ * the state bucket (not force-destroyable) by emptying it with root credentials first; the test's
+ * copy of Pulumi.backend.yaml sets `retain: false`, since a retained state bucket refuses destroy.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -214,8 +215,11 @@ beforeAll(() => {
   fs.mkdirSync(dir, { recursive: true });
   // `--cwd dir` commands (stack init, change-secrets-provider: no --config-file there) find the project here.
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const backendStackFile = fs.readFileSync(path.join(ROOT, "Pulumi.backend.yaml"), "utf8");
-  fs.writeFileSync(bkFile, backendStackFile.replace(/^encryptionsalt: .*\n/m, ""));
+  const backendStack = parse(fs.readFileSync(path.join(ROOT, "Pulumi.backend.yaml"), "utf8")) as { config: Config };
+  // Retained in real use (Pulumi.backend.yaml says so); this throwaway copy must destroy cleanly.
+  expect(backendStack.config["storage:buckets"].state.retain).toBe(true);
+  backendStack.config["storage:buckets"].state.retain = false;
+  fs.writeFileSync(bkFile, stringify({ config: backendStack.config }));
   writeConfig(appFile, devConfig(appOrigin));
   writeConfig(fileAppFile, devConfig(fileAppOrigin));
 });

@@ -21,6 +21,8 @@ loadProjectEnv();
 loadEnvFile(path.join(LOCAL, "minio.env"));
 const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
 const bank = parseYaml(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.bank.yaml"), "utf8")).config;
+// The bank's statements are retained (the default); this throwaway copy must destroy cleanly.
+bank["storage:buckets"].statements.retain = false;
 const name = `tls${Date.now().toString(36)}`;
 let stack: auto.Stack;
 

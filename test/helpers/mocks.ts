@@ -40,6 +40,43 @@ if (!monitorProto.__settleCounted) {
   monitorProto.__settleCounted = true;
 }
 
+/** Resource options as the engine would see them (the mock API's newResource gets none). */
+export interface RegisteredOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+}
+// On globalThis, not in this module: the prototype is wrapped once per process, and a re-imported
+// module must still read what that one wrapper records.
+const OPTIONS = Symbol.for("secure-storage.test.registeredOptions");
+const g = globalThis as unknown as Record<symbol, Map<string, RegisteredOptions> | undefined>;
+const optionsByResource = (g[OPTIONS] ??= new Map<string, RegisteredOptions>());
+const registerProto = MockMonitor.prototype as unknown as Record<string, MonitorMethod> & { __optionsRecorded?: boolean };
+if (!registerProto.__optionsRecorded) {
+  const original = registerProto.registerResource;
+  registerProto.registerResource = function (this: unknown, ...args: unknown[]) {
+    const req = args[0] as RegisterRequest;
+    optionsByResource.set(`${req.getType()}::${req.getName()}`, {
+      protect: req.getProtect() ?? false,
+      retainOnDelete: req.getRetainondelete() ?? false,
+    });
+    return original.apply(this, args);
+  };
+  registerProto.__optionsRecorded = true;
+}
+
+/** The options the last resource registered as `type` `name` was sent with (after `settle()`). */
+export function optionsOf(type: string, name: string): RegisteredOptions {
+  const found = optionsByResource.get(`${type}::${name}`);
+  if (!found) throw new Error(`no resource ${type} named ${name} was registered`);
+  return found;
+}
+
 const nextMacrotask = () => new Promise<void>((r) => setImmediate(r));
 
 async function untilQuiet(quietTurns: number): Promise<void> {
