@@ -54,15 +54,17 @@ export function expiryNotices(storage: unknown, now: Date, warnDays = DEFAULT_EX
           continue;
         }
         const msLeft = at - now.getTime();
-        if (msLeft <= 0) notices.push({ ...base, daysLeft: Math.floor(msLeft / DAY_MS), level: "expired" });
-        else if (msLeft <= warnDays * DAY_MS) notices.push({ ...base, daysLeft: Math.floor(msLeft / DAY_MS), level: "warning" });
+        const daysLeft = Math.floor(msLeft / DAY_MS);
+        if (msLeft <= 0) notices.push({ ...base, daysLeft, level: "expired" });
+        else if (msLeft <= warnDays * DAY_MS) notices.push({ ...base, daysLeft, level: "warning" });
       }
     }
   }
   return notices;
 }
 
-const who = (n: ExpiryNotice) => `${n.bucket}/${n.key} ${n.slot} credential${n.generation !== undefined ? ` (generation ${n.generation})` : ""}`;
+const who = (n: ExpiryNotice) =>
+  `${n.bucket}/${n.key} ${n.slot} credential${n.generation !== undefined ? ` (generation ${n.generation})` : ""}`;
 
 /** What to do about it: the current one is replaced by a rotation, the previous one by switching and retiring. */
 const remedy = (n: ExpiryNotice) =>
@@ -72,7 +74,9 @@ const remedy = (n: ExpiryNotice) =>
 
 /** One line per warning, e.g. "warning: invoices/app current credential (generation 3) expires ... in 9 days". */
 export function formatExpiryWarning(n: ExpiryNotice, warnDays = DEFAULT_EXPIRY_WARN_DAYS): string {
-  if (n.daysLeft === undefined) return `warning: ${who(n)} has an unreadable expiry "${n.expiresAt}": check the stored policy`;
+  if (n.daysLeft === undefined) {
+    return `warning: ${who(n)} has an unreadable expiry "${n.expiresAt}": check the stored policy`;
+  }
   const left = n.daysLeft < 1 ? "in less than a day" : `in ${n.daysLeft} day${n.daysLeft === 1 ? "" : "s"}`;
   return `warning: ${who(n)} expires ${n.expiresAt}, ${left} (warning window ${warnDays} days): ${remedy(n)}`;
 }

@@ -4,9 +4,21 @@ import { DEFAULT_EXPIRY_WARN_DAYS, expiredRow, expiryNotices, formatExpiryWarnin
 
 const NOW = new Date("2027-03-01T12:00:00.000Z");
 const inDays = (d: number) => new Date(NOW.getTime() + d * 86_400_000).toISOString();
-const cred = (generation: number, expiresAt?: unknown) => ({ id: `p-g${generation}`, secret: "s", generation, ...(expiresAt !== undefined ? { expiresAt } : {}) });
+const cred = (generation: number, expiresAt?: unknown) => ({
+  id: `p-g${generation}`,
+  secret: "s",
+  generation,
+  ...(expiresAt !== undefined ? { expiresAt } : {}),
+});
+const key = (current: unknown, previous?: unknown) => ({
+  kind: "static",
+  access: ["read"],
+  prefixes: [],
+  current,
+  ...(previous ? { previous } : {}),
+});
 const storage = (current: unknown, previous?: unknown) => ({
-  buckets: { files: { provider: "azure", keys: { app: { kind: "static", access: ["read"], prefixes: [], current, ...(previous ? { previous } : {}) } } } },
+  buckets: { files: { provider: "azure", keys: { app: key(current, previous) } } },
 });
 
 describe("expiryNotices", () => {
@@ -62,12 +74,21 @@ describe("what verify prints", () => {
     const [previous] = expiryNotices(storage(cred(2, inDays(80)), cred(1, inDays(0.2))), NOW);
     expect(formatExpiryWarning(previous, 14)).toMatch(/previous credential \(generation 1\) expires .* in less than a day .*retire this one/);
     const [bad] = expiryNotices(storage(cred(1, "soon")), NOW);
-    expect(formatExpiryWarning(bad)).toBe('warning: files/app current credential (generation 1) has an unreadable expiry "soon": check the stored policy');
+    expect(formatExpiryWarning(bad)).toBe(
+      'warning: files/app current credential (generation 1) has an unreadable expiry "soon": check the stored policy',
+    );
   });
 
   it("an expired credential as a failed row", () => {
     const [n] = expiryNotices(storage(cred(3, inDays(-1))), NOW);
-    expect(expiredRow(n)).toMatchObject({ bucket: "files", key: "app", probe: "current credential not expired", outcome: "fail", ok: false, seen: `expired ${inDays(-1)}` });
+    expect(expiredRow(n)).toMatchObject({
+      bucket: "files",
+      key: "app",
+      probe: "current credential not expired",
+      outcome: "fail",
+      ok: false,
+      seen: `expired ${inDays(-1)}`,
+    });
   });
 
   it.each([
