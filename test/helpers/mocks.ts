@@ -40,7 +40,10 @@ if (!monitorProto.__settleCounted) {
   monitorProto.__settleCounted = true;
 }
 
-/** Resource options as the engine would see them (the mock API's newResource gets none). */
+/**
+ * Resource options of custom resources as the engine would see them (the mock API's newResource
+ * gets none). Components are left out: one may share its child's type and name.
+ */
 export interface RegisteredOptions {
   protect: boolean;
   retainOnDelete: boolean;
@@ -50,6 +53,7 @@ interface RegisterRequest {
   getName(): string;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
+  getCustom(): boolean;
 }
 // On globalThis, not in this module: the prototype is wrapped once per process, and a re-imported
 // module must still read what that one wrapper records.
@@ -61,20 +65,27 @@ if (!registerProto.__optionsRecorded) {
   const original = registerProto.registerResource;
   registerProto.registerResource = function (this: unknown, ...args: unknown[]) {
     const req = args[0] as RegisterRequest;
-    optionsByResource.set(`${req.getType()}::${req.getName()}`, {
-      protect: req.getProtect() ?? false,
-      retainOnDelete: req.getRetainondelete() ?? false,
-    });
+    if (req.getCustom()) {
+      optionsByResource.set(`${req.getType()}::${req.getName()}`, {
+        protect: req.getProtect() ?? false,
+        retainOnDelete: req.getRetainondelete() ?? false,
+      });
+    }
     return original.apply(this, args);
   };
   registerProto.__optionsRecorded = true;
 }
 
-/** The options the last resource registered as `type` `name` was sent with (after `settle()`). */
+/** The options the last custom resource registered as `type` `name` was sent with (after `settle()`). */
 export function optionsOf(type: string, name: string): RegisteredOptions {
   const found = optionsByResource.get(`${type}::${name}`);
-  if (!found) throw new Error(`no resource ${type} named ${name} was registered`);
+  if (!found) throw new Error(`no custom resource ${type} named ${name} was registered`);
   return found;
+}
+
+/** The types of the custom resources registered as `name`, whatever their type token. */
+export function customTypesNamed(name: string): string[] {
+  return [...optionsByResource.keys()].filter((k) => k.endsWith(`::${name}`)).map((k) => k.slice(0, -`::${name}`.length));
 }
 
 const nextMacrotask = () => new Promise<void>((r) => setImmediate(r));

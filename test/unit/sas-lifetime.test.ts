@@ -53,7 +53,8 @@ describe("sasValidityDays", () => {
     expect(DEFAULT_SAS_VALIDITY_DAYS).toBe(90);
     expect(DEFAULT_SAS_VALIDITY_DAYS).toBeGreaterThanOrEqual(CREDENTIAL_USE_DAYS + DEFAULT_EXPIRY_WARN_DAYS);
     const parsed = parseStackConfig({ buckets: withValidity(undefined).buckets, azure });
-    expect((parsed.options.files as { keys: Record<string, { sasValidityDays: number }> }).keys.app.sasValidityDays).toBe(90);
+    const options = parsed.options.files as { keys: Record<string, { sasValidityDays: number }> };
+    expect(options.keys.app.sasValidityDays).toBe(90);
   });
 
   it.each([1, 7, 30])("refuses %i days (shorter than the rotation period), naming the path", (days) => {
@@ -68,7 +69,9 @@ describe("sasValidityDays", () => {
   });
 
   it("refuses more than a year", () => {
-    expect(problems(withValidity(366))).toEqual(["storage:buckets.files.options.keys.app.sasValidityDays: must be at most 365 (rotate instead)"]);
+    expect(problems(withValidity(366))).toEqual([
+      "storage:buckets.files.options.keys.app.sasValidityDays: must be at most 365 (rotate instead)",
+    ]);
   });
 
   it("is sent to the stored policy in seconds", () => {
@@ -101,11 +104,14 @@ function installMocks() {
   );
 }
 
+const azureSpec = (name: string, generation: number) =>
+  parseStorageSpec({ buckets: { [name]: { provider: "azure", keys: { app: { access: ["read"], generation } } } } }).buckets[name];
+
 describe("AzureBucket contract under mocks", () => {
   beforeAll(installMocks);
 
   it("carries each SAS credential's expiry (the stored policy's expiresOn) as expiresAt, not as a secret", async () => {
-    const spec = parseStorageSpec({ buckets: { exp: { provider: "azure", keys: { app: { access: ["read"], generation: 2 } } } } }).buckets.exp;
+    const spec = azureSpec("exp", 2);
     const component = new AzureBucket("exp", {
       bucketName: "exp-unit-abc123",
       accountName: "ssexpabc123",
@@ -119,7 +125,8 @@ describe("AzureBucket contract under mocks", () => {
       { name: "exp-app-g2", validitySeconds: 45 * 86_400 },
     ]);
     // The contract's key type is the lead's union; read the credential slots by shape.
-    const key = component.contract.keys.app as unknown as Record<"current" | "previous", { expiresAt?: pulumi.Input<string> }>;
+    type Slots = Record<"current" | "previous", { expiresAt?: pulumi.Input<string> }>;
+    const key = component.contract.keys.app as unknown as Slots;
     for (const slot of ["current", "previous"] as const) {
       const expiresAt = key[slot].expiresAt;
       expect(expiresAt, slot).toBeDefined();
@@ -130,7 +137,7 @@ describe("AzureBucket contract under mocks", () => {
 
   it("sends the 90-day default when the key sets no validity", async () => {
     policies.length = 0;
-    const spec = parseStorageSpec({ buckets: { dflt: { provider: "azure", keys: { app: { access: ["read"], generation: 1 } } } } }).buckets.dflt;
+    const spec = azureSpec("dflt", 1);
     new AzureBucket("dflt", {
       bucketName: "dflt-unit-abc123",
       accountName: "ssdfltabc123",
