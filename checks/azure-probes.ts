@@ -15,7 +15,7 @@ import {
   RestError,
   StorageSharedKeyCredential,
 } from "@azure/storage-blob";
-import type { BucketContract, Credential, KeyContract } from "../components/contract";
+import { staticKeysOf, type BucketContract, type Credential, type StaticKeyContract } from "../components/contract";
 import { request } from "../lib/http";
 import { earlierPolicyId, expectedSasLetters, sortedLetters, storedPolicyOf } from "./azure-sas";
 import { judged, skipped, type ProbeResult } from "./report";
@@ -53,7 +53,6 @@ export function azureAdminFromEnv(b: BucketContract, env: NodeJS.ProcessEnv = pr
   return undefined;
 }
 
-const isSas = (c: Credential) => /(^|&)sig=/.test(c.secret);
 
 /** Azurite has no Entra ID, and the operator cannot get a token for a key's own principal. */
 const IDENTITY_SKIP =
@@ -117,7 +116,7 @@ export class AzureBucketProber {
   }
 
   async runAll(): Promise<ProbeResult[]> {
-    const keys = Object.entries(this.b.keys);
+    const keys = staticKeysOf(this.b);
     const anon = (method: string, path: string, body?: Buffer) =>
       request({ method, url: new URL(`${this.containerUrl}${path}`), ...(body ? { body, headers: { "x-ms-blob-type": "BlockBlob" } } : {}) }).then((r) => ({
         status: r.status,
@@ -129,7 +128,7 @@ export class AzureBucketProber {
     await this.record("(anonymous)", "put blob", "deny", async () => anonDenied(await anon("PUT", `/${this.run}/anon.bin`, Buffer.from("x"))));
 
     for (const [name, k] of keys) {
-      if (!isSas(k.current) || !k.access.includes("write")) continue;
+      if (!k.access.includes("write")) continue;
       const blob = `${this.run}/${name}.bin`;
       const data = randomBytes(4096);
       await this.record(name, "SAS PUT", "allow", async () => {
@@ -141,11 +140,10 @@ export class AzureBucketProber {
     const anyBlob = [...this.written.keys()][0];
     if (anyBlob) await this.record("(anonymous)", "get blob", "deny", async () => anonDenied(await anon("GET", `/${anyBlob}`)));
 
-    for (const [name, k] of keys) {
-      if (isSas(k.current)) await this.probeSasKey(name, k);
-      else {
-        this.rows.push(skipped({ bucket: this.logical, key: name, probe: "identity key (Entra ID role + ABAC condition)", expect: "contain" }, IDENTITY_SKIP));
-      }
+    for (const [name, k] of keys) await this.probeSasKey(name, k);
+    for (const [name, k] of Object.entries(this.b.keys)) {
+      if (k.kind === "static") continue;
+      this.rows.push(skipped({ bucket: this.logical, key: name, probe: "identity key (Entra ID role + ABAC condition)", expect: "contain" }, IDENTITY_SKIP));
     }
     await this.probeDeletes(keys);
     await this.probeStoredPolicies();
@@ -154,7 +152,7 @@ export class AzureBucketProber {
     return this.rows;
   }
 
-  private async probeSasKey(name: string, k: KeyContract): Promise<void> {
+  private async probeSasKey(name: string, k: StaticKeyContract): Promise<void> {
     const sas = k.current.secret;
     const c = this.withSas(sas);
     const [blob, data] = [...this.written.entries()][0] ?? [];
@@ -234,7 +232,7 @@ export class AzureBucketProber {
    * The SAS grants exactly the letters the checker expects for the key's access: read from the
    * token's `sp`, or, for a SAS that names a stored policy, from that policy (needs the account key).
    */
-  private async probeSasLetters(name: string, k: KeyContract): Promise<void> {
+  private async probeSasLetters(name: string, k: StaticKeyContract): Promise<void> {
     const want = expectedSasLetters(k.access);
     await this.record(name, `SAS permissions = "${want}" for ${k.access.join(",")}`, "contain", async () => {
       const sp = new URLSearchParams(k.current.secret).get("sp");
@@ -252,13 +250,12 @@ export class AzureBucketProber {
   }
 
   /** Deletes last, so every key had a blob to read; refused deletes before allowed ones. */
-  private async probeDeletes(keys: Array<[string, KeyContract]>): Promise<void> {
-    const sasKeys = keys.filter(([, k]) => isSas(k.current));
-    for (const [name, k] of sasKeys.filter(([, k]) => !k.access.includes("delete"))) {
+  private async probeDeletes(keys: Array<[string, StaticKeyContract]>): Promise<void> {
+    for (const [name, k] of keys.filter(([, k]) => !k.access.includes("delete"))) {
       const blob = [...this.written.keys()][0];
       if (blob) await this.record(name, "DELETE without delete permission", "deny", () => this.status(() => this.withSas(k.current.secret).getBlockBlobClient(blob).delete()));
     }
-    for (const [name, k] of sasKeys.filter(([, k]) => k.access.includes("delete"))) {
+    for (const [name, k] of keys.filter(([, k]) => k.access.includes("delete"))) {
       const blob = [...this.written.keys()][0];
       if (!blob) continue;
       await this.record(name, "SAS DELETE", "allow", () => this.status(() => this.withSas(k.current.secret).getBlockBlobClient(blob).delete()));
@@ -270,9 +267,8 @@ export class AzureBucketProber {
   private async probeStoredPolicies(): Promise<void> {
     const c = this.adminContainer();
     if (!c) return;
-    const expected = Object.values(this.b.keys)
-      .flatMap((k) => [k.current, ...(k.previous ? [k.previous] : [])])
-      .filter(isSas)
+    const expected = staticKeysOf(this.b)
+      .flatMap(([, k]) => [k.current, ...(k.previous ? [k.previous] : [])])
       .map((cred) => cred.id)
       .sort();
     await this.record("(container)", "stored access policies = contract credentials", "contain", async () => {

@@ -19,7 +19,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import type { BucketContract, Credential, KeyContract } from "../components/contract";
+import type { BucketContract, Credential, StaticKeyContract } from "../components/contract";
 import type { Access, Provider } from "../components/spec";
 import { bucketClient } from "../client/presign";
 import type { AdminCredentials } from "../lib/credentials";
@@ -71,7 +71,7 @@ export class HistoryProber {
     private readonly admin?: AdminCredentials,
   ) {}
 
-  async runAll(keys: Array<[string, KeyContract]>): Promise<void> {
+  async runAll(keys: Array<[string, StaticKeyContract]>): Promise<void> {
     for (const [name, k] of keys) if (k.access.includes("write")) await this.makeOldVersion(name, k, k.current);
     for (const [name, k] of keys) if (!this.versionFor(k) && this.admin) await this.makeOldVersion(name, k, this.admin);
     for (const [name, k] of keys) await this.probeLocation(name, k);
@@ -86,7 +86,7 @@ export class HistoryProber {
     return bucketClient(this.b, cred);
   }
 
-  private gap(request: HistoryRequest, k: KeyContract): Gap | undefined {
+  private gap(request: HistoryRequest, k: StaticKeyContract): Gap | undefined {
     const gap = HISTORY_GAPS[this.b.provider]?.[request];
     return gap && k.access.includes(gap.needs) ? gap : undefined;
   }
@@ -94,7 +94,7 @@ export class HistoryProber {
   /** A must-be-denied row, or, for a provider gap, a row that records the answer and says why. */
   private async judge(
     name: string,
-    k: KeyContract,
+    k: StaticKeyContract,
     request: HistoryRequest,
     probe: string,
     fn: () => Promise<{ status: number }>,
@@ -113,7 +113,7 @@ export class HistoryProber {
   }
 
   /** Two writes of one object under the key's first prefix; the first is then an old version. */
-  private async makeOldVersion(name: string, k: KeyContract, cred: Credential | AdminCredentials): Promise<void> {
+  private async makeOldVersion(name: string, k: StaticKeyContract, cred: Credential | AdminCredentials): Promise<void> {
     if (this.unversioned) return;
     const key = `${k.prefixes[0] ?? ""}${this.run}/${name}-history.bin`;
     const put = (body: string) =>
@@ -134,18 +134,18 @@ export class HistoryProber {
     else if (written) this.versions.push({ key, versionId: written });
   }
 
-  private versionFor(k: KeyContract): OldVersion | undefined {
+  private versionFor(k: StaticKeyContract): OldVersion | undefined {
     return this.versions.find((v) => covers(k, v.key));
   }
 
-  private async probeLocation(name: string, k: KeyContract): Promise<void> {
+  private async probeLocation(name: string, k: StaticKeyContract): Promise<void> {
     if (!LOCATION_GRANTED.includes(this.b.provider)) return;
     await this.record(name, "GetBucketLocation", "allow", () =>
       sdkStatus(this.client(k.current).send(new GetBucketLocationCommand({ Bucket: this.b.bucket }))),
     );
   }
 
-  private async probeList(name: string, k: KeyContract): Promise<void> {
+  private async probeList(name: string, k: StaticKeyContract): Promise<void> {
     const list = (prefix: string) =>
       sdkStatus(
         this.client(k.current).send(
@@ -160,7 +160,7 @@ export class HistoryProber {
     }
   }
 
-  private async probeVersion(name: string, k: KeyContract, request: "read" | "delete"): Promise<void> {
+  private async probeVersion(name: string, k: StaticKeyContract, request: "read" | "delete"): Promise<void> {
     const v = this.versionFor(k);
     const probe = request === "read" ? "GET an old version by versionId" : "DELETE an old version by versionId";
     if (!v) {

@@ -1,22 +1,8 @@
 /**
- * AWS keys served by an IAM role have no secret, so the stack output lists them under the
- * bucket's `roles` (not `keys`). Read here by shape, not through components/aws, so the checker
- * stays independent of the adapter.
+ * AWS keys served by an IAM role (`kind: "role"` in the contract) have no secret to probe with.
  */
 import type { BucketContract } from "../components/contract";
-import type { Access } from "../components/spec";
 import { skipped, type ProbeResult } from "./report";
-
-export interface RoleKey {
-  access: Access[];
-  prefixes: string[];
-  roleArn: string;
-}
-
-export function roleKeysOf(b: BucketContract): Record<string, RoleKey> {
-  const roles = (b as BucketContract & { roles?: Record<string, RoleKey> }).roles;
-  return roles && typeof roles === "object" ? roles : {};
-}
 
 /**
  * No local stand-in evaluates IAM roles (MinIO's STS ignores the role ARN and answers with the
@@ -24,11 +10,15 @@ export function roleKeysOf(b: BucketContract): Record<string, RoleKey> {
  * principals, so a role key's grant cannot be exercised: one skipped row per role key says so.
  */
 export function roleKeyRows(logical: string, b: BucketContract): ProbeResult[] {
-  return Object.entries(roleKeysOf(b)).map(([name, role]) =>
-    skipped(
-      { bucket: logical, key: name, probe: `role key ${role.access.join(",")} (${role.roleArn})`, expect: "contain" },
-      "an IAM role key has no secret: probing it needs sts:AssumeRole as one of its trusted principals " +
-        "on real AWS, and no local stand-in evaluates IAM roles",
-    ),
+  return Object.entries(b.keys).flatMap(([name, k]) =>
+    k.kind !== "role"
+      ? []
+      : [
+          skipped(
+            { bucket: logical, key: name, probe: `role key ${k.access.join(",")} (${k.roleArn})`, expect: "contain" },
+            "an IAM role key has no secret: probing it needs sts:AssumeRole as one of its trusted principals " +
+              "on real AWS, and no local stand-in evaluates IAM roles",
+          ),
+        ],
   );
 }

@@ -13,7 +13,7 @@ import {
   DeleteObjectsCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { BucketContract, Credential, KeyContract } from "../components/contract";
+import { staticKeysOf, type BucketContract, type Credential, type StaticKeyContract } from "../components/contract";
 import { bucketClient as client } from "../client/presign";
 import type { AdminCredentials } from "../lib/credentials";
 import { request } from "../lib/http";
@@ -62,12 +62,12 @@ export class S3BucketProber {
     return getSignedUrl(c, cmd, { expiresIn, ...(signingDate ? { signingDate } : {}) });
   }
 
-  private objectKey(k: KeyContract, name: string): string {
+  private objectKey(k: StaticKeyContract, name: string): string {
     return `${k.prefixes[0] ?? ""}${this.run}/${name}.bin`;
   }
 
   async runAll(): Promise<ProbeResult[]> {
-    const keys = Object.entries(this.b.keys);
+    const keys = staticKeysOf(this.b);
     const bucketUrl = `${this.b.endpoint.replace(/\/$/, "")}/${this.b.bucket}`;
 
     // Anonymous access: nothing.
@@ -102,7 +102,7 @@ export class S3BucketProber {
   }
 
   /** Keys that cannot write still need an object to read or be refused: the admin puts one (MinIO). */
-  private async plantForNonWriters(keys: Array<[string, KeyContract]>): Promise<void> {
+  private async plantForNonWriters(keys: Array<[string, StaticKeyContract]>): Promise<void> {
     if (!this.admin) return;
     for (const [name, k] of keys) {
       if ([...this.written.keys()].some((key) => covers(k, key))) continue;
@@ -121,7 +121,7 @@ export class S3BucketProber {
     return { ...(sse ? { ServerSideEncryption: sse } : {}), ...(kms ? { SSEKMSKeyId: kms } : {}) };
   }
 
-  private async probeKey(name: string, k: KeyContract): Promise<void> {
+  private async probeKey(name: string, k: StaticKeyContract): Promise<void> {
     const cur = k.current;
     const covered = [...this.written.entries()].find(([key]) => covers(k, key));
     const outside = `zz-outside-${this.run}/${name}.bin`;
@@ -207,7 +207,7 @@ export class S3BucketProber {
   }
 
   /** One request per granted access (read, write, list) made with `cred`. */
-  private async credentialProbes(name: string, k: KeyContract, cred: Credential, label: string, expect: "allow" | "deny", readable?: string) {
+  private async credentialProbes(name: string, k: StaticKeyContract, cred: Credential, label: string, expect: "allow" | "deny", readable?: string) {
     const tag = `${label} credential (g${cred.generation})`;
     if (k.access.includes("read") && readable) {
       await this.record(name, `${tag} GET`, expect, async () => this.send("GET", await this.presign(cred, "GET", readable, 60)));

@@ -3,7 +3,7 @@
  * when they break the bucket's `uploads` rule (size, type, place, expiry).
  */
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import type { BucketContract, KeyContract } from "../components/contract";
+import type { BucketContract, StaticKeyContract } from "../components/contract";
 import { bucketClient, postFormBody, presignPost, presignPut } from "../client/presign";
 import { expectedUploadRule } from "./upload-rule";
 import { request } from "../lib/http";
@@ -15,7 +15,7 @@ const OVERSIZE_PROBE_LIMIT = 32 * 1024 * 1024;
 const refused = (status: number) => status === 400 || status === 403;
 const errorCode = (body: Buffer) => /<Code>([^<]+)<\/Code>/.exec(body.toString("utf8"))?.[1] ?? "";
 
-export async function probeUploads(b: BucketContract, name: string, k: KeyContract, run: string, record: RecordProbe, onWritten: (key: string) => void) {
+export async function probeUploads(b: BucketContract, name: string, k: StaticKeyContract, run: string, record: RecordProbe, onWritten: (key: string) => void) {
   if (!k.access.includes("write") || !b.uploads?.length || b.provider === "azure") return;
   const prefix = `${k.prefixes[0] ?? ""}${run}/`;
   const rule = expectedUploadRule(b, prefix);

@@ -5,13 +5,13 @@
  * have no variable for: bucket, prefixes, presign lifetimes and upload limits.
  */
 import * as fs from "node:fs";
-import type { BucketContract, KeyContract } from "../components/contract";
+import type { BucketContract, StaticKeyContract } from "../components/contract";
 import type { Access, Provider, UploadRule } from "../components/spec";
 
 /** What one key of one bucket needs, as the app-env output names it. */
 export interface KeyEnvironment {
   bucket: BucketContract;
-  key: KeyContract;
+  key: StaticKeyContract;
 }
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
@@ -38,6 +38,10 @@ function json<T>(env: NodeJS.ProcessEnv, name: string, fallback: T): T {
 
 /** The bucket and key an app-env output describes (S3-compatible providers). */
 export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): KeyEnvironment {
+  const kind = env.STORAGE_KEY_KIND ?? "static";
+  if (kind !== "static") {
+    throw new Error(`STORAGE_KEY_KIND is "${kind}": storageFromEnv signs with a static key; a ${kind} key authenticates through its SDK's own credential chain`);
+  }
   const caFile = env.AWS_CA_BUNDLE;
   const caBundle = env.S3_CA_BUNDLE_PEM ?? (caFile ? fs.readFileSync(caFile, "utf8") : undefined);
   const bucket: BucketContract = {
@@ -53,7 +57,8 @@ export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): KeyEnviron
     cors: [],
     keys: {},
   };
-  const key: KeyContract = {
+  const key: StaticKeyContract = {
+    kind: "static",
     access: need(env, "STORAGE_KEY_ACCESS").split(",") as Access[],
     prefixes: (env.S3_KEY_PREFIXES ?? "").split(",").filter(Boolean),
     current: { id: need(env, "AWS_ACCESS_KEY_ID"), secret: need(env, "AWS_SECRET_ACCESS_KEY"), generation: Number(env.STORAGE_KEY_GENERATION ?? 1) },

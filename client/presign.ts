@@ -17,7 +17,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { BucketContract, Credential, KeyContract } from "../components/contract";
+import type { BucketContract, Credential, StaticKeyContract } from "../components/contract";
 import { MAX_PRESIGN_SECONDS, MAX_SINGLE_UPLOAD_BYTES, type UploadRule } from "../components/spec";
 import { keyPair, type AccessKeyPair } from "../lib/credentials";
 import { covers } from "../lib/prefixes";
@@ -70,7 +70,7 @@ function checkType(rule: UploadRule | undefined, contentType: string, where: str
   }
 }
 
-function checkPlace(key: KeyContract, objectKey: string): void {
+function checkPlace(key: StaticKeyContract, objectKey: string): void {
   if (!key.access.includes("write")) throw new UploadRefused("this key has no write access");
   if (!covers(key, objectKey)) throw new UploadRefused(`"${objectKey}" is outside the key's prefixes (${key.prefixes.join(", ")})`);
 }
@@ -92,7 +92,7 @@ export interface PostOptions {
 }
 
 /** A presigned POST policy that enforces size, type, place and TTL at the server. */
-export async function presignPost(bucket: BucketContract, key: KeyContract, opts: PostOptions): Promise<PresignedPost> {
+export async function presignPost(bucket: BucketContract, key: StaticKeyContract, opts: PostOptions): Promise<PresignedPost> {
   if (bucket.provider === "b2") throw new UploadRefused("B2's S3-compatible API has no POST Object; use presignPut");
   if (bucket.provider === "azure") throw new UploadRefused("Azure Blob has no POST policy; use a SAS (see docs/providers/azure.md)");
   if (!!opts.objectKey === !!opts.keyPrefix) throw new UploadRefused("give exactly one of objectKey or keyPrefix");
@@ -128,7 +128,7 @@ export interface PutOptions {
 }
 
 /** A presigned PUT whose Content-Type and Content-Length are signed. */
-export async function presignPut(bucket: BucketContract, key: KeyContract, opts: PutOptions): Promise<PresignedPut> {
+export async function presignPut(bucket: BucketContract, key: StaticKeyContract, opts: PutOptions): Promise<PresignedPut> {
   checkPlace(key, opts.objectKey);
   const rule = uploadRuleFor(bucket, opts.objectKey);
   checkType(rule, opts.contentType, rule?.prefix ?? "the bucket");
@@ -154,7 +154,7 @@ export interface GetOptions {
 }
 
 /** A presigned GET for an object the key may read. */
-export async function presignGet(bucket: BucketContract, key: KeyContract, opts: GetOptions): Promise<string> {
+export async function presignGet(bucket: BucketContract, key: StaticKeyContract, opts: GetOptions): Promise<string> {
   if (!key.access.includes("read")) throw new UploadRefused("this key has no read access");
   if (!covers(key, opts.objectKey)) throw new UploadRefused(`"${opts.objectKey}" is outside the key's prefixes (${key.prefixes.join(", ")})`);
   const max = Math.min(bucket.presign.downloadSeconds, MAX_PRESIGN_SECONDS);

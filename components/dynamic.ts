@@ -1,13 +1,12 @@
 /**
- * Dynamic providers are serialized into the state and run in a separate plain-Node process.
- * Serializing our implementation by value drags the AWS SDK and friends into the closure, so
- * instead the provider closure captures only the implementation's path *relative to the project*
- * and loads it at run time (registering tsx so TypeScript sources load as they are).
+ * The contract between the project's resource implementations (components/*-impl.ts, each exporting
+ * a ProviderImpl as `provider`) and what serves them: the secure-storage provider plugin
+ * (provider/server.ts) today, Pulumi dynamic resources before it.
  *
- * Relative, because state outlives checkouts: a stack created in one clone is refreshed or
- * destroyed from another (a CI runner, a colleague's machine), where an absolute path baked into
-
-
+ * lazyProvider is the dynamic-resource adapter, kept for state deployed before the plugin: such
+ * state holds a serialized closure that loads the implementation by its path relative to the
+ * project (never by absolute path: state outlives checkouts; a stack created in one clone is
+ * refreshed or destroyed from another), so the implementations must stay where they are.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -69,6 +68,23 @@ export function lazyProvider(implPath: string): pulumi.dynamic.ResourceProvider 
     async delete(id, props) {
       return load().delete(id, props);
     },
+  };
+}
+
+/**
+ * Resource options for a type of the secure-storage plugin (`module:Name`, e.g. `minio:Bucket`).
+ * The alias names the dynamic type the same resource had before the plugin, so the engine moves
+ * such state here (no replacement: the plugin's diff and update only drop the serialized provider).
+ */
+export function pluginOptions(
+  type: string,
+  opts: pulumi.CustomResourceOptions | undefined,
+  secretOutputs: string[] = [],
+): pulumi.CustomResourceOptions {
+  return {
+    ...opts,
+    aliases: [...(opts?.aliases ?? []), { type: `pulumi-nodejs:dynamic/${type}` }],
+    ...(secretOutputs.length ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretOutputs] } : {}),
   };
 }
 

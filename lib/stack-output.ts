@@ -5,12 +5,13 @@
 import * as path from "node:path";
 import * as auto from "@pulumi/pulumi/automation";
 import type { StorageContract } from "../components/contract";
+import { upgradeStorageContract } from "./contract-upgrade";
 
 const ROOT = path.resolve(__dirname, "..");
 
 export async function readStorageOutput(stack: string, workDir = ROOT): Promise<StorageContract> {
   const selected = await auto.LocalWorkspace.selectStack({ stackName: stack, workDir });
-  const storage = (await selected.outputs()).storage?.value as StorageContract | undefined;
+  const storage = upgradeStorageContract((await selected.outputs()).storage?.value);
   if (!storage) throw new Error(`stack "${stack}" has no "storage" output; run npm run deploy first`);
   return storage;
 }

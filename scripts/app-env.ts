@@ -2,6 +2,8 @@
  * npm run env -- <bucket> <key> [--stack dev] [--previous] [--format dotenv|shell|json] [--out FILE]
  * The environment an application reads for one key: the standard AWS_* names every AWS SDK and
  * CLI picks up with no endpoint in code, plus what SDKs have no variable for (client/env.ts).
+ * Every key kind: a static key gets its credential, a role key the role to assume, an identity
+ * key its principal (STORAGE_KEY_KIND says which).
  * It prints a secret on purpose (for a secret store or a local .env); `--out` writes the file
  * with mode 0600, and in CI it refuses to print to a pipe.
  */
@@ -23,20 +25,35 @@ export function appEnv(contract: StorageContract, bucket: string, key: string, p
   if (!b) throw new Error(`no bucket "${bucket}" in the contract (have: ${Object.keys(contract.buckets).join(", ")})`);
   const k = b.keys[key];
   if (!k) throw new Error(`bucket "${bucket}" has no key "${key}" (have: ${Object.keys(b.keys).join(", ")})`);
-  const cred = previous ? k.previous : k.current;
-  if (!cred) throw new Error(`key "${key}" has no previous generation`);
+  if (previous && k.kind !== "static") throw new Error(`key "${key}" is a ${k.kind} key: it has no static credential, so no previous one`);
+  const cred = k.kind !== "static" ? undefined : previous ? k.previous : k.current;
+  if (k.kind === "static" && !cred) throw new Error(`key "${key}" has no previous generation`);
   const common = {
     STORAGE_PROVIDER: b.provider,
+    STORAGE_KEY_KIND: k.kind,
     STORAGE_KEY_ACCESS: k.access.join(","),
-    STORAGE_KEY_GENERATION: String(cred.generation),
+    ...(cred ? { STORAGE_KEY_GENERATION: String(cred.generation) } : {}),
   };
-  if (b.provider === "azure") {
+  if (k.kind === "identity") {
+    // The app signs in as the principal itself (DefaultAzureCredential); there is no secret to hand out.
+    return {
+      AZURE_STORAGE_BLOB_URL: b.endpoint,
+      AZURE_STORAGE_CONTAINER: b.bucket,
+      STORAGE_PRINCIPAL_ID: k.principalId,
+      STORAGE_USER_DELEGATION_SAS: String(k.userDelegationSas),
+      STORAGE_KEY_PREFIXES: k.prefixes.join(","),
+      STORAGE_PRESIGN_DOWNLOAD_SECONDS: String(b.presign.downloadSeconds),
+      ...common,
+    };
+  }
+  if (b.provider === "azure" && cred) {
     // Azure apps use the blob SDK: container URL + SAS token bound to the key's stored access policy.
     return {
       AZURE_STORAGE_BLOB_URL: b.endpoint,
       AZURE_STORAGE_CONTAINER: b.bucket,
       AZURE_STORAGE_SAS: cred.secret,
       AZURE_STORAGE_SAS_POLICY: cred.id,
+      ...(cred.expiresAt ? { AZURE_STORAGE_SAS_EXPIRES_AT: cred.expiresAt } : {}),
       STORAGE_PRESIGN_DOWNLOAD_SECONDS: String(b.presign.downloadSeconds),
       ...common,
     };
@@ -46,8 +63,16 @@ export function appEnv(contract: StorageContract, bucket: string, key: string, p
     AWS_ENDPOINT_URL_S3: b.endpoint,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: cred.id,
-    AWS_SECRET_ACCESS_KEY: cred.secret,
+    // A role key hands out the role to assume (by a principal its trust policy names), never a secret.
+    ...(cred
+      ? { AWS_ACCESS_KEY_ID: cred.id, AWS_SECRET_ACCESS_KEY: cred.secret }
+      : k.kind === "role"
+        ? {
+            AWS_ROLE_ARN: k.roleArn,
+            STORAGE_ROLE_MAX_SESSION_SECONDS: String(k.maxSessionSeconds),
+            ...(k.externalId ? { STORAGE_ROLE_EXTERNAL_ID: k.externalId } : {}),
+          }
+        : {}),
     ...(caFile ? { AWS_CA_BUNDLE: caFile } : {}),
     S3_ENDPOINT: b.endpoint,
     S3_BUCKET: b.bucket,

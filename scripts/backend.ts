@@ -10,7 +10,8 @@ import { parseArgs } from "node:util";
 import * as zlib from "node:zlib";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { parse } from "yaml";
-import type { BucketContract } from "../components/contract";
+import type { BucketContract, StorageContract } from "../components/contract";
+import { upgradeStorageContract } from "../lib/contract-upgrade";
 import { LOCAL, loadEnvFile, ROOT } from "./lib/paths";
 
 // scripts/lib/paths, not workspace: that loads the Automation API, seconds of start-up for a script
@@ -90,20 +91,17 @@ function initStack(stack: string, configFile: string, env: Env): void {
   fs.rmSync(rootFile);
 }
 
-type RoleKey = { roleArn: string };
-/** The contract as the backend stack outputs it; AWS keys served by an IAM role are under `roles`. */
-type StateBucket = BucketContract & { roles?: Record<string, RoleKey> };
-type StateStorage = { buckets: Record<string, StateBucket> };
-
-function stackContract(stack: string, env: Env, showSecrets: boolean): StateStorage {
+function stackContract(stack: string, env: Env, showSecrets: boolean): StorageContract {
   const args = ["stack", "output", "storage", "--json", "--stack", stack, "--non-interactive"];
   const r = run("pulumi", showSecrets ? [...args, "--show-secrets"] : args, env);
   if (r.status !== 0) throw new Error(`pulumi stack output --stack ${stack}: ${firstLine(r.stderr)}`);
-  return JSON.parse(r.stdout) as StateStorage;
+  const storage = upgradeStorageContract(JSON.parse(r.stdout));
+  if (!storage) throw new Error(`stack ${stack} has no "storage" output`);
+  return storage;
 }
 
 /** The backend stack defines exactly one bucket, the state bucket. */
-function stateBucket(stack: string, storage: StateStorage): StateBucket & { logical: string } {
+function stateBucket(stack: string, storage: StorageContract): BucketContract & { logical: string } {
   const entries = Object.entries(storage.buckets ?? {});
   if (entries.length !== 1) throw new Error(`stack ${stack} must define one bucket, the state bucket, not ${entries.length}`);
   const [logical, bucket] = entries[0];
@@ -166,10 +164,10 @@ function bootstrap(stack: string, configFileArg: string | undefined): void {
   if (up.status !== 0) throw new Error(`pulumi up of stack ${stack} failed (exit ${up.status ?? up.signal}); see above`);
 
   const bucket = stateBucket(stack, stackContract(stack, env, true));
-  const key = bucket.keys?.[CI_KEY];
-  const role = bucket.roles?.[CI_KEY];
-  if (!key && !role) throw new Error(`the state bucket of stack ${stack} has no key named "${CI_KEY}"`);
-  const url = loginUrl(bucket, key ? undefined : role?.roleArn);
+  const ci = bucket.keys[CI_KEY];
+  if (!ci || ci.kind === "identity") throw new Error(`the state bucket of stack ${stack} has no S3 key named "${CI_KEY}"`);
+  const key = ci.kind === "static" ? ci : undefined;
+  const url = loginUrl(bucket, ci.kind === "role" ? ci.roleArn : undefined);
 
   const envFile = path.join(LOCAL, `backend-${stack}.env`);
   const values: [string, string][] = [["PULUMI_BACKEND_URL", url]];
@@ -181,7 +179,7 @@ function bootstrap(stack: string, configFileArg: string | undefined): void {
 
   const names = [...values.map(([k]) => k), "PULUMI_CONFIG_PASSPHRASE"];
   const scope = (p: string[]) => (p.length ? `under ${p.join(", ")} only` : "on the whole bucket");
-  const grant = key ? `the "${CI_KEY}" key: ${key.access.join("/")} ${scope(key.prefixes)}` : `role ${role!.roleArn}`;
+  const grant = ci.kind === "role" ? `role ${ci.roleArn}` : `the "${CI_KEY}" key: ${ci.access.join("/")} ${scope(ci.prefixes)}`;
   console.log(`
 state bucket: ${bucket.bucket} (${bucket.provider}, ${bucket.endpoint}): ${describeSpec(configFile, bucket.logical)}
 log in:       pulumi login '${url}'

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageContract } from "../components/contract";
+import { upgradeStorageContract } from "../lib/contract-upgrade";
 
 /** The part of Output that StackReference.getOutputDetails itself awaits (unknown -> undefined). */
 type Awaitable<T> = pulumi.Output<T> & { promise(): Promise<T> };
@@ -17,7 +18,7 @@ export async function deployedStorage(): Promise<StorageContract | undefined> {
   const ref = new pulumi.StackReference("deployed", { name: self });
   // `outputs` is {} for a stack with no update yet; a mock monitor may leave it out entirely.
   const storage = ref.outputs.apply((o) => (o as Record<string, unknown> | undefined)?.storage) as Awaitable<unknown>;
-  return (await storage.promise()) as StorageContract | undefined;
+  return upgradeStorageContract(await storage.promise());
 }
 
 /** The engine always passes one ("organization" on self-managed backends); a mock monitor may not. */

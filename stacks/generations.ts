@@ -2,6 +2,7 @@
  * The rotation rule every update obeys, checked by the program against what the stack last
  * deployed (README, "Rotation runbook"): generations only go up, one at a time, and the
  * credential applications use now is never deleted in the update that creates its successor.
+ * It governs static keys only: role and identity keys have no credential to rotate.
  */
 import type { KeyContract, StorageContract } from "../components/contract";
 import type { KeySpec, StorageSpec } from "../components/spec";
@@ -21,6 +22,7 @@ export const keyPath = (bucket: string, key: string) => `storage:buckets.${bucke
 export function rotationStep(bucket: string, key: string, cfg: KeySpec, deployed: KeyContract | undefined): RotationStep {
   const at = keyPath(bucket, key);
   if (!deployed) return "bumped"; // not deployed yet: the next `up` creates it
+  if (deployed.kind !== "static") return "idle"; // a role or identity key has no credential generations
   const live = deployed.current.generation;
   if (cfg.generation < live) {
     throw new RotationError(`${at}.generation: ${cfg.generation} is lower than the deployed generation ${live}; generations only go up`);

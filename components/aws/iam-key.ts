@@ -12,7 +12,8 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsKeyPolicy, canonicalJson, type KeyGrant, type PolicyDocument } from "../access";
-import type { ContractInput, KeyContract } from "../contract";
+import type { ContractInput, RoleKeyContract, StaticKeyContract } from "../contract";
+import { liveGenerations, staticKey } from "../key-slots";
 import type { Access, KeySpec } from "../spec";
 import type { KeyRole } from "./options";
 
@@ -31,16 +32,11 @@ export function iamName(...parts: string[]): string {
 export type SlotUser = "odd" | "even";
 export const slotUser = (generation: number): SlotUser => (generation % 2 === 1 ? "odd" : "even");
 
-/** Credential generations alive for a key: current first, then the previous one unless retired. */
-export function credentialSlots(key: Pick<KeySpec, "generation" | "retirePrevious">): number[] {
-  return key.generation > 1 && !key.retirePrevious ? [key.generation, key.generation - 1] : [key.generation];
-}
-
 /** Names of the IAM identities a key gets (deterministic, so ARNs are known before they exist). */
 export function keyIdentityNames(bucketName: string, keyName: string, key: KeySpec, role?: KeyRole): { users: Record<string, SlotUser>; role?: string } {
   if (role) return { users: {}, role: iamName(bucketName, keyName) };
   const users: Record<string, SlotUser> = {};
-  for (const g of credentialSlots(key)) users[iamName(bucketName, keyName, slotUser(g))] = slotUser(g);
+  for (const g of liveGenerations(key)) users[iamName(bucketName, keyName, slotUser(g))] = slotUser(g);
   return { users };
 }
 
@@ -109,7 +105,7 @@ export function userPolicyProblem(bucketArn: string, keyName: string, grant: Key
 }
 
 /** IAM users (one per slot parity), their inline policy and one access key per live generation. */
-export function createUserKey(name: string, args: KeyIdentityArgs, opts: pulumi.CustomResourceOptions): ContractInput<KeyContract> {
+export function createUserKey(name: string, args: KeyIdentityArgs, opts: pulumi.CustomResourceOptions): ContractInput<StaticKeyContract> {
   const users = new Map<SlotUser, { user: aws.iam.User; policy: aws.iam.UserPolicy }>();
   for (const [userName, slot] of Object.entries(keyIdentityNames(args.bucketName, args.keyName, args.key).users)) {
     const user = new aws.iam.User(
@@ -125,31 +121,12 @@ export function createUserKey(name: string, args: KeyIdentityArgs, opts: pulumi.
     const policy = new aws.iam.UserPolicy(`${name}-${args.keyName}-${slot}-policy`, { user: user.name, name: "storage-access", policy: args.policy }, opts);
     users.set(slot, { user, policy });
   }
-  const credential = (generation: number) => {
+  // Named by generation: a bump creates a new resource, any other change leaves it alone.
+  const accessKey = (generation: number) => {
     const { user, policy } = users.get(slotUser(generation))!;
-    // Named by generation: a bump creates a new resource, any other change leaves it alone.
-    const key = new aws.iam.AccessKey(`${name}-${args.keyName}-g${generation}`, { user: user.name }, { ...opts, dependsOn: [policy] });
-    return { id: key.id, secret: pulumi.secret(key.secret), generation };
+    return new aws.iam.AccessKey(`${name}-${args.keyName}-g${generation}`, { user: user.name }, { ...opts, dependsOn: [policy] });
   };
-  const [current, previous] = credentialSlots(args.key);
-  return {
-    access: args.key.access,
-    prefixes: args.key.prefixes,
-    current: credential(current),
-    ...(previous !== undefined ? { previous: credential(previous) } : {}),
-  };
-}
-
-/**
- * A key served by an IAM role. It has no static secret, so it is not a `KeyContract` (which
- * promises `current.secret`): it goes to the bucket contract's `roles` map instead.
- */
-export interface RoleKeyContract {
-  access: Access[];
-  prefixes: string[];
-  roleArn: string;
-  maxSessionSeconds: number;
-  externalId?: string;
+  return staticKey(args.key, accessKey, (key) => ({ id: key.id, secret: key.secret }));
 }
 
 /** The role's trust policy: only the named principals, and the external id when one is set. */
@@ -183,6 +160,7 @@ export function createRoleKey(name: string, args: KeyIdentityArgs & { role: KeyR
   );
   new aws.iam.RolePolicy(`${name}-${args.keyName}-role-policy`, { role: role.name, name: "storage-access", policy: args.policy }, opts);
   return {
+    kind: "role",
     access: args.key.access,
     prefixes: args.key.prefixes,
     roleArn: role.arn,

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../access";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
+import { retainOptions } from "../retain";
 import type { BucketSpec } from "../spec";
 import { applyBaseline } from "./bucket-baseline";
 import type { DefaultEncryption } from "./bucket-policy";
@@ -18,7 +19,6 @@ import {
   keyIdentityPolicy,
   keyPrincipalArns,
   userPolicyProblem,
-  type RoleKeyContract,
 } from "./iam-key";
 import { s3LifecycleRules } from "./lifecycle";
 import { ACCESS_LOG_PREFIX, createLogBucket } from "./log-bucket";
@@ -29,10 +29,6 @@ import { s3Endpoint, type AwsSettings } from "./settings";
 
 export { AwsSettings } from "./settings";
 export { AwsBucketOptions } from "./options";
-export type { RoleKeyContract } from "./iam-key";
-
-/** The AWS bucket contract: the common one plus role-served keys (no static secret, see iam-key.ts). */
-export type AwsBucketContract = BucketContract & { roles?: Record<string, RoleKeyContract> };
 
 export interface AwsBucketArgs {
   /** Physical bucket name (naming.ts), checked against S3's rules. */
@@ -48,7 +44,7 @@ export class AwsBucket extends pulumi.ComponentResource {
   readonly bucketArn: pulumi.Output<string>;
   /** Key ARN of the SSE-KMS key, when the bucket uses one. */
   readonly kmsKeyArn?: pulumi.Output<string>;
-  readonly contract: ContractInput<AwsBucketContract>;
+  readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: AwsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-storage:aws:Bucket", name, {}, opts);
@@ -69,8 +65,8 @@ export class AwsBucket extends pulumi.ComponentResource {
     // provider is used as given, and every child waits for its check against the settings (gate).
     const { provider, gate } = bucketProvider(name, this, settings, stack);
     const child: pulumi.CustomResourceOptions = { parent: this, provider, ...(gate ? { dependsOn: gate } : {}) };
-    // Data must survive `pulumi destroy` in prod: protect and retain buckets and their keys.
-    const keep: pulumi.CustomResourceOptions = settings.protect ? { protect: true, retainOnDelete: true } : {};
+    // The retain rule (spec.ts): the bucket, its log bucket and its own KMS key survive `pulumi destroy`.
+    const keep = retainOptions(spec);
     const accountId = settings.accountId ? pulumi.output(settings.accountId) : aws.getCallerIdentityOutput({}, child).accountId;
     const bucketArn = `arn:aws:s3:::${bucketName}`;
 
@@ -131,7 +127,6 @@ export class AwsBucket extends pulumi.ComponentResource {
     }
 
     const keys: Record<string, ContractInput<KeyContract>> = {};
-    const roles: Record<string, ContractInput<RoleKeyContract>> = {};
     for (const [keyName, key] of Object.entries(spec.keys)) {
       const policy = kmsKeyArn
         ? kmsKeyArn.apply((arn) => canonicalJson(keyIdentityPolicy(bucketArn, key, { keyArn: arn, region: settings.region })))
@@ -140,8 +135,7 @@ export class AwsBucket extends pulumi.ComponentResource {
       const identityOpts = { ...child, dependsOn: [bucket] };
       const keyArgs = { bucketName, keyName, key, stack, policy, permissionsBoundary: settings.permissionsBoundary };
       const role = options.keys[keyName]?.role;
-      if (role) roles[keyName] = createRoleKey(name, { ...keyArgs, role }, identityOpts);
-      else keys[keyName] = createUserKey(name, keyArgs, identityOpts);
+      keys[keyName] = role ? createRoleKey(name, { ...keyArgs, role }, identityOpts) : createUserKey(name, keyArgs, identityOpts);
     }
 
     this.bucketName = bucket.bucket;
@@ -158,7 +152,6 @@ export class AwsBucket extends pulumi.ComponentResource {
       uploads: spec.uploads,
       cors: spec.cors,
       keys,
-      ...(Object.keys(roles).length ? { roles } : {}),
     };
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, contract: this.contract });
   }

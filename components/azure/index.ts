@@ -9,13 +9,16 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
-import type { BucketContract, ContractInput, KeyContract } from "../contract";
+import type { BucketContract, ContractInput, IdentityKeyContract, KeyContract, StaticKeyContract } from "../contract";
+import { staticKey } from "../key-slots";
+import { retainOptions } from "../retain";
 import type { BucketSpec, KeySpec } from "../spec";
 import { abacCondition, roleFor, sasPermissions } from "./grants";
 import { managementPolicyRules } from "./lifecycle";
 import { ACCOUNT_NAME, containerNameProblem, parseKeyVaultKeyUrl, stableGuid, storedPolicyId } from "./names";
 import { keyOptionsOf, type AzureBucketOptions, type AzureKeyOptions } from "./options";
 import { StoredAccessPolicy } from "./resources";
+import { sasValiditySeconds } from "./sas-lifetime";
 import type { AzureSettings } from "./settings";
 
 /** Built-in role "Storage Blob Delegator": only Microsoft.Storage/.../generateUserDelegationKey/action. */
@@ -62,7 +65,8 @@ export class AzureBucket extends pulumi.ComponentResource {
 
     const sasKeys = Object.keys(spec.keys).filter((k) => keyOptionsOf(options, k).mode === "sas").sort();
     const { resourceGroupName, location, network } = settings;
-    const protect = !spec.forceDestroy;
+    // The retain rule (spec.ts): the account and the container hold the data.
+    const keep = retainOptions(spec);
 
     // Private endpoints only, unless the firewall names who may use the public endpoint.
     const publicEndpoint = network.defaultAction === "Allow" || network.ipRules.length > 0 || network.subnetIds.length > 0;
@@ -115,7 +119,7 @@ export class AzureBucket extends pulumi.ComponentResource {
           ...(sasKeys.length ? { "secure-storage-shared-key": `required by SAS keys: ${sasKeys.join(" ")}` } : {}),
         },
       },
-      { parent: this, protect },
+      { parent: this, ...keep },
     );
 
     const blobService = new storage.BlobServiceProperties(
@@ -144,7 +148,7 @@ export class AzureBucket extends pulumi.ComponentResource {
     this.container = new storage.BlobContainer(
       `${name}-container`,
       { resourceGroupName, accountName: this.account.name, containerName: bucketName, publicAccess: "None" },
-      { parent: this, protect, dependsOn: [blobService] },
+      { parent: this, ...keep, dependsOn: [blobService] },
     );
 
     const rules = managementPolicyRules(bucketName, spec.lifecycle, options);
@@ -203,7 +207,7 @@ export class AzureBucket extends pulumi.ComponentResource {
     key: KeySpec,
     ko: AzureKeyOptions,
     at: { serviceUrl: string; accountName: string; bucketName: string; accountId: pulumi.Output<string> },
-  ): ContractInput<KeyContract> {
+  ): ContractInput<StaticKeyContract> {
     const slot = (generation: number) =>
       new StoredAccessPolicy(
         `${name}-${keyName}-g${generation}`,
@@ -213,27 +217,19 @@ export class AzureBucket extends pulumi.ComponentResource {
           containerName: this.container.name,
           policyId: storedPolicyId(keyName, generation),
           permissions: sasPermissions(key.access),
-          validitySeconds: ko.sasValidityDays * 86_400,
+          validitySeconds: sasValiditySeconds(ko.sasValidityDays),
           // Not the key: the provider looks it up when it runs, so it is never stored in state.
           accountId: at.accountId,
         },
         { parent: this, dependsOn: [this.container] },
       );
-    const cred = (p: StoredAccessPolicy, generation: number) => ({ id: p.policyId, secret: pulumi.secret(p.sasToken), generation });
-    const current = slot(key.generation);
-    const previous = key.generation > 1 && !key.retirePrevious ? slot(key.generation - 1) : undefined;
-    return {
-      access: key.access,
-      prefixes: key.prefixes,
-      current: cred(current, key.generation),
-      ...(previous ? { previous: cred(previous, key.generation - 1) } : {}),
-    };
+    return staticKey(key, slot, (p) => ({ id: p.policyId, secret: p.sasToken, expiresAt: p.expiresOn }));
   }
 
   /**
    * An Entra ID principal authenticates with its own tokens, so there is no credential to rotate:
    * one role assignment on the container, limited by an ABAC condition to the key's prefixes and
-   * data actions. The contract names the principal and carries an empty secret.
+   * data actions. The contract names the principal; there is no secret.
    */
   private identityKey(
     name: string,
@@ -241,7 +237,7 @@ export class AzureBucket extends pulumi.ComponentResource {
     key: KeySpec,
     ko: AzureKeyOptions,
     at: { accountName: string; bucketName: string; subscriptionId: pulumi.Output<string>; resourceGroupId: pulumi.Output<string> },
-  ): ContractInput<KeyContract> {
+  ): ContractInput<IdentityKeyContract> {
     const role = roleFor(key.access);
     const roleGuid = role.kind === "builtin" ? role.guid : stableGuid(`role/${at.accountName}/${at.bucketName}/${keyName}/${role.dataActions.join(",")}`);
     let customRole: authorization.RoleDefinition | undefined;
@@ -289,7 +285,12 @@ export class AzureBucket extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    const cred = { id: ko.principalId!, secret: pulumi.secret(""), generation: key.generation };
-    return { access: key.access, prefixes: key.prefixes, current: cred };
+    return {
+      kind: "identity",
+      access: key.access,
+      prefixes: key.prefixes,
+      principalId: ko.principalId!,
+      userDelegationSas: ko.userDelegationSas,
+    };
   }
 }

@@ -1,30 +1,25 @@
-/** Pulumi dynamic resources for Azure Blob data-plane objects that azure-native does not model. */
-import * as path from "node:path";
+/** Azure Blob data-plane objects that azure-native does not model (secure-storage provider plugin). */
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "../dynamic";
+import { pluginOptions } from "../dynamic";
 import type { StoredAccessPolicyInputs } from "./stored-access-policy-impl";
-
-const storedPolicyProvider = lazyProvider(path.join(__dirname, "stored-access-policy-impl"));
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
 /**
- * `pulumi-nodejs:dynamic/azure:StoredAccessPolicy`: one policy on a container plus its service SAS.
+ * `secure-storage:azure:StoredAccessPolicy`: one policy on a container plus its service SAS.
  * The provider finds the account key itself when it runs (account-key.ts); it is never an input.
  */
-export class StoredAccessPolicy extends pulumi.dynamic.Resource {
+export class StoredAccessPolicy extends pulumi.CustomResource {
   declare readonly policyId: pulumi.Output<string>;
   declare readonly permissions: pulumi.Output<string>;
   declare readonly expiresOn: pulumi.Output<string>;
   declare readonly sasToken: pulumi.Output<string>;
   constructor(name: string, args: Inputs<StoredAccessPolicyInputs>, opts?: pulumi.CustomResourceOptions) {
     super(
-      storedPolicyProvider,
+      "secure-storage:azure:StoredAccessPolicy",
       name,
       { expiresOn: undefined, sasToken: undefined, ...args },
-      { ...opts, additionalSecretOutputs: ["sasToken"] },
-      "azure",
-      "StoredAccessPolicy",
+      pluginOptions("azure:StoredAccessPolicy", opts, ["sasToken"]),
     );
   }
 }

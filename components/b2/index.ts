@@ -10,6 +10,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
+import { staticKey } from "../key-slots";
+import { retainOptions } from "../retain";
 import type { BucketSpec } from "../spec";
 import { b2Capabilities, b2CorsRules, b2DefaultRetention, b2LifecycleRules, b2SpecProblems, keyNameProblem, SSE_B2 } from "./capabilities";
 import { B2ApplicationKey, B2BucketResource } from "./resources";
@@ -60,13 +62,13 @@ export class B2Bucket extends pulumi.ComponentResource {
         owner,
         ...(spec.objectLock ? { fileLockEnabled: true, defaultRetention: b2DefaultRetention(spec.objectLock) } : {}),
       },
-      { parent: this },
+      // The retain rule (spec.ts): the bucket holds the data.
+      { parent: this, ...retainOptions(spec) },
     );
 
     const keys: Record<string, ContractInput<KeyContract>> = {};
     for (const [keyName, key] of Object.entries(spec.keys)) {
       const capabilities = b2Capabilities(key);
-      // Two slots: the current generation, and the previous one until it is retired.
       const slot = (generation: number) => {
         const b2Name = b2KeyName(bucketName, keyName, generation, owner);
         const p = keyNameProblem(b2Name);
@@ -83,15 +85,7 @@ export class B2Bucket extends pulumi.ComponentResource {
           { parent: this },
         );
       };
-      const cred = (k: B2ApplicationKey, generation: number) => ({ id: k.applicationKeyId, secret: pulumi.secret(k.applicationKey), generation });
-      const current = slot(key.generation);
-      const previous = key.generation > 1 && !key.retirePrevious ? slot(key.generation - 1) : undefined;
-      keys[keyName] = {
-        access: key.access,
-        prefixes: key.prefixes,
-        current: cred(current, key.generation),
-        ...(previous ? { previous: cred(previous, key.generation - 1) } : {}),
-      };
+      keys[keyName] = staticKey(key, slot, (k) => ({ id: k.applicationKeyId, secret: k.applicationKey }));
     }
 
     this.bucketName = bucket.bucketName;

@@ -11,7 +11,9 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { BucketContract, ContractInput, Credential, KeyContract } from "../contract";
+import type { BucketContract, ContractInput, KeyContract } from "../contract";
+import { retiredGeneration, staticKey } from "../key-slots";
+import { retainOptions } from "../retain";
 import type { BucketSpec, KeySpec } from "../spec";
 import { gcsCors, gcsLabelValue, gcsLifecycleRules } from "./bucket-args";
 import { keyBindings, type ListScope, type RoleDef } from "./iam";
@@ -86,7 +88,8 @@ export class GcsBucket extends pulumi.ComponentResource {
         forceDestroy: spec.forceDestroy,
         labels: { "managed-by": "secure-storage", stack: gcsLabelValue(stack), bucket: gcsLabelValue(name) },
       },
-      { parent: this, ...(kmsGrant ? { dependsOn: [kmsGrant] } : {}) },
+      // The retain rule (spec.ts): the bucket holds the data.
+      { parent: this, ...retainOptions(spec), ...(kmsGrant ? { dependsOn: [kmsGrant] } : {}) },
     );
 
     // One custom role per distinct permission set on this bucket, shared by its keys.
@@ -173,18 +176,11 @@ export class GcsBucket extends pulumi.ComponentResource {
         { project: ctx.project, serviceAccountEmail: account.email, state },
         { parent: this },
       );
-    const cred = (k: gcp.storage.HmacKey, generation: number): ContractInput<Credential> => ({ id: k.accessId, secret: pulumi.secret(k.secret), generation });
-    const current = hmac(key.generation, "ACTIVE");
-    let previous: gcp.storage.HmacKey | undefined;
-    if (key.generation > 1 && !key.retirePrevious) previous = hmac(key.generation - 1, "ACTIVE");
+    const contract = staticKey(key, (generation) => hmac(generation, "ACTIVE"), (k) => ({ id: k.accessId, secret: k.secret }));
     // `hmacRetire: deactivate` keeps a retired key as INACTIVE (not in the contract) until the next bump.
-    else if (key.generation > 1 && ctx.hmacRetire === "deactivate") hmac(key.generation - 1, "INACTIVE");
-    return {
-      access: key.access,
-      prefixes: key.prefixes,
-      current: cred(current, key.generation),
-      ...(previous ? { previous: cred(previous, key.generation - 1) } : {}),
-    };
+    const retired = retiredGeneration(key);
+    if (retired !== undefined && ctx.hmacRetire === "deactivate") hmac(retired, "INACTIVE");
+    return contract;
   }
 
   private warnings(name: string, spec: BucketSpec, options: GcsBucketOptions): void {

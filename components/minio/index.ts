@@ -8,6 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson, s3KeyPolicy } from "../access";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
+import { staticKey } from "../key-slots";
+import { retainOptions } from "../retain";
 import type { BucketSpec } from "../spec";
 import { bucketOwner } from "./owner";
 import { MinioBucketResource, MinioPolicyResource, MinioUserResource } from "./resources";
@@ -54,7 +56,8 @@ export class MinioBucket extends pulumi.ComponentResource {
         ...(spec.objectLock ? { objectLock: spec.objectLock } : {}),
         forceDestroy: spec.forceDestroy,
       },
-      { parent: this },
+      // The retain rule (spec.ts): the bucket holds the data.
+      { parent: this, ...retainOptions(spec) },
     );
 
     const keys: Record<string, ContractInput<KeyContract>> = {};
@@ -64,17 +67,16 @@ export class MinioBucket extends pulumi.ComponentResource {
         { conn, name: `${bucketName}-${keyName}`, document: canonicalJson(s3KeyPolicy(`arn:aws:s3:::${bucketName}`, key)) },
         { parent: this, dependsOn: [bucket] },
       );
-      // Two slots: the current generation, and the previous one until it is retired.
-      const user = (generation: number) =>
-        new MinioUserResource(
-          `${name}-${keyName}-g${generation}`,
-          { conn, policyName: policy.name, generation, label: keyName },
-          { parent: this },
-        );
-      const cred = (u: MinioUserResource) => ({ id: u.accessKey, secret: pulumi.secret(u.secretKey), generation: u.generation });
-      const current = user(key.generation);
-      const previous = key.generation > 1 && !key.retirePrevious ? user(key.generation - 1) : undefined;
-      keys[keyName] = { access: key.access, prefixes: key.prefixes, current: cred(current), ...(previous ? { previous: cred(previous) } : {}) };
+      keys[keyName] = staticKey(
+        key,
+        (generation) =>
+          new MinioUserResource(
+            `${name}-${keyName}-g${generation}`,
+            { conn, policyName: policy.name, generation, label: keyName },
+            { parent: this },
+          ),
+        (user) => ({ id: user.accessKey, secret: user.secretKey }),
+      );
     }
 
     this.bucketName = bucket.bucket;

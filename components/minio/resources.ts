@@ -1,48 +1,40 @@
-/** Pulumi dynamic resources for MinIO, backed by the implementations in *-impl.ts. */
-import * as path from "node:path";
+/** MinIO resources of the secure-storage provider plugin (provider/), implemented in *-impl.ts. */
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "../dynamic";
+import { pluginOptions } from "../dynamic";
 import type { MinioBucketInputs } from "./bucket-impl";
 import type { PolicyInputs, ServerCorsInputs, UserInputs } from "./identity-impl";
 
-const bucketProvider = lazyProvider(path.join(__dirname, "bucket-impl"));
-
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-export class MinioBucketResource extends pulumi.dynamic.Resource {
+export class MinioBucketResource extends pulumi.CustomResource {
   declare readonly bucket: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   constructor(name: string, args: Inputs<MinioBucketInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(bucketProvider, name, { arn: undefined, ...args }, opts, "minio", "Bucket");
+    super("secure-storage:minio:Bucket", name, { arn: undefined, ...args }, pluginOptions("minio:Bucket", opts));
   }
 }
 
-const policyProvider = lazyProvider(path.join(__dirname, "policy-impl"));
-
-export class MinioPolicyResource extends pulumi.dynamic.Resource {
+export class MinioPolicyResource extends pulumi.CustomResource {
   declare readonly name: pulumi.Output<string>;
   constructor(name: string, args: Inputs<PolicyInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(policyProvider, name, args, opts, "minio", "Policy");
+    super("secure-storage:minio:Policy", name, args, pluginOptions("minio:Policy", opts));
   }
 }
 
-const userProvider = lazyProvider(path.join(__dirname, "user-impl"));
-
-export class MinioUserResource extends pulumi.dynamic.Resource {
+export class MinioUserResource extends pulumi.CustomResource {
   declare readonly accessKey: pulumi.Output<string>;
   declare readonly secretKey: pulumi.Output<string>;
   declare readonly generation: pulumi.Output<number>;
   constructor(name: string, args: Inputs<UserInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(userProvider, name, { accessKey: undefined, secretKey: undefined, ...args }, { ...opts, additionalSecretOutputs: ["secretKey"] }, "minio", "User");
+    const inputs = { accessKey: undefined, secretKey: undefined, ...args };
+    super("secure-storage:minio:User", name, inputs, pluginOptions("minio:User", opts, ["secretKey"]));
   }
 }
 
-const corsProvider = lazyProvider(path.join(__dirname, "server-cors-impl"));
-
 /** MinIO has no bucket CORS API; the allowed origins are one server-wide setting. */
-export class MinioServerCors extends pulumi.dynamic.Resource {
+export class MinioServerCors extends pulumi.CustomResource {
   declare readonly origins: pulumi.Output<string[]>;
   constructor(name: string, args: Inputs<ServerCorsInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(corsProvider, name, args, opts, "minio", "ServerCors");
+    super("secure-storage:minio:ServerCors", name, args, pluginOptions("minio:ServerCors", opts));
   }
 }

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import type { BucketContract } from "../../components/contract";
+import { asStaticKey, type BucketContract } from "../../components/contract";
 import { presignGet, presignPost, presignPut, UploadRefused } from "../../client/presign";
 
 export interface ExampleServer {
@@ -28,8 +28,8 @@ async function body(req: http.IncomingMessage): Promise<Record<string, unknown>>
 
 /** Start the example for one bucket whose keys are `ingest` (write) and `playback` (read). */
 export function startServer(bucket: BucketContract, port: number): Promise<ExampleServer> {
-  const ingest = bucket.keys.ingest;
-  const playback = bucket.keys.playback;
+  const ingest = asStaticKey(bucket.keys.ingest);
+  const playback = asStaticKey(bucket.keys.playback);
   if (!ingest || !playback) throw new Error(`bucket ${bucket.bucket} needs keys "ingest" and "playback"`);
   const server = http.createServer(async (req, res) => {
     const json = (status: number, value: unknown) => {

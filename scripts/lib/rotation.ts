@@ -9,7 +9,7 @@
  * Checks run between the steps: after the first `up` the new credential must round-trip and
  * the old one must still work; after the second, the old one must be denied.
  */
-import type { Credential, KeyContract, StorageContract } from "../../components/contract";
+import type { Credential, StaticKeyContract, StorageContract } from "../../components/contract";
 import type { KeySpec } from "../../components/spec";
 import { keyPath, RotationError, rotationStep, type RotationStep } from "../../stacks/generations";
 import type { ProbeResult } from "../../checks/report";
@@ -50,10 +50,17 @@ export interface RotateResult {
   rows: ProbeResult[];
 }
 
-function requireKey(contract: StorageContract, bucket: string, key: string): KeyContract {
+function requireKey(contract: StorageContract, bucket: string, key: string): StaticKeyContract {
   const k = contract.buckets[bucket]?.keys[key];
   if (!k) throw new RotationError(`${keyPath(bucket, key)}: not in the deployed contract after up`);
+  if (k.kind !== "static") throw new RotationError(nothingToRotate(bucket, key, k.kind));
   return k;
+}
+
+/** Role and identity keys have no secret: sessions and tokens expire on their own. */
+function nothingToRotate(bucket: string, key: string, kind: "role" | "identity"): string {
+  const how = kind === "role" ? "its principals assume the role for sessions that expire" : "its principal signs in with its own Entra ID tokens";
+  return `${keyPath(bucket, key)}: ${kind === "role" ? "a role" : "an identity"} key has no static credential to rotate (${how})`;
 }
 
 async function checked(target: RotationTarget, contract: StorageContract, bucket: string, what: string, log: (l: string) => void, retired?: Record<string, Credential>) {
@@ -75,8 +82,10 @@ export async function rotate(target: RotationTarget, bucket: string, key: string
   if (!deployed?.buckets[bucket]?.keys[key]) {
     throw new RotationError(`${keyPath(bucket, key)}: not deployed on stack "${target.stack}"; run npm run deploy -- --stack ${target.stack} first`);
   }
-  let step = rotationStep(bucket, key, cfg, deployed.buckets[bucket].keys[key]);
-  const live = deployed.buckets[bucket].keys[key].current.generation;
+  const deployedKey = deployed.buckets[bucket].keys[key];
+  if (deployedKey.kind !== "static") throw new RotationError(nothingToRotate(bucket, key, deployedKey.kind));
+  let step = rotationStep(bucket, key, cfg, deployedKey);
+  const live = deployedKey.current.generation;
   const rows: ProbeResult[] = [];
 
   const plan: Record<RotationStep, string[]> = {

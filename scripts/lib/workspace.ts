@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as auto from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import type { StorageContract } from "../../components/contract";
-
+import { upgradeStorageContract } from "../../lib/contract-upgrade";
 import { LOCAL, loadEnvFile, ROOT } from "./paths";
 
 export { LOCAL, loadEnvFile, ROOT } from "./paths";
@@ -17,6 +17,14 @@ function readYaml(file: string): Record<string, unknown> {
   return (parse(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, unknown>;
 }
 
+
+/** Pulumi.yaml's `plugins` section with each path made absolute. */
+function pluginsOf(project: Record<string, unknown>): Record<string, unknown> {
+  const plugins = project.plugins as Record<string, Array<{ path?: string }>> | undefined;
+  if (!plugins) return {};
+  const abs = (list: Array<{ path?: string }>) => list.map((p) => (p.path ? { ...p, path: path.resolve(ROOT, p.path) } : p));
+  return { plugins: Object.fromEntries(Object.entries(plugins).map(([kind, list]) => [kind, abs(list)])) };
+}
 
 export interface OpenOptions {
   stack: string;
@@ -45,7 +53,13 @@ export async function openStack({ stack, program, configFrom, config }: OpenOpti
   const ws = await auto.LocalWorkspace.create({
     workDir,
     program,
-    projectSettings: { name: String(project.name), runtime: "nodejs", description: String(project.description ?? "") },
+    projectSettings: {
+      name: String(project.name),
+      runtime: "nodejs",
+      description: String(project.description ?? ""),
+      // The project's provider plugins (secure-storage), by absolute path: the workspace is elsewhere.
+      ...pluginsOf(project),
+    } as auto.ProjectSettings,
     stackSettings: { [stack]: { ...(committed as auto.StackSettings), ...(salt ? { encryptionsalt: String(salt) } : {}) } },
   });
   return auto.Stack.createOrSelect(stack, ws);
@@ -64,7 +78,7 @@ export async function openProjectStack(stack: string): Promise<auto.Stack> {
 
 /** The `storage` output of an opened stack (secrets decrypted), or undefined before its first deploy. */
 export async function deployedContract(stack: auto.Stack): Promise<StorageContract | undefined> {
-  return (await stack.outputs()).storage?.value as StorageContract | undefined;
+  return upgradeStorageContract((await stack.outputs()).storage?.value);
 }
 
 export function knownStacks(): string[] {

@@ -89,9 +89,9 @@ describe("AzureBucketProber on Azurite", () => {
     // Rotation to g3 retired g1: its policy is deleted, so its token must be refused from now on.
     await provider.delete(retired.id, { serviceUrl: account.serviceUrl, accountName: account.accountName, containerName: container });
     const keys: BucketContract["keys"] = {
-      uploader: { access: ["write"], prefixes: [], current: await slot(container, "uploader", 1, ["write"]) },
-      reader: { access: ["read", "list"], prefixes: [], current: readerCur, previous: readerPrev },
-      admin: { access: ["read", "write", "list", "delete"], prefixes: [], current: await slot(container, "admin", 1, ["read", "write", "list", "delete"]) },
+      uploader: { kind: "static", access: ["write"], prefixes: [], current: await slot(container, "uploader", 1, ["write"]) },
+      reader: { kind: "static", access: ["read", "list"], prefixes: [], current: readerCur, previous: readerPrev },
+      admin: { kind: "static", access: ["read", "write", "list", "delete"], prefixes: [], current: await slot(container, "admin", 1, ["read", "write", "list", "delete"]) },
     };
     const start = Date.now();
     const rows = await new AzureBucketProber("invoices", contract(container, keys), admin, { reader: retired }).runAll();
@@ -145,8 +145,8 @@ describe("AzureBucketProber on Azurite", () => {
     const rows = await new AzureBucketProber(
       "broad",
       contract(container, {
-        writer: { access: ["write"], prefixes: [], current: writer },
-        reader: { access: ["read", "list"], prefixes: ["invoices/"], current: reader },
+        writer: { kind: "static", access: ["write"], prefixes: [], current: writer },
+        reader: { kind: "static", access: ["read", "list"], prefixes: ["invoices/"], current: reader },
       }),
       admin,
     ).runAll();
@@ -165,7 +165,7 @@ describe("AzureBucketProber on Azurite", () => {
     const svc = adminService(account).getContainerClient(container);
     const policies = (await svc.getAccessPolicy()).signedIdentifiers;
     await svc.setAccessPolicy("blob", policies);
-    const rows = await new AzureBucketProber("public", contract(container, { writer: { access: ["read", "write"], prefixes: [], current: writer } }), admin).runAll();
+    const rows = await new AzureBucketProber("public", contract(container, { writer: { kind: "static", access: ["read", "write"], prefixes: [], current: writer } }), admin).runAll();
     expect(row(rows, "(anonymous)", "get blob")).toMatchObject({ ok: false, seen: "200" });
   });
 
@@ -173,7 +173,9 @@ describe("AzureBucketProber on Azurite", () => {
     const container = await newContainer("ident");
     const rows = await new AzureBucketProber(
       "ident",
-      contract(container, { app: { access: ["read"], prefixes: ["invoices/"], current: { id: "00000000-0000-4000-8000-000000000001", secret: "", generation: 1 } } }),
+      contract(container, {
+        app: { kind: "identity", access: ["read"], prefixes: ["invoices/"], principalId: "00000000-0000-4000-8000-000000000001", userDelegationSas: false },
+      }),
     ).runAll();
     expect(rows.filter((r) => r.key === "app")).toEqual([
       expect.objectContaining({ expect: "contain", outcome: "skipped", reason: expect.stringContaining("Entra ID token") }),

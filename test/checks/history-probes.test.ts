@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson, s3KeyPolicy } from "../../components/access";
-import type { BucketContract, KeyContract } from "../../components/contract";
+import { staticKeysOf, type BucketContract, type KeyContract, type StaticKeyContract } from "../../components/contract";
 import { MinioAdminClient } from "../../components/minio/admin-client";
 import { s3ClientFor } from "../../lib/s3-client";
 import type { Access, Provider } from "../../components/spec";
@@ -67,7 +67,7 @@ async function probe(b: BucketContract, withAdmin = true): Promise<ProbeResult[]
     `hist-${randomBytes(3).toString("hex")}`,
     recorder(rows, "b", [401, 403]),
     withAdmin ? admin : undefined,
-  ).runAll(Object.entries(b.keys));
+  ).runAll(staticKeysOf(b));
   return rows;
 }
 const row = (rows: ProbeResult[], key: string, probe: string) =>
@@ -83,7 +83,7 @@ beforeAll(async () => {
       await minio.putPolicy(`${bucket}-${name}`, await documentFor(bucket, k.access, k.before));
       await minio.putUser(id, secret);
       await minio.attachPolicy(id, `${bucket}-${name}`);
-      keys[`${bucket}/${name}`] = { access: k.access, prefixes: ["p/"], current: { id, secret, generation: 1 } };
+      keys[`${bucket}/${name}`] = { kind: "static", access: k.access, prefixes: ["p/"], current: { id, secret, generation: 1 } };
     }
   }
   await root.send(
@@ -104,7 +104,7 @@ afterAll(async () => {
         .catch(() => undefined);
     await root.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
     for (const name of Object.keys(KEYS)) {
-      await minio.deleteUser(keys[`${bucket}/${name}`]?.current.id ?? "").catch(() => undefined);
+      await minio.deleteUser((keys[`${bucket}/${name}`] as StaticKeyContract | undefined)?.current.id ?? "").catch(() => undefined);
       await minio.deletePolicy(`${bucket}-${name}`).catch(() => undefined);
     }
   }

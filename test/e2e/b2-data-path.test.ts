@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { verifyContract } from "../../checks/verify";
 import { presignPut } from "../../client/presign";
-import type { StorageContract } from "../../components/contract";
+import { asStaticKey, type StorageContract } from "../../components/contract";
 import { MinioBucket } from "../../components/minio";
 import { minioSpecProblems } from "../../components/minio/capabilities";
 import { s3ClientFor } from "../../components/minio/s3-client";
@@ -89,7 +89,7 @@ describe("B2 bucket specs on the S3 data path (MinIO)", () => {
 
   it("SCENARIOS 1: upload inputs/outputs with 15-minute PUT URLs, list a task's outputs with a 1-hour download URL each", async () => {
     const tasks = contract.buckets.tasks;
-    const backend = tasks.keys.backend;
+    const backend = asStaticKey(tasks.keys.backend);
     const base = `users/u-${name}/tasks/t-1/`;
     const files: Record<string, Buffer> = {
       [`${base}inputs/source.csv`]: Buffer.from("a,b\n1,2\n"),

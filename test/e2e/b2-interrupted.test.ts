@@ -13,7 +13,7 @@ import { b2KeyName, ownerMarker } from "../../components/b2";
 import { B2Client, resetB2Sessions } from "../../components/b2/client";
 import { OWNER_INFO_KEY } from "../../components/b2/ownership";
 import type { B2CreateBucketRequest } from "../../components/b2/types";
-import type { StorageContract } from "../../components/contract";
+import { asStaticKey, type StorageContract } from "../../components/contract";
 import { physicalBucketName } from "../../components/naming";
 import { openStack } from "../../scripts/lib/workspace";
 import { program } from "../../stacks/program";
@@ -27,12 +27,14 @@ const PROJECT = "secure-storage";
 const BUCKET_TYPE = "pulumi-nodejs:dynamic/b2:Bucket";
 const KEY_TYPE = "pulumi-nodejs:dynamic/b2:ApplicationKey";
 
+// Every scenario destroys its stack: retain: false, or the retained buckets (the default) would refuse.
 const tasks = (generation: number) => ({
   provider: "b2",
+  retain: false,
   lifecycle: [{ noncurrentExpireDays: 30 }],
   keys: { backend: { access: ["read", "write", "list"], prefixes: ["users/"], generation } },
 });
-const vault = { provider: "b2", objectLock: { mode: "GOVERNANCE", days: 7 } };
+const vault = { provider: "b2", retain: false, objectLock: { mode: "GOVERNANCE", days: 7 } };
 
 /** Pids of the dynamic-provider processes this test process started (through the Pulumi CLI). */
 function ownProviderPids(): number[] {
@@ -193,7 +195,7 @@ describe("an orphan of this stack is adopted and finished; reads fail loudly", (
     });
     const [key] = s.standin.keys.values();
     expect(key).toMatchObject({ keyName: s.keyName(1), bucketId: orphan.bucketId });
-    expect(contract.buckets.tasks.keys.backend.current.id).toBe(key.applicationKeyId);
+    expect(asStaticKey(contract.buckets.tasks.keys.backend).current.id).toBe(key.applicationKeyId);
     expect([...(await s.state()).buckets.keys()]).toEqual([orphan.bucketId]);
     await s.expectNoOrphans();
 
@@ -210,7 +212,7 @@ describe("an orphan of this stack is adopted and finished; reads fail loudly", (
       capabilities: ["readFiles"],
       bucketId,
     });
-    const g1 = contract.buckets.tasks.keys.backend.current;
+    const g1 = asStaticKey(contract.buckets.tasks.keys.backend).current;
     await s.open({ tasks: tasks(2) });
     const r = await s.up();
     expect(s.standin.trace()).toEqual([
@@ -220,7 +222,7 @@ describe("an orphan of this stack is adopted and finished; reads fail loudly", (
       "b2_create_key 200",
     ]);
     expect(s.standin.calls[2].body).toEqual({ applicationKeyId: orphan.applicationKeyId });
-    const k = (r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend;
+    const k = asStaticKey((r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend);
     expect(k.previous).toEqual(g1);
     expect(k.current.id).not.toBe(orphan.applicationKeyId);
     expect(s.standin.keys.has(orphan.applicationKeyId)).toBe(false);
@@ -292,7 +294,7 @@ describe("a create killed or cut off after B2 acted: the next up converges", () 
     expect(s.standin.trace()).toContain("b2_create_bucket 400 duplicate_bucket_name");
     expect(s.standin.buckets.size).toBe(1);
     expect(s.keyNameCounts()).toEqual({ [s.keyName(1)]: 1 });
-    const { current } = (r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend;
+    const { current } = asStaticKey((r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend);
     expect(current.id).toBe([...s.standin.keys.keys()][0]);
     await s.expectNoOrphans();
   });
@@ -307,7 +309,7 @@ describe("a create killed or cut off after B2 acted: the next up converges", () 
     expect((await s.state()).keys.has(orphan.applicationKeyId)).toBe(false);
 
     const r = await s.up();
-    const k = (r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend;
+    const k = asStaticKey((r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend);
     expect(k.previous?.id).toBe(g1[0]);
     expect(k.current.id).not.toBe(orphan.applicationKeyId);
     expect(s.keyNameCounts()).toEqual({ [s.keyName(1)]: 1, [s.keyName(2)]: 1 });
@@ -324,7 +326,7 @@ describe("a create killed or cut off after B2 acted: the next up converges", () 
     expect(s.keyNameCounts()[s.keyName(3)]).toBe(1);
 
     const r = await s.up();
-    const k = (r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend;
+    const k = asStaticKey((r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend);
     expect([k.previous?.generation, k.current.generation]).toEqual([2, 3]);
     expect(s.keyNameCounts()).toEqual({ [s.keyName(2)]: 1, [s.keyName(3)]: 1 });
     expect(s.standin.keys.get(k.current.id)?.keyName).toBe(s.keyName(3));

@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageContract } from "../../components/contract";
+import { asStaticKey, type StorageContract } from "../../components/contract";
 import { b2KeyName, ownerMarker } from "../../components/b2";
 import { OWNER_INFO_KEY } from "../../components/b2/ownership";
 import { physicalBucketName } from "../../components/naming";
@@ -27,6 +27,8 @@ const out = (s: string) => (transcript += s);
 const buckets = (generation: number) => ({
   tasks: {
     provider: "b2",
+    // Destroyed at the end: a retained bucket (the default) would refuse.
+    retain: false,
     presign: { uploadSeconds: 900, downloadSeconds: 3600 },
     lifecycle: [{ noncurrentExpireDays: 30 }],
     keys: { backend: { access: ["read", "write", "list"], prefixes: ["users/"], generation } },
@@ -93,7 +95,7 @@ describe("the project program on B2 (stand-in)", () => {
       presign: { uploadSeconds: 900, downloadSeconds: 3600 },
       uploads: [],
       cors: [],
-      keys: { backend: { access: ["read", "write", "list"], prefixes: ["users/"], current: { id: key.applicationKeyId, secret: key.applicationKey, generation: 1 } } },
+      keys: { backend: { kind: "static", access: ["read", "write", "list"], prefixes: ["users/"], current: { id: key.applicationKeyId, secret: key.applicationKey, generation: 1 } } },
     });
     assertNoPlainSecrets();
   });
@@ -101,13 +103,13 @@ describe("the project program on B2 (stand-in)", () => {
   it("rotate: generation 2 creates a new key and keeps generation 1 as previous, untouched", async () => {
     await open(2);
     standin.calls.length = 0;
-    const g1 = contract.buckets.tasks.keys.backend.current;
+    const g1 = asStaticKey(contract.buckets.tasks.keys.backend).current;
     const r = await stack.up({ onOutput: out, color: "never" });
     expect(r.summary.resourceChanges).toMatchObject({ create: 1 });
     expect(r.summary.resourceChanges?.replace ?? 0).toBe(0);
     expect(r.summary.resourceChanges?.delete ?? 0).toBe(0);
     expect(standin.trace()).toEqual(["b2_authorize_account 200", "b2_list_keys 200", "b2_create_key 200"]);
-    const k = (r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend;
+    const k = asStaticKey((r.outputs.storage.value as StorageContract).buckets.tasks.keys.backend);
     expect(k.previous).toEqual(g1);
     expect(k.current.generation).toBe(2);
     expect(k.current.id).not.toBe(g1.id);

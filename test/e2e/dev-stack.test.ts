@@ -10,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageContract } from "../../components/contract";
+import { asStaticKey, staticKeysOf, type StorageContract } from "../../components/contract";
 import { MinioAdminClient } from "../../components/minio/admin-client";
 import { parseCorsOrigins } from "../../components/minio/identity-impl";
 import { s3ClientFor } from "../../components/minio/s3-client";
@@ -59,7 +59,7 @@ describe("dev stack on MinIO, end to end", () => {
     contract = r.outputs.storage.value as StorageContract;
     expect(Object.keys(contract.buckets).sort()).toEqual(["clinic", "recordings"]);
     expect(r.outputs.storage.secret).toBe(false); // only the credential secrets are secret...
-    const secrets = Object.values(contract.buckets).flatMap((b) => Object.values(b.keys).map((k) => k.current.secret));
+    const secrets = Object.values(contract.buckets).flatMap((b) => staticKeysOf(b).map(([, k]) => k.current.secret));
     // The state as stored on disk (`stack.exportStack()` would decrypt it with --show-secrets).
     const stored = execFileSync("pulumi", ["stack", "export", "--stack", name], { cwd: stack.workspace.workDir, env: process.env, encoding: "utf8" });
     for (const s of secrets) {
@@ -111,7 +111,7 @@ describe("dev stack on MinIO, end to end", () => {
   });
 
   it("verify fails when a key has been tampered with behind Pulumi's back", async () => {
-    const playback = contract.buckets.recordings.keys.playback.current;
+    const playback = asStaticKey(contract.buckets.recordings.keys.playback).current;
     const client = new MinioAdminClient(conn, admin);
     await client.attachPolicy(playback.id, `${contract.buckets.clinic.bucket}-backend`);
     try {
@@ -154,7 +154,7 @@ describe("dev stack on MinIO, end to end", () => {
       expect(names).not.toContain(b.bucket);
       for (const [keyName, k] of Object.entries(b.keys)) {
         expect(await client.getPolicy(`${b.bucket}-${keyName}`)).toBeUndefined();
-        expect(await client.getUser(k.current.id)).toBeUndefined();
+        expect(await client.getUser(asStaticKey(k).current.id)).toBeUndefined();
       }
     }
   });

@@ -21,7 +21,7 @@ import {
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../../components/access";
-import type { StorageContract } from "../../components/contract";
+import { asStaticKey, type StorageContract } from "../../components/contract";
 import { physicalBucketName } from "../../components/naming";
 import { MinioBucket } from "../../components/minio";
 import { accessKeyPrefix } from "../../components/minio/access-key";
@@ -119,7 +119,7 @@ const bucketPolicy = (principal: unknown) =>
       { Effect: "Allow", Principal: principal, Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${docs}/*`] },
     ],
   });
-const appKey = () => contract.buckets.docs.keys.app.current.id;
+const appKey = () => asStaticKey(contract.buckets.docs.keys.app).current.id;
 
 describe("MinIO drift: refresh names it, up restores it", () => {
   it("a clean deploy shows no drift", async () => {

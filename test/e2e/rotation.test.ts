@@ -12,7 +12,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type * as auto from "@pulumi/pulumi/automation";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Credential, StorageContract } from "../../components/contract";
+import { asStaticKey, type Credential, type StorageContract } from "../../components/contract";
 import { request } from "../../components/minio/http";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { parseStorageSpec } from "../../components/spec";
@@ -103,7 +103,7 @@ class Client {
   private async requests() {
     while (!this.stopped) {
       const b = this.contract!.buckets.clinic;
-      const cred: Credential = b.keys.backend.current;
+      const cred: Credential = asStaticKey(b.keys.backend).current;
       const s3 = s3ClientFor({ endpoint: b.endpoint, region: b.region ?? "us-east-1" }, { accessKeyId: cred.id, secretAccessKey: cred.secret });
       const key = `workspaces/rotation/${randomBytes(6).toString("hex")}.bin`;
       const data = randomBytes(2048);
@@ -140,7 +140,7 @@ describe("key rotation through stack updates", () => {
     await expect(rotate(target, "clinic", "backend", { log: () => undefined })).rejects.toThrow(/generation: 3 skips ahead of the deployed generation 1/);
     buckets().clinic.keys.backend.generation = 1;
     const deployed = await target.contract();
-    expect(deployed!.buckets.clinic.keys.backend.current.generation).toBe(1);
+    expect(asStaticKey(deployed!.buckets.clinic.keys.backend).current.generation).toBe(1);
   });
 
   it("a dry run prints the plan and changes nothing", async () => {
@@ -153,7 +153,7 @@ describe("key rotation through stack updates", () => {
 
   it("stops at the switch point without --yes, then resumes: 0 failed requests, the retired credential denied", async () => {
     const before = (await target.contract())!;
-    const oldCred = before.buckets.clinic.keys.backend.current;
+    const oldCred = asStaticKey(before.buckets.clinic.keys.backend).current;
     const client = new Client();
     client.start(before);
     await client.until(1, 3);
@@ -180,7 +180,7 @@ describe("key rotation through stack updates", () => {
     expect(denied.length).toBe(3); // GET, PUT, list
     expect(denied.every((r) => r.ok && r.expect === "deny")).toBe(true);
 
-    const after = (await target.contract())!.buckets.clinic.keys.backend;
+    const after = asStaticKey((await target.contract())!.buckets.clinic.keys.backend);
     expect(after.previous).toBeUndefined();
     expect(after.current.id).not.toBe(oldCred.id);
     expect(lines.join("\n")).not.toContain(oldCred.secret);

@@ -16,7 +16,25 @@ const contract: StorageContract = {
       endpoint: "http://127.0.0.1:9000",
       presign: { uploadSeconds: 900, downloadSeconds: 900 },
       cors: [],
-      keys: { backend: { access: ["read", "write"], prefixes: ["workspaces/"], current: cred(2), previous: cred(1) } },
+      keys: { backend: { kind: "static", access: ["read", "write"], prefixes: ["workspaces/"], current: cred(2), previous: cred(1) } },
+    },
+    vault: {
+      provider: "aws",
+      bucket: "vault-prod-abc123",
+      region: "eu-central-1",
+      endpoint: "https://s3.eu-central-1.amazonaws.com",
+      presign: { uploadSeconds: 900, downloadSeconds: 900 },
+      cors: [],
+      keys: {
+        worker: {
+          kind: "role",
+          access: ["read", "list"],
+          prefixes: ["uploads/"],
+          roleArn: "arn:aws:iam::123456789012:role/storage/prod/vault-worker",
+          maxSessionSeconds: 3600,
+          externalId: "ext-42",
+        },
+      },
     },
     invoices: {
       provider: "azure",
@@ -24,7 +42,10 @@ const contract: StorageContract = {
       endpoint: "https://ssprodinv.blob.core.windows.net",
       presign: { uploadSeconds: 900, downloadSeconds: 3600 },
       cors: [],
-      keys: { app: { access: ["read"], prefixes: [], current: cred(1) } },
+      keys: {
+        app: { kind: "static", access: ["read"], prefixes: [], current: { ...cred(1), expiresAt: "2027-03-01T00:00:00.000Z" } },
+        portal: { kind: "identity", access: ["read"], prefixes: ["invoices/"], principalId: "principal-1", userDelegationSas: true },
+      },
     },
   },
 };
@@ -65,16 +86,47 @@ describe("npm run env", () => {
       AZURE_STORAGE_SAS: "secret-g1",
       AZURE_STORAGE_SAS_POLICY: "id-g1",
       STORAGE_PRESIGN_DOWNLOAD_SECONDS: "3600",
+      AZURE_STORAGE_SAS_EXPIRES_AT: "2027-03-01T00:00:00.000Z",
       STORAGE_PROVIDER: "azure",
+      STORAGE_KEY_KIND: "static",
       STORAGE_KEY_ACCESS: "read",
       STORAGE_KEY_GENERATION: "1",
     });
   });
 
+  it("gives an Azure identity key its principal and no secret", () => {
+    expect(appEnv(contract, "invoices", "portal")).toEqual({
+      AZURE_STORAGE_BLOB_URL: "https://ssprodinv.blob.core.windows.net",
+      AZURE_STORAGE_CONTAINER: "invoices",
+      STORAGE_PRINCIPAL_ID: "principal-1",
+      STORAGE_USER_DELEGATION_SAS: "true",
+      STORAGE_KEY_PREFIXES: "invoices/",
+      STORAGE_PRESIGN_DOWNLOAD_SECONDS: "3600",
+      STORAGE_PROVIDER: "azure",
+      STORAGE_KEY_KIND: "identity",
+      STORAGE_KEY_ACCESS: "read",
+    });
+  });
+
+  it("gives an AWS role key the role to assume and no secret", () => {
+    const env = appEnv(contract, "vault", "worker");
+    expect(env).toMatchObject({
+      AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/storage/prod/vault-worker",
+      STORAGE_ROLE_MAX_SESSION_SECONDS: "3600",
+      STORAGE_ROLE_EXTERNAL_ID: "ext-42",
+      STORAGE_KEY_KIND: "role",
+      S3_BUCKET: "vault-prod-abc123",
+      S3_KEY_PREFIXES: "uploads/",
+      S3_FORCE_PATH_STYLE: "false",
+    });
+    expect(Object.keys(env).filter((k) => /SECRET|ACCESS_KEY_ID|GENERATION/.test(k))).toEqual([]);
+  });
+
   it("names what is missing", () => {
-    expect(() => appEnv(contract, "nope", "k")).toThrow('no bucket "nope" in the contract (have: clinic, invoices)');
+    expect(() => appEnv(contract, "nope", "k")).toThrow('no bucket "nope" in the contract (have: clinic, vault, invoices)');
     expect(() => appEnv(contract, "clinic", "nope")).toThrow('bucket "clinic" has no key "nope" (have: backend)');
     expect(() => appEnv(contract, "invoices", "app", true)).toThrow('key "app" has no previous generation');
+    expect(() => appEnv(contract, "vault", "worker", true)).toThrow('key "worker" is a role key: it has no static credential, so no previous one');
   });
 });
 

@@ -13,6 +13,7 @@ import { kmsKeyPolicyDocument } from "../../components/aws/kms-key";
 import { logDeliveryGrant } from "../../components/aws/log-bucket";
 import { parseStorageSpec, type Access, type BucketInput } from "../../components/spec";
 import { ACCOUNT, ALIAS_TARGET, byType, one, readable, resolveDeep, runMocked, type MockRun, type Registered } from "./aws-mocks";
+import { asStaticKey } from "../../components/contract";
 
 const T = {
   bucket: "aws:s3/bucket:Bucket",
@@ -115,7 +116,8 @@ describe("AwsBucket: default bucket", () => {
     expect(one(r, T.provider, "docs-aws").inputs).toMatchObject({ region: "eu-central-1" });
     expect(one(r, T.provider, "docs-aws").inputs.allowedAccountIds).toBeUndefined();
     expect(one(r, T.bucket, "docs").inputs).toEqual({ bucket: "docs-unit-abc123", forceDestroy: false });
-    expect(one(r, T.bucket, "docs").opts.protect).toBe(false);
+    // The retain rule: omitted = retained, the data bucket and its log bucket alike.
+    for (const b of ["docs", "docs-logs"]) expect(one(r, T.bucket, b).opts).toMatchObject({ protect: true, retainOnDelete: true });
     expectHardened(r, "docs", "docs-unit-abc123", SSE_S3);
     expectHardened(r, "docs-logs", "docs-unit-abc123-logs", SSE_S3);
     expect(one(r, T.policy, "docs-policy").inputs.policy).toBe(bucketPolicyJson({ bucketName: "docs-unit-abc123", encryption: { sseAlgorithm: "AES256" } }));
@@ -150,8 +152,8 @@ describe("AwsBucket: default bucket", () => {
     expect(run.invokes.map((i) => i.token)).toEqual(["aws:index/getCallerIdentity:getCallerIdentity"]);
 
     expect(contract).toMatchObject({ provider: "aws", bucket: "docs-unit-abc123", region: "eu-central-1", endpoint: "https://s3.eu-central-1.amazonaws.com" });
-    expect(await pulumi.isSecret(run.result.contract.keys!.app.current.secret as pulumi.Output<string>)).toBe(true);
-    expect(await pulumi.isSecret(run.result.contract.keys!.app.current.id as pulumi.Output<string>)).toBe(false);
+    expect(await pulumi.isSecret(asStaticKey(run.result.contract.keys!.app).current.secret as pulumi.Output<string>)).toBe(true);
+    expect(await pulumi.isSecret(asStaticKey(run.result.contract.keys!.app).current.id as pulumi.Output<string>)).toBe(false);
   });
 });
 
@@ -171,7 +173,7 @@ describe("AwsBucket: KMS bucket", () => {
             worker: { access: ["read", "list"], prefixes: ["uploads/"], generation: 1 },
           },
         },
-        { region: "eu-central-1", accountId: ACCOUNT, protect: true, accessLogging: false, tags: { team: "storage" } },
+        { region: "eu-central-1", accountId: ACCOUNT, accessLogging: false, tags: { team: "storage" } },
         "prod",
       ),
       "prod",
@@ -257,10 +259,15 @@ describe("AwsBucket: KMS bucket", () => {
       canonicalJson(keyIdentityPolicy("arn:aws:s3:::vault-prod-abc123", { access: ["read", "list"], prefixes: ["uploads/"] }, { keyArn, region: "eu-central-1" })),
     );
     expect(r.filter((x) => x.name.startsWith("vault-worker-") && x.type !== T.role && x.type !== T.rolePolicy)).toEqual([]);
-    expect(contract).toMatchObject({
-      roles: { worker: { roleArn: `arn:aws:iam::${ACCOUNT}:role/storage/prod/vault-prod-abc123-worker`, maxSessionSeconds: 3600, externalId: "ext-42" } },
+    expect((contract as { keys: Record<string, unknown> }).keys.worker).toEqual({
+      kind: "role",
+      access: ["read", "list"],
+      prefixes: ["uploads/"],
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/storage/prod/vault-prod-abc123-worker`,
+      maxSessionSeconds: 3600,
+      externalId: "ext-42",
     });
-    expect((contract as { keys: Record<string, unknown> }).keys.worker).toBeUndefined();
+    expect(contract).not.toHaveProperty("roles");
     expect(one(r, T.provider, "vault-aws").inputs.allowedAccountIds).toBe(JSON.stringify([ACCOUNT]));
   });
 

@@ -1,9 +1,9 @@
 /** The AWS documents and mappings as pure functions, with hand-written expected values. */
 import { describe, expect, it } from "vitest";
 import { canonicalJson, s3KeyPolicy, type PolicyDocument } from "../../components/access";
+import { liveGenerations } from "../../components/key-slots";
 import { assertScopedGrant, bucketPolicyDocument, type BucketPolicyStatement } from "../../components/aws/bucket-policy";
 import {
-  credentialSlots,
   iamName,
   kmsActionsFor,
   keyIdentityNames,
@@ -218,9 +218,9 @@ describe("names and slots", () => {
   });
 
   it("slots: current and previous until retired; users alternate by generation parity", () => {
-    expect(credentialSlots({ generation: 1, retirePrevious: false })).toEqual([1]);
-    expect(credentialSlots({ generation: 4, retirePrevious: false })).toEqual([4, 3]);
-    expect(credentialSlots({ generation: 4, retirePrevious: true })).toEqual([4]);
+    expect(liveGenerations({ generation: 1, retirePrevious: false })).toEqual([1]);
+    expect(liveGenerations({ generation: 4, retirePrevious: false })).toEqual([4, 3]);
+    expect(liveGenerations({ generation: 4, retirePrevious: true })).toEqual([4]);
     expect([1, 2, 3, 4].map(slotUser)).toEqual(["odd", "even", "odd", "even"]);
     const key = { access: ["read" as const], prefixes: [], generation: 3, retirePrevious: false };
     expect(keyIdentityNames("b-x-abc123", "k1", key)).toEqual({ users: { "b-x-abc123-k1-odd": "odd", "b-x-abc123-k1-even": "even" } });

@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { physicalBucketName } from "../../components/naming";
 import { resolveDeep, runMocked, byType, one } from "./aws-mocks";
+import { asStaticKey } from "../../components/contract";
 
 const prod = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")).config as Record<string, unknown>;
 const allBuckets = prod["storage:buckets"] as Record<string, { provider: string }>;
@@ -40,6 +41,7 @@ describe("program() with Pulumi.prod.yaml's AWS buckets", () => {
             "invoice-app": {
               access: ["read", "write"],
               prefixes: ["invoices/"],
+              kind: "static",
               current: { id: "mock-key-id-INVOICESAWSINVOICEAPPG1", secret: "<secret:mock-secret-invoices-aws-invoice-app-g1>", generation: 1 },
             },
           },
@@ -56,17 +58,18 @@ describe("program() with Pulumi.prod.yaml's AWS buckets", () => {
             backend: {
               access: ["read", "write", "delete", "list"],
               prefixes: ["workspaces/"],
+              kind: "static",
               current: { id: "mock-key-id-CLINICAWSBACKENDG1", secret: "<secret:mock-secret-clinic-aws-backend-g1>", generation: 1 },
             },
           },
         },
       },
     });
-    const secret = run.result.storage.buckets["clinic-aws"].keys!.backend.current.secret as pulumi.Output<string>;
+    const secret = asStaticKey(run.result.storage.buckets["clinic-aws"].keys!.backend).current.secret as pulumi.Output<string>;
     expect(await pulumi.isSecret(secret)).toBe(true);
 
     for (const [logical, name] of [["invoices-aws", invoices], ["clinic-aws", clinic]]) {
-      // storage:aws.protect: the data bucket and its log bucket survive a destroy.
+      // The retain rule (no setting in Pulumi.prod.yaml): the data bucket and its log bucket survive a destroy.
       for (const b of [logical, `${logical}-logs`]) expect(one(r, "aws:s3/bucket:Bucket", b).opts).toMatchObject({ protect: true, retainOnDelete: true });
       expect(one(r, "aws:s3/bucket:Bucket", logical).inputs).toEqual({ bucket: name, forceDestroy: false });
       expect(one(r, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${logical}-encryption`).inputs.rules).toEqual([

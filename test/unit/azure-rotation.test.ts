@@ -7,10 +7,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { storedAccessPolicyProvider as provider } from "../../components/azure/stored-access-policy-impl";
 import type { KeySpec } from "../../components/spec";
 import { build, installAzureMocks, ofType, plainInputs, unwrap } from "./azure-mocks";
+import { asStaticKey } from "../../components/contract";
 
 beforeAll(() => installAzureMocks());
 
-const SAP = "pulumi-nodejs:dynamic/azure:StoredAccessPolicy";
+const SAP = "secure-storage:azure:StoredAccessPolicy";
 let n = 0;
 
 /** The stored-policy slots one program run registers for key "app" at the given spec. */
@@ -18,7 +19,7 @@ async function slots(key: Partial<KeySpec> & { generation: number }, extra: Reco
   const name = `rot${++n}`;
   const { resources, component } = await build(name, { ...extra, keys: { app: { access: ["read", "write"], ...key } } });
   const policies = ofType(resources, SAP).map((r) => ({ slot: r.name.replace(`${name}-`, ""), inputs: plainInputs(r.inputs) }));
-  const k = component.contract.keys.app;
+  const k = asStaticKey(component.contract.keys.app);
   return {
     names: policies.map((p) => p.slot).sort(),
     policies,

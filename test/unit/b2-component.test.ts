@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseStorageSpec, type BucketInput } from "../../components/spec";
 import { installB2Mocks, settle, unwrap, type Registered } from "../helpers/b2-mocks";
+import { asStaticKey } from "../../components/contract";
 
 const registered: Registered[] = [];
 beforeAll(() => installB2Mocks(registered));
@@ -30,12 +31,12 @@ describe("B2Bucket under mocks", () => {
     await settle();
 
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
-      "pulumi-nodejs:dynamic/b2:ApplicationKey recordings-ingest-g1",
-      "pulumi-nodejs:dynamic/b2:ApplicationKey recordings-playback-g1",
-      "pulumi-nodejs:dynamic/b2:Bucket recordings",
+      "secure-storage:b2:ApplicationKey recordings-ingest-g1",
+      "secure-storage:b2:ApplicationKey recordings-playback-g1",
+      "secure-storage:b2:Bucket recordings",
       "secure-storage:b2:Bucket recordings",
     ]);
-    const bucket = registered.find((r) => r.type === "pulumi-nodejs:dynamic/b2:Bucket")!;
+    const bucket = registered.find((r) => r.custom && r.type === "secure-storage:b2:Bucket")!;
     expect(bucket.inputs).toMatchObject({
       apiUrl: "https://api.backblazeb2.com",
       bucketName: "recordings-unit-000000",
@@ -86,7 +87,7 @@ describe("B2Bucket under mocks", () => {
     expect(keys["recordings-ingest-g1"].validDurationInSeconds).toBeUndefined();
 
     // No B2 resource carries the account credentials: the providers read them at run time.
-    for (const r of registered.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic/b2:"))) {
+    for (const r of registered.filter((x) => x.custom && x.type.startsWith("secure-storage:b2:"))) {
       expect(Object.keys(r.inputs).filter((k) => /^accountKey/.test(k)), r.name).toEqual([]);
     }
   });
@@ -99,7 +100,7 @@ describe("B2Bucket under mocks", () => {
     expect(await unwrap(c.contract.endpoint)).toBe("https://s3.us-west-004.backblazeb2.com");
     expect(await unwrap(c.contract.region!)).toBe("us-west-004");
     expect(await unwrap(c.contract.presign)).toEqual({ uploadSeconds: 900, downloadSeconds: 3600 });
-    const playback = c.contract.keys!.playback;
+    const playback = asStaticKey(c.contract.keys!.playback);
     expect(await unwrap(playback.access)).toEqual(["read", "list"]);
     expect(await unwrap(playback.current.id)).toBe("kid-recordings-playback-g1");
     expect(await unwrap(playback.current.secret)).toBe("secret-recordings-playback-g1");
@@ -113,7 +114,7 @@ describe("B2Bucket under mocks", () => {
     const { B2Bucket } = await import("../../components/b2");
     new B2Bucket("vault", { bucketName: "vault-unit-000000", spec: bucketSpec({ objectLock: { mode: "COMPLIANCE", days: 365 } }, "vault"), settings });
     await settle();
-    const bucket = registered.find((r) => r.type === "pulumi-nodejs:dynamic/b2:Bucket")!;
+    const bucket = registered.find((r) => r.custom && r.type === "secure-storage:b2:Bucket")!;
     expect(bucket.inputs).toMatchObject({ fileLockEnabled: true, defaultRetention: { mode: "compliance", period: { duration: 365, unit: "days" } } });
   });
 

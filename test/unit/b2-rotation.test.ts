@@ -8,6 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { provider as keyProvider } from "../../components/b2/key-impl";
 import { parseStorageSpec, type BucketInput } from "../../components/spec";
 import { installB2Mocks, settle, unwrap, type Registered } from "../helpers/b2-mocks";
+import { asStaticKey } from "../../components/contract";
 
 const registered: Registered[] = [];
 beforeAll(() => installB2Mocks(registered));
@@ -26,7 +27,7 @@ async function build(s: ReturnType<typeof spec>) {
   const c = new B2Bucket("tasks", { bucketName: "tasks-unit-000000", spec: s, settings });
   await unwrap(c.contract.bucket);
   await settle();
-  const keys = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/b2:ApplicationKey");
+  const keys = registered.filter((r) => r.type === "secure-storage:b2:ApplicationKey");
   registered.length = 0;
   return { c, keys: Object.fromEntries(keys.map((k) => [k.name, k.inputs])) };
 }
@@ -35,7 +36,7 @@ describe("B2 key rotation (two slots)", () => {
   it("generation 1: one slot, no previous", async () => {
     const { c, keys } = await build(spec({ generation: 1 }));
     expect(Object.keys(keys)).toEqual(["tasks-backend-g1"]);
-    expect(c.contract.keys!.backend.previous).toBeUndefined();
+    expect(asStaticKey(c.contract.keys!.backend).previous).toBeUndefined();
   });
 
   it("bumping to generation 2 adds g2 and keeps g1 with exactly the same inputs (so g1 is not touched)", async () => {
@@ -46,7 +47,7 @@ describe("B2 key rotation (two slots)", () => {
     expect(String(after.keys["tasks-backend-g2"].keyName)).toMatch(/^tasks-unit-000000-backend-g2-[0-9a-f]{8}$/);
     expect(after.keys["tasks-backend-g2"].keyName).not.toBe(after.keys["tasks-backend-g1"].keyName);
     expect(after.keys["tasks-backend-g2"]).toMatchObject({ capabilities: ["listBuckets", "listFiles", "readFiles", "writeFiles"], namePrefix: "users/" });
-    const k = after.c.contract.keys!.backend;
+    const k = asStaticKey(after.c.contract.keys!.backend);
     expect([await unwrap(k.current.id), k.current.generation]).toEqual(["kid-tasks-backend-g2", 2]);
     expect([await unwrap(k.previous!.id), k.previous!.generation]).toEqual(["kid-tasks-backend-g1", 1]);
     expect(await unwrap(k.previous!.secret)).toBe("secret-tasks-backend-g1");

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseStorageSpec, type BucketInput } from "../../components/spec";
 import { GcpSettings, GcsBucketOptions, type GcpSettingsInput, type GcsBucketOptionsInput } from "../../components/gcp/settings";
 import { installGcpMocks, invokes, of, settle, T, unwrap } from "./gcp-mocks";
+import { asStaticKey } from "../../components/contract";
 
 beforeAll(installGcpMocks);
 
@@ -235,7 +236,7 @@ describe("GcsBucket: CORS, lifecycle and scoped keys", () => {
       const email = `${accounts.find((a) => a.name === `full-${key}`)!.inputs.accountId}@${PROJECT}.iam.gserviceaccount.com`;
       expect(h.inputs).toEqual({ project: PROJECT, serviceAccountEmail: email, state: "ACTIVE" });
     }
-    const reader = c.contract.keys!.reader;
+    const reader = asStaticKey(c.contract.keys!.reader);
     expect(await unwrap(reader.current.id)).toBe("GOOG1FULL-READER-G1");
     expect(await pulumi.isSecret(reader.current.secret as pulumi.Output<string>)).toBe(true);
     expect(await unwrap(reader.current.secret)).toBe("secret-of-full-reader-g1");

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseStorageSpec, type BucketInput } from "../../components/spec";
 import { GcpSettings, GcsBucketOptions, type GcsBucketOptionsInput } from "../../components/gcp/settings";
 import { installGcpMocks, of, settle, T, unwrap } from "./gcp-mocks";
+import { asStaticKey } from "../../components/contract";
 
 beforeAll(installGcpMocks);
 
@@ -62,7 +63,7 @@ describe("GCS HMAC rotation (two slots)", () => {
     expect(hmacState(g2.snap)).toEqual({ "-app-g1": "ACTIVE", "-app-g2": "ACTIVE" });
     // Only a create: the running generation is untouched while applications switch.
     expect(plan(g1.snap, g2.snap)).toEqual({ create: ["-app-g2"], delete: [], update: [] });
-    const app = g2.contract.keys!.app;
+    const app = asStaticKey(g2.contract.keys!.app);
     expect(app.current.generation).toBe(2);
     expect(await unwrap(app.current.id)).toBe("GOOG1RUN2X-APP-G2");
     expect(app.previous!.generation).toBe(1);
@@ -73,7 +74,7 @@ describe("GCS HMAC rotation (two slots)", () => {
     const before = await run(key(2));
     const after = await run(key(2, { retirePrevious: true }));
     expect(plan(before.snap, after.snap)).toEqual({ create: [], delete: ["-app-g1"], update: [] });
-    expect(after.contract.keys!.app.previous).toBeUndefined();
+    expect(asStaticKey(after.contract.keys!.app).previous).toBeUndefined();
   });
 
   it("the next bump after a retirement creates generation 3 and keeps 2 as previous", async () => {
@@ -94,7 +95,7 @@ describe("GCS HMAC rotation (two slots)", () => {
     const after = await run(key(2, { retirePrevious: true }), { hmacRetire: "deactivate" });
     expect(plan(before.snap, after.snap)).toEqual({ create: [], delete: [], update: ["-app-g1"] });
     expect(hmacState(after.snap)).toEqual({ "-app-g1": "INACTIVE", "-app-g2": "ACTIVE" });
-    expect(after.contract.keys!.app.previous).toBeUndefined();
+    expect(asStaticKey(after.contract.keys!.app).previous).toBeUndefined();
     // The next bump deletes the INACTIVE key and keeps generation 2 as previous.
     const next = await run(key(3), { hmacRetire: "deactivate" });
     expect(plan(after.snap, next.snap, T.hmac)).toEqual({ create: ["-app-g3"], delete: ["-app-g1"], update: [] });

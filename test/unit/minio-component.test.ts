@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStorageSpec } from "../../components/spec";
 import { settle, unwrap, type Registered } from "../helpers/mocks";
+import { asStaticKey } from "../../components/contract";
 
 const registered: Registered[] = [];
 
@@ -9,7 +10,7 @@ beforeAll(() => {
   pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom });
         const extra = args.type.endsWith(":User") ? { accessKey: `AK-${args.name}`, secretKey: `SK-${args.name}` } : {};
         return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
       },
@@ -42,12 +43,12 @@ describe("MinioBucket under mocks", () => {
       spec,
       settings: { endpoint: "http://127.0.0.1:9000", region: "us-east-1", kmsKeyId: "dev-sse-key" },
     });
-    const secret = c.contract.keys!.backend.current.secret as pulumi.Output<string>;
+    const secret = asStaticKey(c.contract.keys!.backend).current.secret as pulumi.Output<string>;
     expect(await pulumi.isSecret(secret)).toBe(true);
     await settle();
 
-    const byType = (t: string) => registered.filter((r) => r.type === t);
-    const bucket = byType("pulumi-nodejs:dynamic/minio:Bucket");
+    const byType = (t: string) => registered.filter((r) => r.custom && r.type === t);
+    const bucket = byType("secure-storage:minio:Bucket");
     expect(bucket).toHaveLength(1);
     expect(bucket[0].inputs).toMatchObject({
       bucket: "clinic-unit-000000",
@@ -59,7 +60,7 @@ describe("MinioBucket under mocks", () => {
     });
     expect(bucket[0].inputs.objectLock).toBeUndefined();
 
-    const policies = byType("pulumi-nodejs:dynamic/minio:Policy");
+    const policies = byType("secure-storage:minio:Policy");
     expect(policies.map((p) => p.inputs.name).sort()).toEqual(["clinic-unit-000000-backend", "clinic-unit-000000-reader"]);
     const backendDoc = JSON.parse(policies.find((p) => p.inputs.name === "clinic-unit-000000-backend")!.inputs.document as string);
     expect(backendDoc.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
@@ -73,10 +74,10 @@ describe("MinioBucket under mocks", () => {
     ]);
 
     // generation 2 keeps generation 1 alive; retirePrevious drops it.
-    const users = byType("pulumi-nodejs:dynamic/minio:User").map((u) => `${u.name}:${u.inputs.generation}`).sort();
+    const users = byType("secure-storage:minio:User").map((u) => `${u.name}:${u.inputs.generation}`).sort();
     expect(users).toEqual(["clinic-backend-g1:1", "clinic-backend-g2:2", "clinic-reader-g3:3"]);
-    expect(await unwrap(pulumi.output(c.contract.keys!.backend.previous!.id))).toBe("AK-clinic-backend-g1");
-    expect(c.contract.keys!.reader.previous).toBeUndefined();
+    expect(await unwrap(pulumi.output(asStaticKey(c.contract.keys!.backend).previous!.id))).toBe("AK-clinic-backend-g1");
+    expect(asStaticKey(c.contract.keys!.reader).previous).toBeUndefined();
   });
 
   it("refuses a spec for another provider", async () => {

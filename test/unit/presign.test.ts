@@ -1,7 +1,7 @@
 /** The policy documents and signed headers of client/presign.ts (no network: signing is local). */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { BucketContract, KeyContract } from "../../components/contract";
+import type { BucketContract, KeyContract, StaticKeyContract } from "../../components/contract";
 import { presignGet, presignPost, presignPut, storageFromEnv, uploadRuleFor, UploadRefused } from "../../client/presign";
 import { appEnv } from "../../scripts/app-env";
 
@@ -20,7 +20,7 @@ const bucket: BucketContract = {
   cors: [],
   keys: {},
 };
-const writer: KeyContract = { access: ["write"], prefixes: ["workspaces/"], current: cred };
+const writer: StaticKeyContract = { kind: "static", access: ["write"], prefixes: ["workspaces/"], current: cred };
 
 const policyOf = (fields: Record<string, string>) =>
   JSON.parse(Buffer.from(fields.Policy, "base64").toString("utf8")) as { expiration: string; conditions: unknown[] };
@@ -76,8 +76,8 @@ describe("presigned POST policy", () => {
     [{ keyPrefix: "workspaces/", contentType: "image/jpeg" }, writer, { ...bucket, provider: "b2" }, /B2's S3-compatible API has no POST Object/],
     [{ contentType: "image/jpeg" }, writer, bucket, /exactly one of objectKey or keyPrefix/],
   ] as const)("refuses to sign %j", async (opts, key, b, message) => {
-    await expect(presignPost(b as BucketContract, key as KeyContract, opts)).rejects.toThrow(UploadRefused);
-    await expect(presignPost(b as BucketContract, key as KeyContract, opts)).rejects.toThrow(message);
+    await expect(presignPost(b as BucketContract, key as StaticKeyContract, opts)).rejects.toThrow(UploadRefused);
+    await expect(presignPost(b as BucketContract, key as StaticKeyContract, opts)).rejects.toThrow(message);
   });
 });
 
@@ -104,7 +104,7 @@ describe("presigned PUT", () => {
 });
 
 describe("presigned GET", () => {
-  const reader: KeyContract = { access: ["read", "list"], prefixes: ["workspaces/"], current: cred };
+  const reader: StaticKeyContract = { kind: "static", access: ["read", "list"], prefixes: ["workspaces/"], current: cred };
 
   it("signs a GET inside the key's prefixes for at most the download TTL", async () => {
     const url = new URL(await presignGet(bucket, reader, { objectKey: "workspaces/ws-1/a.pdf" }));
@@ -128,7 +128,7 @@ describe("storageFromEnv reads back what npm run env prints", () => {
     const contract = { buckets: { clinic: { ...bucket, keys: { backend: { ...writer, access: ["read", "write"] as KeyContract["access"] } } } } };
     const { bucket: b, key: k } = storageFromEnv(appEnv(contract, "clinic", "backend"));
     expect(b).toMatchObject({ provider: "minio", bucket: bucket.bucket, endpoint: bucket.endpoint, region: "us-east-1", presign: bucket.presign, uploads: bucket.uploads });
-    expect(k).toEqual({ access: ["read", "write"], prefixes: ["workspaces/"], current: cred });
+    expect(k).toEqual({ kind: "static", access: ["read", "write"], prefixes: ["workspaces/"], current: cred });
   });
 
   it("names the missing variable", () => {

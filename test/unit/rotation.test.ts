@@ -3,10 +3,11 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { KeyContract } from "../../components/contract";
 import { parseStorageSpec } from "../../components/spec";
+import { rotate, type RotationTarget } from "../../scripts/lib/rotation";
 import { generationProblems, rotationStep } from "../../stacks/generations";
 
 const cred = (generation: number) => ({ id: `id${generation}`, secret: "s", generation });
-const deployed = (g: number, prev?: number): KeyContract => ({ access: ["read"], prefixes: [], current: cred(g), ...(prev ? { previous: cred(prev) } : {}) });
+const deployed = (g: number, prev?: number): KeyContract => ({ kind: "static", access: ["read"], prefixes: [], current: cred(g), ...(prev ? { previous: cred(prev) } : {}) });
 const k = (generation: number, retirePrevious = false) => ({ access: ["read" as const], prefixes: [], generation, retirePrevious });
 
 describe("rotation steps are derived from config and the deployed contract", () => {
@@ -29,6 +30,13 @@ describe("rotation steps are derived from config and the deployed contract", () 
   it("refuses retirePrevious in the update that bumps: the live credential would go with no overlap", () => {
     expect(() => rotationStep("b", "k", k(3, true), deployed(2))).toThrow(/^storage:buckets\.b\.keys\.k\.retirePrevious: true in the update that creates g3 would delete g2/);
     expect(() => rotationStep("b", "k", k(3, true), deployed(2, 1))).toThrow(/retirePrevious/);
+  });
+
+  it("role and identity keys have no generations to guard: any generation passes", () => {
+    const role: KeyContract = { kind: "role", access: ["read"], prefixes: [], roleArn: "arn:aws:iam::1:role/r", maxSessionSeconds: 3600 };
+    const identity: KeyContract = { kind: "identity", access: ["read"], prefixes: [], principalId: "p", userDelegationSas: false };
+    expect(rotationStep("b", "k", k(7), role)).toBe("idle");
+    expect(rotationStep("b", "k", k(1, true), identity)).toBe("idle");
   });
 
   it("generationProblems collects them across the spec", () => {
@@ -58,5 +66,28 @@ describe("stack file edits", () => {
     } finally {
       fs.rmSync(file);
     }
+  });
+});
+
+describe("npm run rotate on keys without a static credential", () => {
+  const bucketOf = (key: KeyContract) => ({
+    buckets: { b: { provider: "aws" as const, bucket: "b", endpoint: "e", presign: { uploadSeconds: 1, downloadSeconds: 1 }, cors: [], keys: { k: key } } },
+  });
+  const target = (key: KeyContract): RotationTarget => ({
+    stack: "t",
+    keySpec: () => k(1),
+    updateKey: async () => expect.unreachable("nothing may change"),
+    contract: async () => bucketOf(key),
+    up: async () => expect.unreachable("nothing may deploy"),
+    verify: async () => [],
+  });
+
+  const cases: Array<[KeyContract, RegExp]> = [
+    [{ kind: "role", access: ["read"], prefixes: [], roleArn: "arn:aws:iam::1:role/r", maxSessionSeconds: 3600 }, /a role key has no static credential to rotate/],
+    [{ kind: "identity", access: ["read"], prefixes: [], principalId: "p", userDelegationSas: false }, /an identity key has no static credential/],
+  ];
+  it.each(cases)("%j is refused with the config path and changes nothing", async (key, message) => {
+    await expect(rotate(target(key), "b", "k", { yes: true, log: () => undefined })).rejects.toThrow(message);
+    await expect(rotate(target(key), "b", "k", { yes: true, log: () => undefined })).rejects.toThrow(/^storage:buckets\.b\.keys\.k: /);
   });
 });
