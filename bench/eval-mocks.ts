@@ -62,8 +62,8 @@ async function main(): Promise<void> {
   // Stack config reaches the program as JSON strings, as the engine passes it.
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
   const { storageFromConfig: program } = await import("../stacks/program");
-  // As the entry (stacks/index.ts) runs it; EVAL_SOURCE_MAPS=1 measures the cost of leaving them on.
-  if (process.env.EVAL_SOURCE_MAPS !== "1") (await import("../stacks/stack-traces")).useRawStackTraces();
+  // As the entry (stacks/index.ts) runs it; SECURE_STORAGE_STACK_TRACES=1 measures the cost of traces.
+  (await import("../stacks/stack-traces")).leanStackTraces();
   const { parseStackConfig } = await import("../stacks/config");
 
   const p0 = performance.now();

@@ -6,9 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SpecError } from "../components/spec";
 import { program, type ProgramOutputs } from "./program";
-import { useRawStackTraces } from "./stack-traces";
+import { leanStackTraces, STACK_TRACES_ENV } from "./stack-traces";
 
-useRawStackTraces();
+leanStackTraces();
 
 /** The SDK's own exit code for "failed after logging a message the user can act on". */
 const LOGGED_USER_ERROR = 32;
@@ -18,7 +18,10 @@ export = async (): Promise<ProgramOutputs> => {
     return await program();
   } catch (e) {
     // Config problems, ours or the SDK's (a missing `storage:buckets` is a RunError).
-    if (!(e instanceof SpecError) && !pulumi.RunError.isInstance(e)) throw e;
+    if (!(e instanceof SpecError) && !pulumi.RunError.isInstance(e)) {
+      if (Error.stackTraceLimit === 0 && e instanceof Error) e.message += ` (set ${STACK_TRACES_ENV}=1 for a stack trace)`;
+      throw e;
+    }
     // What the SDK does for a RunError, minus the ~10 s it spends in its unhandled-rejection
     // path before exiting (measured with pulumi 3.260): log the message, exit as already reported.
     await pulumi.log.error((e as Error).message);

@@ -1,10 +1,15 @@
 /**
- * The Pulumi SDK captures a stack trace for every promise it makes (runtime/debuggable.ts), and
- * tsx turns on Node's source-map support, which maps each of those traces through the sources:
- * about a third of the program's evaluation time at 1000 buckets (docs/BENCHMARKS.md). Config
- * errors carry their own message, so the program runs with raw positions unless asked.
+ * The Pulumi SDK captures `new Error().stack` for every promise it makes (runtime/debuggable.ts),
+ * only to print them if the program leaks a promise. At 1000 buckets that capture, and tsx's
+ * source-map lookups for each frame, cost more than half of the program's evaluation
+ * (docs/BENCHMARKS.md). Config errors carry their own one-line message and need no trace, so the
+ * program runs without traces unless SECURE_STORAGE_STACK_TRACES=1 asks for them (debugging a
+ * crash: an unexpected error then points here).
  */
-export function useRawStackTraces(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.SECURE_STORAGE_SOURCE_MAPS === "1") return; // debugging a crash in the program
+export const STACK_TRACES_ENV = "SECURE_STORAGE_STACK_TRACES";
+
+export function leanStackTraces(env: NodeJS.ProcessEnv = process.env): void {
+  if (env[STACK_TRACES_ENV] === "1") return;
   process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 0;
 }
