@@ -1,5 +1,6 @@
 /**
- * npm run verify [-- --stack dev] [--json] [--junit out.xml] [--strict] [--expiry-warn-days 14]
+ * npm run verify [-- --stack dev] [--json] [--junit out.xml] [--strict [--allow-skipped bucket/key]...]
+ *   [--expiry-warn-days 14]
  * Reads the `storage` output from the backend (the program is not loaded) and proves, with real
  * requests, that each key can do what it must and nothing else. Exits non-zero on any failed
  * probe; with --strict also on any skipped one, so "could not prove" never passes for "proved".
@@ -11,12 +12,14 @@ import { parseArgs } from "node:util";
 import { adminCredentialsFromEnv } from "../lib/credentials";
 import { readStorageOutput } from "../lib/stack-output";
 import { expiredRow, expiryNotices, formatExpiryWarning, parseWarnDays } from "./expiry";
-import { formatJunit, formatTable, runFailed, summary } from "./report";
+import { formatJunit, formatTable, runFailed, summary, unusedAllowances } from "./report";
 import { verifyContract } from "./verify";
 
 const HELP = `Usage: npm run verify -- [--stack dev] [--json] [--junit FILE] [--strict] [--expiry-warn-days N]
 Runs presigned round trips and must-be-denied probes against every bucket and key of the stack.
 --strict: a skipped probe (nothing could be sent, e.g. an identity key) fails the run too.
+--allow-skipped BUCKET/KEY (repeatable, with --strict): that key's skipped probes do not fail the run;
+  an allowance that matches no skipped probe fails it (a stale exception).
 --expiry-warn-days N: warn when a credential (an Azure SAS) expires within N days (default 14);
   a warning never fails the run, even with --strict; an expired credential always does.`;
 
@@ -27,11 +30,16 @@ async function main(): Promise<void> {
       json: { type: "boolean", default: false },
       junit: { type: "string" },
       strict: { type: "boolean", default: false },
+      "allow-skipped": { type: "string", multiple: true, default: [] },
       "expiry-warn-days": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) return void console.log(HELP);
+  const allowSkipped = new Set(values["allow-skipped"]);
+  const badAllowance = [...allowSkipped].find((a) => !/^[^/\s]+\/[^/\s]+$/.test(a));
+  if (badAllowance !== undefined) throw new Error(`--allow-skipped ${badAllowance}: expected BUCKET/KEY, e.g. invoices-azure/invoice-app`);
+  if (allowSkipped.size && !values.strict) throw new Error("--allow-skipped only means something with --strict");
   const warnDays = parseWarnDays(values["expiry-warn-days"]);
   const storage = await readStorageOutput(values.stack!);
   // Admin credentials are optional: without them, probes run but test objects are not removed.
@@ -51,8 +59,10 @@ async function main(): Promise<void> {
     console.log(`${formatTable(rows)}\n\nverify: ${summary(rows)} in ${ms} ms${strict ? " (strict)" : ""}${warned}`);
   }
   if (values.junit) fs.writeFileSync(values.junit, formatJunit(rows));
-  if (strict && rows.some((r) => r.outcome === "skipped")) console.error("verify --strict: skipped probes fail the run");
-  if (runFailed(rows, strict)) process.exitCode = 1;
+  const stale = strict ? unusedAllowances(rows, allowSkipped) : [];
+  for (const a of stale) console.error(`verify --strict: --allow-skipped ${a} matches no skipped probe; remove it`);
+  if (strict && runFailed(rows, strict, allowSkipped) && !runFailed(rows, false)) console.error("verify --strict: skipped probes fail the run");
+  if (runFailed(rows, strict, allowSkipped) || stale.length) process.exitCode = 1;
 }
 
 main().catch((e: Error) => {

@@ -78,6 +78,16 @@ export function summary(rows: ProbeResult[]): string {
 }
 
 /** The run fails on any failed probe; with `strict`, on any skipped probe too. */
-export function runFailed(rows: ProbeResult[], strict: boolean): boolean {
-  return rows.some((r) => r.outcome === "fail" || (strict && r.outcome === "skipped"));
+/**
+ * Failed on any failed row; with `strict`, also on any skipped row except those of the keys named
+ * in `allowSkipped` (`bucket/key`: a key no stand-in or CI identity can probe, accepted by name).
+ */
+export function runFailed(rows: ProbeResult[], strict: boolean, allowSkipped: ReadonlySet<string> = new Set()): boolean {
+  return rows.some((r) => r.outcome === "fail" || (strict && r.outcome === "skipped" && !allowSkipped.has(`${r.bucket}/${r.key}`)));
+}
+
+/** Named exceptions that match no skipped row: stale, so they fail rather than hide a future skip. */
+export function unusedAllowances(rows: ProbeResult[], allowSkipped: ReadonlySet<string>): string[] {
+  const skippedKeys = new Set(rows.filter((r) => r.outcome === "skipped").map((r) => `${r.bucket}/${r.key}`));
+  return [...allowSkipped].filter((a) => !skippedKeys.has(a));
 }

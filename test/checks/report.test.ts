@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatJunit, formatTable, judged, runFailed, skipped, summary, type ProbeResult } from "../../checks/report";
+import { formatJunit, formatTable, judged, runFailed, skipped, summary, unusedAllowances, type ProbeResult } from "../../checks/report";
 
 const rows: ProbeResult[] = [
   judged({ bucket: "b", key: "k", probe: "presigned PUT", expect: "allow" }, "pass", "200", "granted (2xx)", 5),
@@ -41,5 +41,14 @@ describe("report", () => {
     expect(runFailed(passAndSkip, false)).toBe(false);
     expect(runFailed(passAndSkip, true)).toBe(true);
     expect(runFailed([rows[0]], true)).toBe(false);
+  });
+
+  it("with strict, a key named in allowSkipped may be skipped; an allowance that matches nothing is stale", () => {
+    const passAndSkip = [rows[0], rows[2]];
+    expect(runFailed(passAndSkip, true, new Set(["b/id"]))).toBe(false);
+    expect(runFailed(passAndSkip, true, new Set(["b/k"]))).toBe(true);
+    expect(runFailed(rows, true, new Set(["b/id"]))).toBe(true); // a failure is never excused
+    expect(unusedAllowances(passAndSkip, new Set(["b/id", "b/gone"]))).toEqual(["b/gone"]);
+    expect(unusedAllowances(passAndSkip, new Set(["b/k"]))).toEqual(["b/k"]); // it passed: nothing to excuse
   });
 });
