@@ -11,6 +11,7 @@ import * as zlib from "node:zlib";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { parse } from "yaml";
 import type { BucketContract, StorageContract } from "../components/contract";
+import { retains } from "../components/spec";
 import { upgradeStorageContract } from "../lib/contract-upgrade";
 import { LOCAL, loadEnvFile, ROOT } from "./lib/paths";
 
@@ -131,6 +132,7 @@ interface StateSpec {
   encryption?: { kind?: string };
   lifecycle?: { noncurrentExpireDays?: number }[];
   forceDestroy?: boolean;
+  retain?: boolean;
 }
 
 /** What the stack file asks of the bucket, in the words a reviewer checks (defaults as in components/spec.ts). */
@@ -145,6 +147,9 @@ function describeSpec(configFile: string, logical: string): string {
     "private",
     days ? `previous checkpoints kept ${days} days` : "previous checkpoints kept until deleted by hand",
     spec.forceDestroy ? "forceDestroy: true (not for a team bucket)" : "never force-destroyed",
+    retains({ retain: spec.retain, forceDestroy: spec.forceDestroy ?? false })
+      ? "retained (pulumi destroy refuses)"
+      : "NOT retained (not for a team bucket)",
   ].join("; ");
 }
 
