@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { adminCredentialsFromEnv } from "../lib/credentials";
 import { readStorageOutput } from "../lib/stack-output";
-import { expiredRow, expiryNotices, formatExpiryWarning, parseWarnDays } from "./expiry";
+import { checkExpiry, parseWarnDays } from "./expiry";
 import { formatJunit, formatTable, runFailed, summary, unusedAllowances } from "./report";
 import { verifyContract } from "./verify";
 
@@ -45,10 +45,10 @@ async function main(): Promise<void> {
   // Admin credentials are optional: without them, probes run but test objects are not removed.
   const admin = process.env.MINIO_ROOT_USER && process.env.MINIO_ROOT_PASSWORD ? adminCredentialsFromEnv() : undefined;
   const start = Date.now();
-  const expiry = expiryNotices(storage, new Date(), warnDays);
-  const rows = [...(await verifyContract(storage, admin)), ...expiry.filter((n) => n.level === "expired").map(expiredRow)];
+  const expiry = checkExpiry(storage, new Date(), warnDays);
+  const rows = [...(await verifyContract(storage, admin)), ...expiry.failed];
   const ms = Date.now() - start;
-  const warnings = expiry.filter((n) => n.level === "warning").map((n) => formatExpiryWarning(n, warnDays));
+  const { warnings } = expiry;
   // Seen in the log and, in GitHub Actions, as an annotation on the run.
   const annotate = process.env.GITHUB_ACTIONS === "true" ? "::warning::" : "";
   for (const w of warnings) console.error(`${annotate}verify: ${w}`);

@@ -87,6 +87,23 @@ export function expiredRow(n: ExpiryNotice): ProbeResult {
   return judged(base, "fail", `expired ${n.expiresAt}`, `the provider refuses it from then on: ${remedy(n)}`, 0);
 }
 
+/**
+ * What verify adds for expiring credentials: a failed row per expired one (so the summary, --json,
+ * --junit and the exit code carry it) and a warning line per one inside the window (printed only:
+ * a warning is no row, so neither runFailed nor --strict ever counts it).
+ */
+export function checkExpiry(
+  storage: unknown,
+  now: Date,
+  warnDays = DEFAULT_EXPIRY_WARN_DAYS,
+): { failed: ProbeResult[]; warnings: string[] } {
+  const notices = expiryNotices(storage, now, warnDays);
+  return {
+    failed: notices.filter((n) => n.level === "expired").map(expiredRow),
+    warnings: notices.filter((n) => n.level === "warning").map((n) => formatExpiryWarning(n, warnDays)),
+  };
+}
+
 /** The --expiry-warn-days value: a whole number of days, 0 = only expired credentials. */
 export function parseWarnDays(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_EXPIRY_WARN_DAYS;

@@ -1,6 +1,14 @@
 /** verify's expiry check (checks/expiry.ts): warning window, expired credentials, defensive reading. */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EXPIRY_WARN_DAYS, expiredRow, expiryNotices, formatExpiryWarning, parseWarnDays } from "../../checks/expiry";
+import {
+  checkExpiry,
+  DEFAULT_EXPIRY_WARN_DAYS,
+  expiredRow,
+  expiryNotices,
+  formatExpiryWarning,
+  parseWarnDays,
+} from "../../checks/expiry";
+import { judged, runFailed } from "../../checks/report";
 
 const NOW = new Date("2027-03-01T12:00:00.000Z");
 const inDays = (d: number) => new Date(NOW.getTime() + d * 86_400_000).toISOString();
@@ -89,6 +97,17 @@ describe("what verify prints", () => {
       ok: false,
       seen: `expired ${inDays(-1)}`,
     });
+  });
+
+  it("a warning never fails the run, not even with --strict; an expired credential always does", () => {
+    const passed = judged({ bucket: "files", key: "app", probe: "read", expect: "allow" }, "pass", "200", "ok", 1);
+    const soon = checkExpiry(storage(cred(2, inDays(80)), cred(1, inDays(3))), NOW);
+    expect(soon.failed).toEqual([]);
+    expect(soon.warnings).toHaveLength(1);
+    for (const strict of [false, true]) expect(runFailed([passed, ...soon.failed], strict)).toBe(false);
+    const gone = checkExpiry(storage(cred(2, inDays(-0.1))), NOW);
+    expect(gone.warnings).toEqual([]);
+    for (const strict of [false, true]) expect(runFailed([passed, ...gone.failed], strict)).toBe(true);
   });
 
   it.each([
