@@ -105,12 +105,14 @@ export function renderConfigReference(): string {
 
 /**
  * A type token's short form for the table, grouped by module: `aws:s3/bucketV2:BucketV2` ->
- * `aws:s3/BucketV2`, `minio:index/s3Bucket:S3Bucket` -> `minio:S3Bucket`, our dynamic resources
- * `dynamic:minio/Bucket`. Full tokens are in docs/policies.md.
+ * `aws:s3/BucketV2`, `minio:index/s3Bucket:S3Bucket` -> `minio:S3Bucket`, our plugin's resources
+ * `secure-storage:minio/Bucket`, dynamic ones `dynamic:minio/Bucket` (left out next to the plugin type
+ * they migrate to). Full tokens are in docs/policies.md.
  */
 export function shortTypes(types: readonly string[]): string {
   const groups = new Map<string, string[]>();
-  for (const t of types) {
+  const migrated = (t: string) => t.startsWith("pulumi-nodejs:dynamic/") && types.includes(t.replace(/^pulumi-nodejs:dynamic\//, "secure-storage:"));
+  for (const t of types.filter((x) => !migrated(x))) {
     const [pkg, mod, name] = t.split(":");
     const [first, second] = mod.split("/");
     const prefix = pkg === "pulumi-nodejs" ? `dynamic:${second}/` : first === "index" ? `${pkg}:` : `${pkg}:${first}/`;

@@ -1,6 +1,15 @@
 /** Resource type tokens the policies look at, per provider (AWS keeps its V2 aliases alive). */
 const aws = (mod: string, names: string[]) => names.map((n) => `aws:${mod}/${n[0].toLowerCase()}${n.slice(1)}:${n}`);
 
+/**
+ * The project's own resources (components/*\/resources.ts): `secure-storage:<module>:<Type>`, served
+ * by the provider plugin (provider/), and the dynamic type a stack deployed before the plugin holds
+ * until its next `up` migrates it (`pulumi-nodejs:dynamic/<module>:<Type>`).
+ */
+function own<M extends string, T extends string>(mod: M, type: T) {
+  return [`secure-storage:${mod}:${type}`, `pulumi-nodejs:dynamic/${mod}:${type}`] as const;
+}
+
 export const AWS = {
   bucket: aws("s3", ["Bucket", "BucketV2"]),
   acl: aws("s3", ["BucketAcl", "BucketAclV2"]),
@@ -21,7 +30,7 @@ export const AZURE = {
   container: ["azure-native:storage:BlobContainer"],
   blobService: ["azure-native:storage:BlobServiceProperties"],
   /** The Azure component's service-SAS issuer (components/azure/resources.ts). */
-  storedAccessPolicy: ["pulumi-nodejs:dynamic/azure:StoredAccessPolicy"],
+  storedAccessPolicy: own("azure", "StoredAccessPolicy"),
 } as const;
 
 export const GCP = {
@@ -41,12 +50,11 @@ export const GCP = {
   ],
 } as const;
 
-/** Dynamic resources: `pulumi-nodejs:dynamic/<module>:<Type>` (components/*\/resources.ts). */
 const minio = {
-  bucket: ["pulumi-nodejs:dynamic/minio:Bucket"],
-  policy: ["pulumi-nodejs:dynamic/minio:Policy"],
-  user: ["pulumi-nodejs:dynamic/minio:User"],
-  serverCors: ["pulumi-nodejs:dynamic/minio:ServerCors"],
+  bucket: own("minio", "Bucket"),
+  policy: own("minio", "Policy"),
+  user: own("minio", "User"),
+  serverCors: own("minio", "ServerCors"),
 } as const;
 export const MINIO = { ...minio, all: Object.values(minio).flat() };
 
@@ -67,8 +75,8 @@ export const MINIO_PKG = {
 } as const;
 
 export const B2 = {
-  bucket: ["pulumi-nodejs:dynamic/b2:Bucket"],
-  key: ["pulumi-nodejs:dynamic/b2:ApplicationKey"],
+  bucket: own("b2", "Bucket"),
+  key: own("b2", "ApplicationKey"),
 } as const;
 
 /** Issue 19, for the policies that flag a provider that cannot keep application keys from history. */

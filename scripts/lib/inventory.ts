@@ -50,6 +50,7 @@ export interface InventoryReport {
 interface StateResource {
   urn: string;
   type: string;
+  custom?: boolean;
   id?: string;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
@@ -60,11 +61,17 @@ export interface Deployment {
   pending_operations?: Array<{ resource: StateResource; type: string }>;
 }
 
+/** The provider plugin's types, and the dynamic ones a stack holds until its next `up` migrates it. */
 const TYPE_KIND: Record<string, ItemKind> = {
+  "secure-storage:minio:Bucket": "bucket",
+  "secure-storage:minio:Policy": "policy",
+  "secure-storage:minio:User": "user",
   "pulumi-nodejs:dynamic/minio:Bucket": "bucket",
   "pulumi-nodejs:dynamic/minio:Policy": "policy",
   "pulumi-nodejs:dynamic/minio:User": "user",
 };
+/** The MinIO component shares the bucket's type token; only custom resources are items. */
+const kindOf = (r: StateResource): ItemKind | undefined => (r.custom === false ? undefined : TYPE_KIND[r.type]);
 
 export function projectName(): string {
   return String((parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name);
@@ -117,7 +124,7 @@ export function stateInventory(deployment: Deployment, endpoint?: string): State
   const recorded = (deployment.resources ?? []).map((r) => connOf(r.outputs ?? r.inputs)).find(Boolean);
   const target = endpoint ?? recorded?.endpoint;
   for (const r of deployment.resources ?? []) {
-    const kind = TYPE_KIND[r.type];
+    const kind = kindOf(r);
     if (!kind) continue;
     const conn = connOf(r.outputs ?? r.inputs);
     if (conn && target && conn.endpoint !== target) {
@@ -131,7 +138,7 @@ export function stateInventory(deployment: Deployment, endpoint?: string): State
     if (kind === "user" && typeof generation === "number") inv.maxGeneration = Math.max(inv.maxGeneration, generation);
   }
   for (const op of deployment.pending_operations ?? []) {
-    const kind = TYPE_KIND[op.resource.type];
+    const kind = kindOf(op.resource);
     if (!kind) continue;
     const name = nameOf(kind, op.resource) ?? "(name not recorded)";
     inv.pending.push({ kind, name, detail: `pending ${op.type}: ${op.resource.urn.split("::").pop()}` });

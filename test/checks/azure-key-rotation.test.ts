@@ -95,7 +95,7 @@ interface StoredResource {
 }
 const storedState = () => execFileSync("pulumi", ["stack", "export", "--stack", name], { cwd: stack.workspace.workDir, env: process.env, encoding: "utf8" });
 const policies = (state: string): StoredResource[] =>
-  ((JSON.parse(state) as { deployment: { resources?: StoredResource[] } }).deployment.resources ?? []).filter((r) => r.type === "pulumi-nodejs:dynamic/azure:StoredAccessPolicy");
+  ((JSON.parse(state) as { deployment: { resources?: StoredResource[] } }).deployment.resources ?? []).filter((r) => r.type === "secure-storage:azure:StoredAccessPolicy");
 const keyFields = (r: StoredResource) => [...Object.keys(r.inputs ?? {}).map((k) => `inputs.${k}`), ...Object.keys(r.outputs ?? {}).map((k) => `outputs.${k}`)].filter((k) => /\.accountKey$/.test(k));
 
 function expectNoStoredKey(): void {
@@ -167,7 +167,7 @@ describe("Azure account key: looked up at run time, never stored", () => {
     // The earlier design's field, holding the stale key from before the rotation.
     const stale = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, plaintext: JSON.stringify(keysSeen[0]) };
     for (const r of (deployment.deployment.resources ?? []) as StoredResource[]) {
-      if (r.type !== "pulumi-nodejs:dynamic/azure:StoredAccessPolicy") continue;
+      if (r.type !== "secure-storage:azure:StoredAccessPolicy") continue;
       r.inputs!.accountKey = stale;
       r.outputs!.accountKey = stale;
     }

@@ -40,6 +40,7 @@ const program = async () => {
 interface StoredResource {
   type: string;
   urn: string;
+  custom: boolean;
   id?: string;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
@@ -54,14 +55,14 @@ function storedState(): string {
   return execFileSync("pulumi", ["stack", "export", "--stack", name], { cwd: stack.workspace.workDir, env: process.env, encoding: "utf8" });
 }
 const b2Resources = (state: string): StoredResource[] =>
-  ((JSON.parse(state) as { deployment: { resources?: StoredResource[] } }).deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/b2:"));
+  ((JSON.parse(state) as { deployment: { resources?: StoredResource[] } }).deployment.resources ?? []).filter((r) => r.custom && r.type.startsWith("secure-storage:b2:"));
 const credentialFields = (r: StoredResource) =>
   [...Object.keys(r.inputs ?? {}).map((k) => `inputs.${k}`), ...Object.keys(r.outputs ?? {}).map((k) => `outputs.${k}`)].filter((k) => /\.accountKey/.test(k));
 
 function expectNoStoredCredentials(): void {
   const state = storedState();
   const resources = b2Resources(state);
-  expect(resources.map((r) => r.type).sort()).toEqual(["pulumi-nodejs:dynamic/b2:ApplicationKey", "pulumi-nodejs:dynamic/b2:Bucket"]);
+  expect(resources.map((r) => r.type).sort()).toEqual(["secure-storage:b2:ApplicationKey", "secure-storage:b2:Bucket"]);
   for (const r of resources) expect(credentialFields(r), r.type).toEqual([]);
   expect([...keysSeen].filter((k) => state.includes(k))).toEqual([]);
 }
@@ -116,7 +117,7 @@ describe("B2 account credentials: read at run time, never stored", () => {
     const secret = (v: string) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, plaintext: JSON.stringify(v) });
     const legacy = { accountKeyId: standin.masterKeyId, accountKey: secret([...keysSeen][0]) };
     for (const r of (deployment.deployment.resources ?? []) as StoredResource[]) {
-      if (!r.type.startsWith("pulumi-nodejs:dynamic/b2:")) continue;
+      if (!r.custom || !r.type.startsWith("secure-storage:b2:")) continue;
       Object.assign(r.inputs!, legacy);
       Object.assign(r.outputs!, legacy);
     }

@@ -24,8 +24,8 @@ import { loadProjectEnv } from "../helpers/env";
 loadProjectEnv();
 
 const PROJECT = "secure-storage";
-const BUCKET_TYPE = "pulumi-nodejs:dynamic/b2:Bucket";
-const KEY_TYPE = "pulumi-nodejs:dynamic/b2:ApplicationKey";
+const BUCKET_TYPE = "secure-storage:b2:Bucket";
+const KEY_TYPE = "secure-storage:b2:ApplicationKey";
 
 // Every scenario destroys its stack: retain: false, or the retained buckets (the default) would refuse.
 const tasks = (generation: number) => ({
@@ -36,7 +36,7 @@ const tasks = (generation: number) => ({
 });
 const vault = { provider: "b2", retain: false, objectLock: { mode: "GOVERNANCE", days: 7 } };
 
-/** Pids of the dynamic-provider processes this test process started (through the Pulumi CLI). */
+/** Pids of the secure-storage provider processes this test process started (through the Pulumi CLI). */
 function ownProviderPids(): number[] {
   const parent = new Map<number, number>();
   const cmdline = new Map<number, string>();
@@ -53,7 +53,7 @@ function ownProviderPids(): number[] {
     for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
     return false;
   };
-  return [...cmdline].filter(([pid, cmd]) => cmd.includes("cmd/dynamic-provider") && descends(pid)).map(([pid]) => pid);
+  return [...cmdline].filter(([pid, cmd]) => cmd.includes("provider/main.ts") && descends(pid)).map(([pid]) => pid);
 }
 
 /** One throwaway stack of the project program against its own stand-in. */
@@ -124,9 +124,9 @@ class Scenario {
 
   /** B2 resources in the stack's state, by type: id -> outputs. */
   async state(): Promise<{ buckets: Map<string, Record<string, unknown>>; keys: Map<string, Record<string, unknown>> }> {
-    type Stored = { type: string; id?: string; outputs?: Record<string, unknown> };
+    type Stored = { type: string; custom: boolean; id?: string; outputs?: Record<string, unknown> };
     const resources = ((await this.stack.exportStack()).deployment as { resources?: Stored[] }).resources ?? [];
-    const of = (type: string) => new Map(resources.filter((r) => r.type === type).map((r) => [r.id!, r.outputs ?? {}]));
+    const of = (type: string) => new Map(resources.filter((r) => r.custom && r.type === type).map((r) => [r.id!, r.outputs ?? {}]));
     return { buckets: of(BUCKET_TYPE), keys: of(KEY_TYPE) };
   }
 
@@ -285,7 +285,7 @@ describe("a create killed or cut off after B2 acted: the next up converges", () 
   it("(d) the provider is killed right after B2 created the bucket: up fails; the next up adopts it", async () => {
     await s.open({ tasks: tasks(1) });
     const err = await s.upKilledAfter("b2_create_bucket");
-    expect(err.message).toMatch(/pulumi-nodejs:dynamic\/b2:Bucket \(tasks\):\s+error: error reading from server: EOF/);
+    expect(err.message).toMatch(/secure-storage:b2:Bucket \(tasks\):\s+error: error reading from server: EOF/);
     expect(s.standin.buckets.size).toBe(1);
     expect(s.standin.keys.size).toBe(0);
     expect((await s.state()).buckets.size).toBe(0);
@@ -303,7 +303,7 @@ describe("a create killed or cut off after B2 acted: the next up converges", () 
     const g1 = [...s.standin.keys.keys()];
     await s.open({ tasks: tasks(2) });
     const err = await s.upKilledAfter("b2_create_key");
-    expect(err.message).toMatch(/dynamic\/b2:ApplicationKey \(tasks-backend-g2\):\s+error: error reading from server: EOF/);
+    expect(err.message).toMatch(/secure-storage:b2:ApplicationKey \(tasks-backend-g2\):\s+error: error reading from server: EOF/);
     const orphan = [...s.standin.keys.values()].find((k) => k.keyName === s.keyName(2))!;
     expect(orphan).toBeDefined();
     expect((await s.state()).keys.has(orphan.applicationKeyId)).toBe(false);

@@ -89,8 +89,8 @@ async function assertNoPlainSecrets(): Promise<void> {
   expect(leaks(config), "plain secret in the stack config file").toBe(0);
   // The application key is stored as a secret; the account credentials are not stored at all (the
   // provider reads them from its environment): not even a ciphertext field for them.
-  const resources = ((await stack.exportStack()).deployment.resources ?? []) as Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
-  const b2 = resources.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic/b2:"));
+  const resources = ((await stack.exportStack()).deployment.resources ?? []) as Array<{ type: string; custom: boolean; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
+  const b2 = resources.filter((x) => x.custom && x.type.startsWith("secure-storage:b2:"));
   expect(b2.length).toBeGreaterThanOrEqual(2);
   for (const r of b2) {
     const stored = [...Object.keys(r.inputs ?? {}), ...Object.keys(r.outputs ?? {})].filter((k) => k.startsWith("accountKey"));

@@ -135,8 +135,8 @@ describe("dev stack on MinIO, end to end", () => {
     try {
       await expect(bad.up({ color: "never" })).rejects.toThrow(/storage:buckets\.docs\.keys\.app\.prefixes\[0\]: must end with "\/"/);
       const state = await bad.exportStack();
-      const resources = (state.deployment.resources ?? []) as Array<{ type: string }>;
-      expect(resources.filter((r) => r.type.startsWith("pulumi-nodejs"))).toEqual([]);
+      const resources = (state.deployment.resources ?? []) as Array<{ type: string; custom: boolean }>;
+      expect(resources.filter((r) => r.custom && r.type.startsWith("secure-storage:"))).toEqual([]);
     } finally {
       await bad.workspace.removeStack(badName, { force: true }).catch(() => undefined);
     }

@@ -36,7 +36,9 @@ const COMMAND_MS = 60_000;
 const CASE_MS = 150_000;
 
 const BUCKETS = ["alpha", "bravo", "charlie", "delta"];
-const ENGINE_TYPE = (t: string) => `pulumi-nodejs:dynamic/minio:${t}`;
+// The engine prints the MinIO component as secure-storage:minio:Bucket too; it is "created" only
+// after its children, so the first "created" of that type is the bucket's.
+const ENGINE_TYPE = (t: string) => `secure-storage:minio:${t}`;
 
 function config(endpoint: string): Record<string, unknown> {
   const cors = [{ origins: ["http://localhost:3000"], methods: ["GET", "PUT"], headers: ["*"], maxAgeSeconds: 600 }];

@@ -157,7 +157,7 @@ describe("an interrupted create is finished by the next up", () => {
     expect(failed).toMatch(new RegExp(`bucket "${bucket}": configuring failed \\(.*\\); the next up finishes it`));
     const state = await stack.exportStack();
     expect(
-      ((state.deployment.resources ?? []) as Array<{ type: string }>).filter((r) => r.type.includes("dynamic/minio")),
+      ((state.deployment.resources ?? []) as Array<{ type: string; custom: boolean }>).filter((r) => r.custom && r.type.startsWith("secure-storage:minio:")),
     ).toEqual([]);
     expect((await snapshot(bucket)).tags).toEqual([{ Key: OWNER_TAG, Value: bucketOwner(project, stackName, "docs") }]);
 
@@ -255,7 +255,7 @@ describe("a bucket of the same name that is not ours is refused and left untouch
     expect(await snapshot(bucket)).toEqual(before);
     const state = await stack.exportStack();
     expect(
-      ((state.deployment.resources ?? []) as Array<{ type: string }>).filter((r) => r.type.includes("dynamic/minio")),
+      ((state.deployment.resources ?? []) as Array<{ type: string; custom: boolean }>).filter((r) => r.custom && r.type.startsWith("secure-storage:minio:")),
     ).toEqual([]);
     expect(await minio.getPolicy(`${bucket}-app`)).toBeUndefined();
     return line;

@@ -86,7 +86,7 @@ describe("HTTPS MinIO with a private CA", () => {
     try {
       await expect(bad.up({ color: "never" })).rejects.toThrow(/TLS verification failed for https:\/\/127\.0\.0\.1:9443: .*caBundle/);
       const state = await bad.exportStack();
-      const created = ((state.deployment.resources ?? []) as Array<{ type: string }>).filter((r) => r.type.startsWith("pulumi-nodejs"));
+      const created = ((state.deployment.resources ?? []) as Array<{ type: string; custom: boolean }>).filter((r) => r.custom && r.type.startsWith("secure-storage:"));
       expect(created).toEqual([]);
     } finally {
       await bad.destroy({ color: "never" }).catch(() => undefined);

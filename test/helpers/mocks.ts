@@ -7,6 +7,8 @@ export interface Registered {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** False for a component (the MinIO and B2 components share their bucket's type token). */
+  custom?: boolean;
 }
 
 /** The resolved value of an Input (test side only: never inside a program). */

@@ -27,7 +27,7 @@ export function installAzureMocks(): void {
               id: `${rg}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${i.containerName}`,
               state: { ...args.inputs, name: i.containerName },
             };
-          case "pulumi-nodejs:dynamic/azure:StoredAccessPolicy":
+          case "secure-storage:azure:StoredAccessPolicy":
             return { id: i.policyId, state: { ...args.inputs, expiresOn: "2030-01-01T00:00:00.000Z", sasToken: `sv=2026-02-06&si=${i.policyId}&sr=c&sig=SIG-${args.name}` } };
           default:
             return { id: `${args.name}-id`, state: args.inputs };

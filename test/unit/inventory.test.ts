@@ -18,8 +18,8 @@ const media = physicalBucketName(project, "dev", "media-files");
 
 function deployment(): Deployment {
   const res = (type: string, id: string, outputs: Record<string, unknown>) => ({
-    urn: `urn:pulumi:dev::${project}::x$pulumi-nodejs:dynamic/minio:${type}::${id}`,
-    type: `pulumi-nodejs:dynamic/minio:${type}`,
+    urn: `urn:pulumi:dev::${project}::x$secure-storage:minio:${type}::${id}`,
+    type: `secure-storage:minio:${type}`,
     id,
     outputs: { conn, ...outputs },
   });
@@ -98,7 +98,7 @@ describe("inventory", () => {
 
   it("reports operations an interrupted update left pending, by the name their inputs give", () => {
     const d = deployment();
-    const type = "pulumi-nodejs:dynamic/minio:Bucket";
+    const type = "secure-storage:minio:Bucket";
     const resource = { urn: "urn:x::media", type, inputs: { conn, bucket: media } };
     d.pending_operations = [{ type: "creating", resource }];
     const live = { buckets: [clinic, media], policies: [`${clinic}-backend`], users: [] };

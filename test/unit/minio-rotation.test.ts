@@ -30,7 +30,7 @@ async function credentials(bucket: BucketInput): Promise<Map<string, Record<stri
   const spec = parseStorageSpec({ buckets: { clinic: bucket } }).buckets.clinic;
   const c = new MinioBucket("clinic", { bucketName: "clinic-unit-000000", spec, settings });
   await settle();
-  const users = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/minio:User");
+  const users = registered.filter((r) => r.type === "secure-storage:minio:User");
   return new Map(users.map((u) => [u.name, { generation: u.inputs.generation, policyName: u.inputs.policyName, label: u.inputs.label }]));
 }
 

@@ -3,7 +3,7 @@ import { U, PREVIEW } from "../harness";
 
 const ACCOUNT = "azure-native:storage:StorageAccount";
 const SERVICE = "azure-native:storage:BlobServiceProperties";
-const SAS = "pulumi-nodejs:dynamic/azure:StoredAccessPolicy";
+const SAS = "secure-storage:azure:StoredAccessPolicy";
 const secure = {
   ...{ accountName: "acct", resourceGroupName: "rg", kind: "StorageV2", sku: { name: "Standard_ZRS" }, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2" },
   ...{ enableHttpsTrafficOnly: true, publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Deny", bypass: "None" }, encryption: { requireInfrastructureEncryption: true } },

@@ -1,8 +1,8 @@
 import type { ResourceCase } from "../harness";
 import { U, PREVIEW } from "../harness";
 
-const BUCKET = "pulumi-nodejs:dynamic/b2:Bucket";
-const KEY = "pulumi-nodejs:dynamic/b2:ApplicationKey";
+const BUCKET = "secure-storage:b2:Bucket";
+const KEY = "secure-storage:b2:ApplicationKey";
 const bucket = {
   bucketName: "invoices-prod-1",
   bucketType: "allPrivate",

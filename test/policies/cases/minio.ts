@@ -2,8 +2,8 @@ import { canonicalJson, s3KeyPolicy } from "../../../components/access";
 import type { ResourceCase } from "../harness";
 import { doc, U, PREVIEW } from "../harness";
 
-const BUCKET = "pulumi-nodejs:dynamic/minio:Bucket";
-const POLICY = "pulumi-nodejs:dynamic/minio:Policy";
+const BUCKET = "secure-storage:minio:Bucket";
+const POLICY = "secure-storage:minio:Policy";
 const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
 const bucket = { conn, bucket: "clinic-dev-1", versioning: true, kmsKeyId: "dev-sse-key", lifecycle: [], forceDestroy: false };
 /** What the component really emits for a scoped key. */
@@ -25,11 +25,11 @@ export const minioCases: ResourceCase[] = [
   { policy: "minio-bucket-versioning", title: "on", type: BUCKET, props: bucket },
   { policy: "minio-bucket-versioning", title: "off", type: BUCKET, props: { ...bucket, versioning: false }, bad: [/versioning is false/] },
   { policy: "minio-endpoint-tls", title: "loopback http", type: BUCKET, props: bucket },
-  { policy: "minio-endpoint-tls", title: "https", type: "pulumi-nodejs:dynamic/minio:User", props: { conn: { endpoint: "https://minio.example.com" }, policyName: "p", generation: 1, label: "k" } },
+  { policy: "minio-endpoint-tls", title: "https", type: "secure-storage:minio:User", props: { conn: { endpoint: "https://minio.example.com" }, policyName: "p", generation: 1, label: "k" } },
   { policy: "minio-endpoint-tls", title: "http over the network", type: POLICY, props: { conn: { endpoint: "http://minio.internal:9000" }, name: "p", document: componentDoc }, bad: [/is not https/] },
   { policy: "minio-endpoint-tls", title: "conn unknown", preview: PREVIEW, type: BUCKET, props: { ...bucket, conn: U.object } },
-  { policy: "minio-cors-no-wildcard", title: "app origin", type: "pulumi-nodejs:dynamic/minio:ServerCors", props: { conn, origins: ["http://localhost:3000"] } },
-  { policy: "minio-cors-no-wildcard", title: "*", type: "pulumi-nodejs:dynamic/minio:ServerCors", props: { conn, origins: ["http://localhost:3000", "*"] }, bad: [/origin "\*"/] },
+  { policy: "minio-cors-no-wildcard", title: "app origin", type: "secure-storage:minio:ServerCors", props: { conn, origins: ["http://localhost:3000"] } },
+  { policy: "minio-cors-no-wildcard", title: "*", type: "secure-storage:minio:ServerCors", props: { conn, origins: ["http://localhost:3000", "*"] }, bad: [/origin "\*"/] },
   // Issue 19: MinIO authorizes ListObjectVersions with s3:ListBucket (test/e2e/history-minio.test.ts).
   {
     policy: "minio-policy-version-listing",

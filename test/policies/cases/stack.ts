@@ -113,12 +113,12 @@ export const stackCases: StackCase[] = [
   {
     policy: "azure-storage-shared-key-only-for-sas",
     title: "shared key on for a SAS-issuing account",
-    resources: [account("acct", { allowSharedKeyAccess: true }), { type: "pulumi-nodejs:dynamic/azure:StoredAccessPolicy", name: "sap", props: { accountName: "acct", containerName: "c", policyId: "k-g1" } }],
+    resources: [account("acct", { allowSharedKeyAccess: true }), { type: "secure-storage:azure:StoredAccessPolicy", name: "sap", props: { accountName: "acct", containerName: "c", policyId: "k-g1" } }],
   },
   {
     policy: "azure-storage-shared-key-only-for-sas",
     title: "shared key on (default) without SAS keys",
-    resources: [account("acct", { allowSharedKeyAccess: undefined }), account("other", { allowSharedKeyAccess: true }), { type: "pulumi-nodejs:dynamic/azure:StoredAccessPolicy", name: "sap", props: { accountName: "other" } }],
+    resources: [account("acct", { allowSharedKeyAccess: undefined }), account("other", { allowSharedKeyAccess: true }), { type: "secure-storage:azure:StoredAccessPolicy", name: "sap", props: { accountName: "other" } }],
     bad: [[/"acct" allows shared key access \(the default\) but issues no SAS keys/, "acct"]],
   },
   // one bucket per key
@@ -128,10 +128,10 @@ export const stackCases: StackCase[] = [
     resources: [
       { type: "aws:iam/userPolicy:UserPolicy", name: "u1p", props: { user: "u1", policy: doc(grant("a")) } },
       { type: "aws:iam/userPolicy:UserPolicy", name: "u2p", props: { user: "u2", policy: doc(grant("b")) } },
-      { type: "pulumi-nodejs:dynamic/minio:Policy", name: "mp", props: { name: "mp", document: doc(grant("c"), { Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::c"] }) } },
+      { type: "secure-storage:minio:Policy", name: "mp", props: { name: "mp", document: doc(grant("c"), { Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::c"] }) } },
       { type: "gcp:storage/bucketIAMMember:BucketIAMMember", name: "g1", props: { bucket: "g", member: "serviceAccount:k1@p.iam.gserviceaccount.com" } },
       { type: "gcp:storage/bucketIAMMember:BucketIAMMember", name: "g2", props: { bucket: "h", member: "serviceAccount:k2@p.iam.gserviceaccount.com" } },
-      { type: "pulumi-nodejs:dynamic/minio:Policy", name: "unknown", props: { name: "x", document: U.string } },
+      { type: "secure-storage:minio:Policy", name: "unknown", props: { name: "x", document: U.string } },
     ],
   },
   {
@@ -140,7 +140,7 @@ export const stackCases: StackCase[] = [
     resources: [
       { type: "aws:iam/userPolicy:UserPolicy", name: "u1a", props: { user: "u1", policy: doc(grant("a")) } },
       { type: "aws:iam/userPolicy:UserPolicy", name: "u1b", props: { user: "u1", policy: doc(grant("b")) } },
-      { type: "pulumi-nodejs:dynamic/minio:Policy", name: "mp", props: { name: "mp", document: doc(grant("c"), grant("d")) } },
+      { type: "secure-storage:minio:Policy", name: "mp", props: { name: "mp", document: doc(grant("c"), grant("d")) } },
       { type: "gcp:storage/bucketIAMMember:BucketIAMMember", name: "g1", props: { bucket: "g", member: "serviceAccount:k@p.iam.gserviceaccount.com" } },
       { type: "gcp:storage/bucketIAMBinding:BucketIAMBinding", name: "g2", props: { bucket: "h", members: ["serviceAccount:k@p.iam.gserviceaccount.com"] } },
     ],
