@@ -112,71 +112,76 @@ async function oneLineErrors<T>(fn: () => Promise<T>): Promise<T> {
 
 const typeOf = (urn: string): ResourceType => resourceType(urn.split("::")[2]?.split("$").pop() ?? urn);
 
-export const secureStorageProvider: provider.Provider = {
-  version: "0.1.0",
+/** The provider over `load` (the implementations by type; tests pass their own). */
+export function makeProvider(load: (t: ResourceType) => ProviderImpl = implFor): provider.Provider {
+  return {
+    version: "0.1.0",
 
-  async check(urn, olds, news) {
-    return oneLineErrors(async () => {
-      const t = typeOf(urn);
-      const impl = implFor(t);
-      const o = plain(olds);
-      const n = plain(news);
-      const r = impl.check ? await impl.check(o.props, n.props) : { inputs: n.props };
-      return { inputs: wrapSecrets(t, r.inputs ?? n.props, n), failures: r.failures } as provider.CheckResult;
-    });
-  },
+    async check(urn, olds, news) {
+      return oneLineErrors(async () => {
+        const t = typeOf(urn);
+        const impl = load(t);
+        const o = plain(olds);
+        const n = plain(news);
+        const r = impl.check ? await impl.check(o.props, n.props) : { inputs: n.props };
+        return { inputs: wrapSecrets(t, r.inputs ?? n.props, n), failures: r.failures } as provider.CheckResult;
+      });
+    },
 
-  async diff(id, urn, olds, news) {
-    return oneLineErrors(async () => {
-      const t = typeOf(urn);
-      const o = plain(olds);
-      const r = await implFor(t).diff(id, o.props, plain(news).props);
-      // State from the dynamic provider: rewrite it once, without the serialized provider.
-      if (o.legacy && !r.changes && !(r.replaces ?? []).length) return { ...r, changes: true } as provider.DiffResult;
-      return r as provider.DiffResult;
-    });
-  },
+    async diff(id, urn, olds, news) {
+      return oneLineErrors(async () => {
+        const t = typeOf(urn);
+        const o = plain(olds);
+        const r = await load(t).diff(id, o.props, plain(news).props);
+        // State from the dynamic provider: rewrite it once, without the serialized provider.
+        if (o.legacy && !r.changes && !(r.replaces ?? []).length) return { ...r, changes: true } as provider.DiffResult;
+        return r as provider.DiffResult;
+      });
+    },
 
-  async create(urn, inputs) {
-    return oneLineErrors(async () => {
-      const t = typeOf(urn);
-      const i = plain(inputs);
-      const r = await implFor(t).create(i.props);
-      return { id: r.id, outs: wrapSecrets(t, r.outs, i) };
-    });
-  },
+    async create(urn, inputs) {
+      return oneLineErrors(async () => {
+        const t = typeOf(urn);
+        const i = plain(inputs);
+        const r = await load(t).create(i.props);
+        return { id: r.id, outs: wrapSecrets(t, r.outs, i) };
+      });
+    },
 
-  async read(id, urn, props) {
-    return oneLineErrors(async () => {
-      const t = typeOf(urn);
-      const p = plain(props);
-      const impl = implFor(t);
-      const r: pulumi.dynamic.ReadResult = impl.read ? await impl.read(id, p.props) : { id, props: p.props };
-      return { id: r.id, props: wrapSecrets(t, r.props, p), ...("inputs" in r && r.inputs ? { inputs: wrapSecrets(t, r.inputs as Props, p) } : {}) };
-    });
-  },
+    async read(id, urn, props) {
+      return oneLineErrors(async () => {
+        const t = typeOf(urn);
+        const p = plain(props);
+        const impl = load(t);
+        const r: pulumi.dynamic.ReadResult = impl.read ? await impl.read(id, p.props) : { id, props: p.props };
+        return { id: r.id, props: wrapSecrets(t, r.props, p), ...("inputs" in r && r.inputs ? { inputs: wrapSecrets(t, r.inputs as Props, p) } : {}) };
+      });
+    },
 
-  async update(id, urn, olds, news) {
-    return oneLineErrors(async () => {
-      const t = typeOf(urn);
-      const o = plain(olds);
-      const n = plain(news);
-      const impl = implFor(t);
-      if (o.legacy) {
-        // The migration's own update: nothing to change remotely, only the state's shape.
-        const d = await impl.diff(id, o.props, n.props);
-        if (!d.changes) return { outs: wrapSecrets(t, o.props, o, n) };
-      }
-      if (!impl.update) throw new Error(`${t.token}: update is not supported; the diff must request a replacement`);
-      const r = await impl.update(id, o.props, n.props);
-      return { outs: wrapSecrets(t, r.outs, o, n) };
-    });
-  },
+    async update(id, urn, olds, news) {
+      return oneLineErrors(async () => {
+        const t = typeOf(urn);
+        const o = plain(olds);
+        const n = plain(news);
+        const impl = load(t);
+        if (o.legacy) {
+          // The migration's own update: nothing to change remotely, only the state's shape.
+          const d = await impl.diff(id, o.props, n.props);
+          if (!d.changes) return { outs: wrapSecrets(t, o.props, o, n) };
+        }
+        if (!impl.update) throw new Error(`${t.token}: update is not supported; the diff must request a replacement`);
+        const r = await impl.update(id, o.props, n.props);
+        return { outs: wrapSecrets(t, r.outs, o, n) };
+      });
+    },
 
-  async delete(id, urn, props) {
-    return oneLineErrors(async () => {
-      const t = typeOf(urn);
-      await implFor(t).delete(id, plain(props).props);
-    });
-  },
-};
+    async delete(id, urn, props) {
+      return oneLineErrors(async () => {
+        const t = typeOf(urn);
+        await load(t).delete(id, plain(props).props);
+      });
+    },
+  };
+}
+
+export const secureStorageProvider = makeProvider();
