@@ -8,11 +8,15 @@ import type * as auto from "@pulumi/pulumi/automation";
 import type { StorageContract } from "../components/contract";
 import { program } from "../stacks/program";
 import { openStack } from "../scripts/lib/workspace";
+import { CheckpointWatch, type CheckpointWrites } from "./checkpoint-watch";
+import { stateSize, type StateSize } from "./state-size";
 
 export interface OpResult {
   ms: number;
   /** Engine summary: resource operations by kind (`create`, `same`, ...). */
   changes: Record<string, number>;
+  /** State rewrites during the operation (file backend only). */
+  checkpoints?: CheckpointWrites;
 }
 
 export class BenchStack {
@@ -50,18 +54,63 @@ export class BenchStack {
     return { ms: performance.now() - t0, changes: r.changeSummary as Record<string, number> };
   }
 
-  async up(): Promise<OpResult & { contract: StorageContract }> {
+  /** Checkpoint writes of `op` on the file backend (the project is always this repository's). */
+  private async watched<T>(op: () => Promise<T>): Promise<{ result: T; ms: number; checkpoints?: CheckpointWrites }> {
+    const watch = CheckpointWatch.forStack(process.env.PULUMI_BACKEND_URL, "secure-storage", this.name);
+    watch?.start();
     const t0 = performance.now();
-    const r = await this.s.up(this.opts());
-    const ms = performance.now() - t0;
+    try {
+      const result = await op();
+      return { result, ms: performance.now() - t0, checkpoints: watch?.stop() };
+    } finally {
+      watch?.stop();
+    }
+  }
+
+  /**
+   * `up` or `destroy`, interrupted (SIGINT: the engine finishes the steps in flight and saves the
+   * state) once it has run for `budgetMs`. `steps`: resources created or deleted meanwhile.
+   */
+  async budgeted(op: "up" | "destroy", budgetMs: number): Promise<{ ms: number; done: boolean; steps: number; checkpoints?: CheckpointWrites }> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), budgetMs);
+    let steps = 0;
+    const onEvent = (e: auto.EngineEvent) => {
+      const m = e.resOutputsEvent?.metadata;
+      if (m && (m.op === "create" || m.op === "delete") && !m.type.startsWith("pulumi:")) steps++;
+    };
+    const opts = { ...this.opts(), onEvent, signal: abort.signal };
+    try {
+      const { result, ms, checkpoints } = await this.watched(() =>
+        (op === "up" ? this.s.up(opts) : this.s.destroy(opts)).then(
+          () => true,
+          (e: unknown) => {
+            if (abort.signal.aborted) return false;
+            throw e;
+          },
+        ),
+      );
+      return { ms, done: result, steps, checkpoints };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async up(): Promise<OpResult & { contract: StorageContract }> {
+    const { result: r, ms, checkpoints } = await this.watched(() => this.s.up(this.opts()));
     if (r.summary.result !== "succeeded") throw new Error(`up ${r.summary.result}:\n${this.tail()}`);
-    return { ms, changes: (r.summary.resourceChanges ?? {}) as Record<string, number>, contract: r.outputs.storage.value as StorageContract };
+    const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+    return { ms, changes, checkpoints, contract: r.outputs.storage.value as StorageContract };
   }
 
   async destroy(): Promise<OpResult> {
-    const t0 = performance.now();
-    const r = await this.s.destroy(this.opts());
-    return { ms: performance.now() - t0, changes: (r.summary.resourceChanges ?? {}) as Record<string, number> };
+    const { result: r, ms, checkpoints } = await this.watched(() => this.s.destroy(this.opts()));
+    return { ms, changes: (r.summary.resourceChanges ?? {}) as Record<string, number>, checkpoints };
+  }
+
+  /** Bytes of the stack's state by type, as `pulumi stack export` prints it. */
+  async state(): Promise<StateSize> {
+    return stateSize((await this.s.exportStack()).deployment as Parameters<typeof stateSize>[0]);
   }
 
   /** Best-effort cleanup: destroy, then forget the stack (state and workspace file). */

@@ -2,6 +2,9 @@
  * docs/BENCHMARKS.md from one run's figures. The generated part ends at MARKER; whatever follows
  * it in the existing file (profiling notes, before/after) is kept, so a re-run never erases them.
  */
+import type { CheckpointWrites } from "./checkpoint-watch";
+import type { LargeFigures } from "./large";
+import { formatBytes, type StateSize } from "./state-size";
 import { formatMs, formatRatio, formatTarget, markdownTable, median, type Target } from "./stats";
 
 export const MARKER = "<!-- end of generated figures: notes below this line are kept by npm run bench -->";
@@ -34,6 +37,14 @@ export interface RunFigures {
   noopTouched: Record<number, number>;
   verify: { buckets: number; keys: number; probes: number; failed: number; concurrency: string };
   evaluation: { buckets: number; resources: number; ms: number[]; cpuMs: number[]; floorMs: number[]; floorCpuMs: number[] };
+  /** The exported state after the first up at each size. */
+  state: Record<number, StateSize>;
+  /** State rewrites seen during an operation (last repetition), by `<op>:<buckets>` or `before:<op>:<buckets>`. */
+  checkpoints: Record<string, CheckpointWrites>;
+  /** `--before COMMIT`: the same workload at `buckets` through that commit's program (`before:*` samples). */
+  before?: { commit: string; buckets: number };
+  beforeState?: StateSize;
+  large?: LargeFigures;
 }
 
 const med = (s: Samples, k: string) => (s[k]?.length ? median(s[k]) : NaN);
@@ -53,6 +64,8 @@ export function targets(f: RunFigures): Target[] {
   const preview = med(f.samples, `pulumi:preview:${big}`);
   return [
     { name: `preview of ${big} buckets`, value: preview, limit: 10_000, op: "lt", unit: "ms" },
+    { name: `up from empty at ${big} / direct`, value: med(f.samples, `pulumi:up:${big}`) / med(f.samples, `direct:create:${big}`), limit: 3, op: "le", unit: "ratio" },
+    { name: `destroy at ${big} / direct`, value: med(f.samples, `pulumi:destroy:${big}`) / med(f.samples, `direct:destroy:${big}`), limit: 3, op: "le", unit: "ratio" },
     // Two readings of "preview": the no-op preview does the same diffs as the no-op up (the fair
     // pair); the preview from empty is the cheaper one (no diffs against state).
     { name: `no-op up / no-op preview at ${big}`, value: med(f.samples, `pulumi:up-noop:${big}`) / med(f.samples, `pulumi:preview-noop:${big}`), limit: 1.2, op: "le", unit: "ratio" },
@@ -126,12 +139,13 @@ export function renderFigures(f: RunFigures): string {
   lines.push(
     "What the direct column does (components/minio/admin-client.ts and s3-client.ts, one client each, no engine, no state):",
     "- *preview from empty* → a plan: one HeadBucket per bucket and one policy read per key (does anything exist already?);",
-    "- *up from empty* → the calls the dynamic providers make: CreateBucket, versioning, encryption, lifecycle, DeleteBucketPolicy; per key a policy existence check, add policy, add user, attach policy; the CORS origin;",
+    "- *up from empty* → the calls the provider implementations make: CreateBucket, versioning, encryption, lifecycle, DeleteBucketPolicy; per key a policy existence check, add policy, add user, attach policy; the CORS origin;",
     "- *no changes* → a reconcile that reads every resource and compares it with the spec (Pulumi compares with its state instead and calls nothing);",
     "- *rotate* → add the generation-2 user, attach its policy, remove the generation-1 user;",
     "- *destroy* → remove users, policies, buckets and the CORS origin.",
     "",
   );
+  lines.push(...renderBefore(f), ...renderState(f), ...renderLarge(f));
   lines.push("## Rotation, no-op and verify", "");
   lines.push(
     markdownTable(
@@ -173,4 +187,91 @@ export function mergeDocument(figures: string, existing: string | undefined): st
   const i = existing?.indexOf(MARKER) ?? -1;
   const notes = i >= 0 ? existing!.slice(i + MARKER.length) : "\n\n## Profiling notes\n\n(none yet)\n";
   return `${figures.trimEnd()}\n\n${MARKER}${notes}`;
+}
+
+/** The dynamic type a plugin type had before (for the before/after rows). */
+const legacyType = (t: string) => t.replace(/^secure-storage:(\w+):(\w+)$/, "pulumi-nodejs:dynamic/$1:$2");
+
+function renderBefore(f: RunFigures): string[] {
+  if (!f.before) return [];
+  const n = f.before.buckets;
+  const rows = (
+    [
+      ["up, from empty", "up", "create"],
+      ["up, no changes", "up-noop", "reconcile"],
+      ["destroy", "destroy", "destroy"],
+    ] as const
+  ).map(([label, op, d]) => {
+    const [b, a, dir] = [med(f.samples, `before:${op}:${n}`), med(f.samples, `pulumi:${op}:${n}`), med(f.samples, `direct:${d}:${n}`)];
+    return [label, formatMs(b), formatMs(a), formatMs(dir), formatRatio(b, dir), formatRatio(a, dir), all(f.samples, `before:${op}:${n}`)];
+  });
+  return [
+    `## Before and after, ${n} buckets, same run`, "",
+    `*Before*: the same workload deployed by the program of commit \`${f.before.commit.slice(0, 7)}\` (dynamic resources, ` +
+      "a serialized provider in every resource's state) from a git worktree (bench/legacy.ts), timed inside its own process. " +
+      "*After*: this checkout (the secure-storage provider plugin).",
+    "",
+    markdownTable(["operation", "before (median)", "after (median)", "direct (median)", "before / direct", "after / direct", "before samples"], rows),
+    "",
+  ];
+}
+
+function renderState(f: RunFigures): string[] {
+  const big = Math.max(...f.sizes);
+  const after = f.state[big];
+  if (!after) return [];
+  const before = f.beforeState;
+  const beforeOf = (t: string) => before?.byType.find((x) => x.type === legacyType(t) || x.type === t);
+  const per = (t?: { count: number; bytes: number }) => (t ? formatBytes(t.bytes / t.count) : "n/a");
+  const rows = after.byType.map((t) => [t.type, String(t.count), per(t), ...(before ? [per(beforeOf(t.type))] : []), formatBytes(t.bytes)]);
+  rows.push(["whole state", String(after.resources), formatBytes(after.totalBytes / after.resources), ...(before ? [formatBytes(before.totalBytes / before.resources)] : []), formatBytes(after.totalBytes)]);
+  const ck = (k: string) => f.checkpoints[k];
+  const ckRows: string[][] = [];
+  for (const [label, op] of [["up, from empty", "up"], ["up, no changes", "up-noop"], ["destroy", "destroy"]] as const) {
+    for (const n of f.sizes) {
+      const c = ck(`${op}:${n}`);
+      if (c) ckRows.push([label, String(n), "after", String(c.writes), formatBytes(c.bytes), formatBytes(c.lastBytes)]);
+    }
+    const b = f.before && ck(`before:${op}:${f.before.buckets}`);
+    if (b) ckRows.push([label, String(f.before!.buckets), "before", String(b.writes), formatBytes(b.bytes), formatBytes(b.lastBytes)]);
+  }
+  return [
+    "## State size and checkpoint writes", "",
+    `The exported state after \`up\` at ${big} buckets (\`pulumi stack export\`, secrets as ciphertext), bytes per resource by type` +
+      `${before ? `; *before* is the same stack deployed by \`${f.before!.commit.slice(0, 7)}\` (its dynamic type on the same row)` : ""}.`,
+    "",
+    markdownTable(["type", "resources", "bytes / resource", ...(before ? ["before"] : []), "total"], rows),
+    "",
+    "Checkpoint writes per operation (last repetition): the file backend rewrites the whole state after every resource step " +
+      "(bench/checkpoint-watch.ts counts the renames of the stack's checkpoint file; merged events make these lower bounds).",
+    "",
+    markdownTable(["operation", "buckets", "design", "writes", "bytes written", "final checkpoint"], ckRows),
+    "",
+  ];
+}
+
+function renderLarge(f: RunFigures): string[] {
+  const l = f.large;
+  if (!l) return [];
+  const big = Math.max(...f.sizes);
+  const op = (o: { ms: number; done: boolean; steps: number; restNoCheckpointMs?: number }, what: string) =>
+    o.done
+      ? formatMs(o.ms)
+      : `> ${l.budgetMin} min: interrupted with ${o.steps} of ${l.resources - 2} resources ${what} ` +
+        `(the rest then took ${formatMs(o.restNoCheckpointMs ?? NaN)} with PULUMI_SKIP_CHECKPOINTS, for the run's own setup/cleanup)`;
+  const ckText = (c?: CheckpointWrites) => (c ? `${c.writes} writes, ${formatBytes(c.bytes)}` : "n/a");
+  const rows = [
+    ["up, from empty", formatMs(med(f.samples, `pulumi:up:${big}`)), op(l.up, "created"), formatMs(l.direct.create), l.up.done ? formatRatio(l.up.ms, l.direct.create) : "n/a", ckText(l.up.checkpoints)],
+    ["up, no changes", formatMs(med(f.samples, `pulumi:up-noop:${big}`)), formatMs(l.noopUp.ms), formatMs(l.direct.reconcile), formatRatio(l.noopUp.ms, l.direct.reconcile), ckText(l.noopUp.checkpoints)],
+    ["destroy", formatMs(med(f.samples, `pulumi:destroy:${big}`)), op(l.destroy, "deleted"), formatMs(l.direct.destroy), l.destroy.done ? formatRatio(l.destroy.ms, l.direct.destroy) : "n/a", ckText(l.destroy.checkpoints)],
+  ];
+  return [
+    `## ${l.buckets} buckets (provider plugin)`, "",
+    `One run of each operation on a stack of ${l.buckets} buckets (${l.resources} resources, state ${formatBytes(l.state.totalBytes)}), ` +
+      `next to the ${big}-bucket medians above and the direct calls at ${l.buckets}. An up or destroy is interrupted after ${l.budgetMin} min ` +
+      "(--large-budget): every step rewrites the whole state, so their cost grows with the square of the stack.",
+    "",
+    markdownTable(["operation", `${big} buckets (median)`, `${l.buckets} buckets`, `direct at ${l.buckets}`, `Pulumi / direct at ${l.buckets}`, "checkpoint writes"], rows),
+    "",
+  ];
 }

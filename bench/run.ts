@@ -14,10 +14,14 @@ import { MinioAdminClient, type AdminCredentials } from "../components/minio/adm
 import { s3ClientFor } from "../components/minio/s3-client";
 import { verifyContract } from "../checks/verify";
 import { LOCAL, ROOT, loadEnvFile } from "../scripts/lib/workspace";
+import { CheckpointWatch, type CheckpointWrites } from "./checkpoint-watch";
 import { DirectMinio } from "./direct";
+import { measureLarge } from "./large";
+import { LegacyCheckout } from "./legacy";
 import { startBenchMinio, type BenchMinio } from "./minio-server";
 import { BenchStack } from "./pulumi-ops";
 import { mergeDocument, renderFigures, targets, type RunFigures, type Samples } from "./report";
+import { stateSize } from "./state-size";
 import { formatMs, formatTarget, parseBenchArgs, touched } from "./stats";
 import { bucketNames, kmsKeyName, stackConfig, type MinioTarget } from "./workload";
 
@@ -29,6 +33,11 @@ const HELP = `Usage: npm run bench -- [options]
   --parallel P            Pulumi engine parallelism (default: the CLI's own, 4 x CPUs)
   --direct-concurrency C  buckets handled at once by the direct lower bound (default 8, like the CLI)
   --eval N                buckets for the evaluation under mocks (default 1000)
+  --large N               one more stack of N buckets: up, no-op up, destroy once (default 1000; 0 = none,
+                          the default with --quick)
+  --large-budget MIN      minutes the large up or destroy may take before it is interrupted (default 10)
+  --before COMMIT         also deploy the largest size with that commit's own program (a git worktree):
+                          the "before" column, e.g. the dynamic-provider types of acc9d4a
   --out FILE              where to write the figures (default docs/BENCHMARKS.md)
   --help                  this text
 Starts its own MinIO on 127.0.0.1:${PORT} (never the dev server on 9000), uses stacks named bench-*,
@@ -104,6 +113,15 @@ async function main(): Promise<void> {
         log(`cleanup: destroying and removing stack ${s.name}`);
         await s.remove();
       }
+      for (const name of legacyStacks) {
+        log(`cleanup: destroying and removing the "before" stack ${name}`);
+        try {
+          await legacy?.run(name, {}, ["destroy", "remove"]);
+        } catch {
+          // best effort, like BenchStack.remove
+        }
+      }
+      legacy?.remove();
       if (minio) {
         log(`cleanup: stopping the bench MinIO on ${minio.endpoint}`);
         await minio.stop();
@@ -115,7 +133,10 @@ async function main(): Promise<void> {
   });
 
   const big = Math.max(...args.sizes);
-  const figures: Partial<RunFigures> = { noopTouched: {}, resources: {} };
+  const figures: Partial<RunFigures> = { noopTouched: {}, resources: {}, state: {}, checkpoints: {} };
+  const ckpt = (k: string, c: CheckpointWrites | undefined) => c && (figures.checkpoints![k] = c);
+  let legacy: LegacyCheckout | undefined;
+  const legacyStacks = new Set<string>();
   try {
     // Evaluation first: it needs no server and is the most sensitive to machine load.
     const ev = { buckets: args.evalBuckets, resources: 0, ms: [] as number[], cpuMs: [] as number[], floorMs: [] as number[], floorCpuMs: [] as number[] };
@@ -149,13 +170,16 @@ async function main(): Promise<void> {
         log(`${tag}: pulumi preview (empty) ${formatMs(pv.ms)} [${changesText(pv.changes)}]`);
         const up = await stack.up();
         add(`pulumi:up:${n}`, up.ms);
+        ckpt(`up:${n}`, up.checkpoints);
         figures.resources![n] = touched(up.changes) + (up.changes.same ?? 0);
+        if (r === 1) figures.state![n] = await stack.state();
         log(`${tag}: pulumi up (empty) ${formatMs(up.ms)} [${changesText(up.changes)}]`);
         const pn = await stack.preview();
         add(`pulumi:preview-noop:${n}`, pn.ms);
         log(`${tag}: pulumi preview (no changes) ${formatMs(pn.ms)} [${changesText(pn.changes)}]`);
         const un = await stack.up();
         add(`pulumi:up-noop:${n}`, un.ms);
+        ckpt(`up-noop:${n}`, un.checkpoints);
         figures.noopTouched![n] = touched(un.changes);
         log(`${tag}: pulumi up (no changes) ${formatMs(un.ms)} [${changesText(un.changes)}]`);
 
@@ -186,6 +210,7 @@ async function main(): Promise<void> {
 
         const d = await stack.destroy();
         add(`pulumi:destroy:${n}`, d.ms);
+        ckpt(`destroy:${n}`, d.checkpoints);
         log(`${tag}: pulumi destroy ${formatMs(d.ms)} [${changesText(d.changes)}]`);
 
         if (n === big) {
@@ -223,7 +248,43 @@ async function main(): Promise<void> {
           `${tag}: direct plan ${formatMs(plan)}, create ${formatMs(create)}, reconcile ${formatMs(reconcile)}` +
             `${n === big ? `, rotate ${formatMs(rotate)}` : ""}, destroy ${formatMs(destroy)}`,
         );
+
+        const before = args.before;
+        if (n === big && before) {
+          // The same workload through the program of an earlier commit, in the same run: "before".
+          legacy ??= LegacyCheckout.create(before);
+          const name = `bench-${runId}-before-${n}-${r}`;
+          legacyStacks.add(name);
+          const watched = async (k: string, ops: Array<"up" | "destroy" | "remove">) => {
+            const watch = CheckpointWatch.forStack(process.env.PULUMI_BACKEND_URL, "secure-storage", name);
+            watch?.start();
+            const [res] = await legacy!.run(name, stackConfig(n, target), ops);
+            const c = watch?.stop();
+            if (res.result !== "succeeded") throw new Error(`before: ${k} ${res.result}`);
+            add(`before:${k}:${n}`, res.ms);
+            ckpt(`before:${k}:${n}`, c);
+            log(`${tag}: before (${before.slice(0, 7)}): ${k} ${formatMs(res.ms)} [${changesText(res.changes)}]`);
+          };
+          await watched("up", ["up"]);
+          if (r === 1) {
+            const exported = execFileSync("pulumi", ["stack", "export", "--stack", name], { cwd: path.join(LOCAL, "workspace"), encoding: "utf8", maxBuffer: 256 * 2 ** 20 });
+            figures.beforeState = stateSize(JSON.parse(exported).deployment);
+          }
+          await watched("up-noop", ["up"]);
+          await watched("destroy", ["destroy", "remove"]);
+          legacyStacks.delete(name);
+        }
       }
+    }
+
+    if (args.large > 0) {
+      const n = args.large;
+      log(`large run: ${n} buckets, up/destroy budget ${args.largeBudgetMin} min each`);
+      const stack = new BenchStack(`bench-${runId}-${n}`, args.parallel);
+      stacks.push(stack);
+      await stack.open(stackConfig(n, target));
+      const direct = new DirectMinio(s3, adminClient, kmsKeyId, n, `direct-${runId}-${n}`, args.directConcurrency);
+      figures.large = await measureLarge(stack, direct, n, args.largeBudgetMin, log);
     }
   } finally {
     await cleanup();
@@ -243,6 +304,10 @@ async function main(): Promise<void> {
     noopTouched: figures.noopTouched!,
     verify: figures.verify!,
     evaluation: figures.evaluation!,
+    state: figures.state!,
+    checkpoints: figures.checkpoints!,
+    ...(args.before ? { before: { commit: args.before, buckets: big }, beforeState: figures.beforeState } : {}),
+    ...(figures.large ? { large: figures.large } : {}),
   };
   const out = path.resolve(ROOT, args.out);
   fs.mkdirSync(path.dirname(out), { recursive: true });

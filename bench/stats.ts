@@ -66,12 +66,32 @@ export interface Args {
   /** Concurrency of the direct (no Pulumi) lower bound. */
   directConcurrency: number;
   evalBuckets: number;
+  /** Buckets of the one-off large run (up, no-op up, destroy); 0 = none. */
+  large: number;
+  /** Minutes an up or destroy of the large run may take before it is interrupted. */
+  largeBudgetMin: number;
+  /** A commit whose own program measures the "before" figures at the largest size. */
+  before?: string;
   out: string;
 }
 
-/** Parse `--help --quick --reps N --sizes 1,10,100 --parallel P --direct-concurrency C --eval N --out FILE` (no positionals). */
+/**
+ * Parse `--help --quick --reps N --sizes 1,10,100 --parallel P --direct-concurrency C --eval N
+ * --large N --large-budget MIN --before COMMIT --out FILE` (no positionals).
+ */
 export function parseBenchArgs(argv: string[]): Args {
-  const args: Args = { help: false, quick: false, reps: 3, sizes: [1, 10, 100], directConcurrency: 8, evalBuckets: 1000, out: "docs/BENCHMARKS.md" };
+  const args: Args = {
+    help: false,
+    quick: false,
+    reps: 3,
+    sizes: [1, 10, 100],
+    directConcurrency: 8,
+    evalBuckets: 1000,
+    large: 1000,
+    largeBudgetMin: 10,
+    out: "docs/BENCHMARKS.md",
+  };
+  let largeGiven = false;
   let repsGiven = false;
   let outGiven = false;
   let sizesGiven = false;
@@ -110,6 +130,17 @@ export function parseBenchArgs(argv: string[]): Args {
         sizesGiven = true;
         break;
       }
+      case "--large":
+        args.large = num(a, argv[++i], 0);
+        largeGiven = true;
+        break;
+      case "--large-budget":
+        args.largeBudgetMin = num(a, argv[++i], 1);
+        break;
+      case "--before":
+        if (!/^[0-9a-f]{7,40}$/i.test(argv[i + 1] ?? "")) throw new Error("--before: expected a commit hash");
+        args.before = argv[++i];
+        break;
       case "--out":
         if (!argv[i + 1]) throw new Error("--out: expected a file name");
         args.out = argv[++i];
@@ -122,6 +153,7 @@ export function parseBenchArgs(argv: string[]): Args {
   if (args.quick) {
     if (!sizesGiven) args.sizes = [1, 10];
     if (!repsGiven) args.reps = 1;
+    if (!largeGiven) args.large = 0;
     // A quick run is a smoke test: it must not overwrite the committed figures unless asked to.
     if (!outGiven) args.out = ".local/bench/BENCHMARKS-quick.md";
   }

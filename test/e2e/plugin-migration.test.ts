@@ -7,8 +7,6 @@
  * work; the state then holds only secure-storage types, no serialized provider, and no plaintext secret.
  */
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type * as auto from "@pulumi/pulumi/automation";
@@ -16,16 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { program } from "../../stacks/program";
 import { openStack, ROOT } from "../../scripts/lib/workspace";
+import { LegacyCheckout } from "../../bench/legacy";
 import { stackConfig } from "../../bench/workload";
 import { localMinio } from "../helpers/local-minio";
-
-/** The last commit whose resources are dynamic (`pulumi-nodejs:dynamic/...`). */
-const LEGACY_COMMIT = "acc9d4a8f593c1fd1b518a9f84a6a9193140433e";
 
 const { settings } = localMinio();
 const name = `migr${Date.now().toString(36)}`;
 const config = stackConfig(2, { endpoint: settings.endpoint, kmsKeyId: settings.kmsKeyId });
-const worktree = fs.mkdtempSync(path.join(os.tmpdir(), "ss-legacy-"));
+let legacy: LegacyCheckout | undefined;
 
 interface StateResource {
   urn: string;
@@ -55,19 +51,10 @@ let before: StateResource[];
 const ops: Array<{ op: string; type: string; urn: string }> = [];
 
 beforeAll(async () => {
-  execFileSync("git", ["worktree", "add", "--detach", worktree, LEGACY_COMMIT], { cwd: ROOT, stdio: "ignore" });
-  // Same dependencies and the same .local (workspace, passphrase, MinIO credentials) as this checkout.
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(worktree, "node_modules"));
-  fs.symlinkSync(path.join(ROOT, ".local"), path.join(worktree, ".local"));
-  const configFile = path.join(worktree, "config.json");
-  fs.writeFileSync(configFile, JSON.stringify(config));
-  const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-  const out = execFileSync(tsx, [path.join(ROOT, "test/helpers/legacy-up.ts"), worktree, name, configFile], {
-    cwd: worktree,
-    env: process.env,
-    encoding: "utf8",
-  });
-  expect(JSON.parse(out.trim().split("\n").pop()!).result).toBe("succeeded");
+  // A worktree at the last commit with dynamic types (LEGACY_COMMIT) deploys with its own program.
+  legacy = LegacyCheckout.create();
+  const [up] = await legacy.run(name, config, ["up"]);
+  expect(up.result).toBe("succeeded");
   before = exportState(true).resources;
 
   stack = await openStack({ stack: name, config, program: async () => program() });
@@ -84,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.destroy({ color: "never" }).catch(() => undefined);
   await stack?.workspace.removeStack(name).catch(() => undefined);
-  execFileSync("git", ["worktree", "remove", "--force", worktree], { cwd: ROOT, stdio: "ignore" });
+  legacy?.remove();
 }, 600_000);
 
 describe("a stack deployed with the dynamic types, then `up` with the provider plugin", () => {

@@ -47,6 +47,12 @@ describe("bench stats", () => {
     expect(() => parseBenchArgs(["--reps", "0"])).toThrow(/--reps: expected a whole number >= 1, got "0"/);
     expect(() => parseBenchArgs(["--reps"])).toThrow(/got nothing/);
     expect(() => parseBenchArgs(["--fast"])).toThrow(/unknown argument "--fast"/);
+    expect(parseBenchArgs([])).toMatchObject({ large: 1000, largeBudgetMin: 10 });
+    expect(parseBenchArgs([]).before).toBeUndefined();
+    expect(parseBenchArgs(["--quick"])).toMatchObject({ large: 0 });
+    expect(parseBenchArgs(["--quick", "--large", "50", "--large-budget", "2"])).toMatchObject({ large: 50, largeBudgetMin: 2 });
+    expect(parseBenchArgs(["--before", "acc9d4a"])).toMatchObject({ before: "acc9d4a" });
+    expect(() => parseBenchArgs(["--before", "--quick"])).toThrow(/--before: expected a commit hash/);
   });
 });
 
@@ -77,5 +83,21 @@ describe("bench report", () => {
     expect(doc).not.toContain("old figures");
     expect(doc.endsWith(`${MARKER}\n\n## Profiling notes\nbefore/after\n`)).toBe(true);
     expect(mergeDocument("# B\n", undefined)).toContain(`${MARKER}\n\n## Profiling notes`);
+  });
+});
+
+describe("state size", () => {
+  it("sums the exported state's bytes by type; a component sharing its token is counted apart", async () => {
+    const { stateSize, formatBytes } = await import("../../bench/state-size");
+    const bucket = { type: "secure-storage:minio:Bucket", custom: true, outputs: { bucket: "b" } };
+    const component = { type: "secure-storage:minio:Bucket", custom: false };
+    const stackRes = { type: "pulumi:pulumi:Stack", custom: false };
+    const s = stateSize({ resources: [bucket, bucket, component, stackRes] });
+    expect(s.resources).toBe(4);
+    expect(s.byType.find((t) => t.type === "secure-storage:minio:Bucket")).toEqual({ type: "secure-storage:minio:Bucket", count: 2, bytes: 2 * JSON.stringify(bucket).length });
+    expect(s.byType.map((t) => t.type)).toContain("secure-storage:minio:Bucket (component)");
+    expect(s.byType.map((t) => t.type)).toContain("pulumi:pulumi:Stack");
+    expect(s.totalBytes).toBe(JSON.stringify({ resources: [bucket, bucket, component, stackRes] }).length);
+    expect([formatBytes(999), formatBytes(2900), formatBytes(15_200_000)]).toEqual(["999 B", "2.9 KB", "15.2 MB"]);
   });
 });

@@ -1,0 +1,32 @@
+/**
+ * `tsx bench/legacy-op.ts <checkout> <stack> <config.json> <op>...` (ops: up, destroy, remove):
+ * runs the operations with the project program *of another checkout* (bench/legacy.ts) and prints
+ * one JSON line per operation: {op, ms, result, changes}. The time is the operation's alone.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as auto from "@pulumi/pulumi/automation";
+
+async function main(): Promise<void> {
+  const [checkout, stack, configFile, ...ops] = process.argv.slice(2);
+  if (!checkout || !stack || !configFile || !ops.length) throw new Error("usage: legacy-op.ts <checkout> <stack> <config.json> <up|destroy|remove>...");
+  const { openStack } = require(path.join(checkout, "scripts/lib/workspace"));
+  const { program } = require(path.join(checkout, "stacks/program"));
+  const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
+  const s = (await openStack({ stack, config, program: async () => program() })) as auto.Stack;
+  for (const op of ops) {
+    const t0 = performance.now();
+    let summary: auto.UpdateSummary | undefined;
+    if (op === "up") summary = (await s.up({ color: "never" })).summary;
+    else if (op === "destroy") summary = (await s.destroy({ color: "never" })).summary;
+    else if (op === "remove") await s.workspace.removeStack(stack, { force: true });
+    else throw new Error(`unknown operation ${op}`);
+    const ms = performance.now() - t0;
+    console.log(JSON.stringify({ op, ms, result: summary?.result ?? "succeeded", changes: summary?.resourceChanges ?? {} }));
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`legacy-op: ${e.message.split("\n")[0]}`);
+  process.exit(1);
+});
