@@ -28,7 +28,13 @@ export class LegacyCheckout {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ss-legacy-"));
     execFileSync("git", ["worktree", "add", "--detach", dir, commit], { cwd: ROOT, stdio: "ignore" });
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-    fs.symlinkSync(path.join(ROOT, ".local"), path.join(dir, ".local"));
+    // This checkout's .local (passphrase, MinIO credentials, backend, ...), except the workspace:
+    // the old openStack rewrites the workspace's Pulumi.yaml without the plugins section, which
+    // would break every Automation API stack of this checkout running meanwhile.
+    fs.mkdirSync(path.join(dir, ".local", "workspace"), { recursive: true });
+    for (const entry of fs.readdirSync(path.join(ROOT, ".local"))) {
+      if (entry !== "workspace") fs.symlinkSync(path.join(ROOT, ".local", entry), path.join(dir, ".local", entry));
+    }
     return new LegacyCheckout(dir);
   }
 
@@ -46,6 +52,14 @@ export class LegacyCheckout {
       encoding: "utf8",
       maxBuffer: 64 * 2 ** 20,
     });
+    // The stack's file in the workspace holds its encryption salt: this checkout's openStack reuses it.
+    const stackFile = `Pulumi.${stack}.yaml`;
+    const mine = path.join(ROOT, ".local", "workspace", stackFile);
+    const theirs = path.join(this.dir, ".local", "workspace", stackFile);
+    if (!fs.existsSync(mine) && fs.existsSync(theirs)) {
+      fs.mkdirSync(path.dirname(mine), { recursive: true });
+      fs.copyFileSync(theirs, mine);
+    }
     return stdout
       .split("\n")
       .filter((l) => l.startsWith("{"))

@@ -55,9 +55,8 @@ beforeAll(async () => {
   legacy = LegacyCheckout.create();
   const [up] = await legacy.run(name, config, ["up"]);
   expect(up.result).toBe("succeeded");
-  before = exportState(true).resources;
-
   stack = await openStack({ stack: name, config, program: async () => program() });
+  before = exportState(true).resources;
   const r = await stack.up({
     color: "never",
     onEvent: (e) => {
