@@ -76,7 +76,8 @@ export async function measureLarge(
   const create = await time(() => direct.create());
   const reconcile = await time(() => direct.reconcile());
   const destroyDirect = await time(() => direct.destroy());
-  log(`${n} buckets: direct create ${Math.round(create / 1000)} s, reconcile ${Math.round(reconcile / 1000)} s, destroy ${Math.round(destroyDirect / 1000)} s`);
+  const s = (ms: number) => `${Math.round(ms / 1000)} s`;
+  log(`${n} buckets: direct create ${s(create)}, reconcile ${s(reconcile)}, destroy ${s(destroyDirect)}`);
   return {
     buckets: n,
     resources: total,

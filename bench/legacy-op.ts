@@ -9,7 +9,9 @@ import type * as auto from "@pulumi/pulumi/automation";
 
 async function main(): Promise<void> {
   const [checkout, stack, configFile, ...ops] = process.argv.slice(2);
-  if (!checkout || !stack || !configFile || !ops.length) throw new Error("usage: legacy-op.ts <checkout> <stack> <config.json> <up|destroy|remove>...");
+  if (!checkout || !stack || !configFile || !ops.length) {
+    throw new Error("usage: legacy-op.ts <checkout> <stack> <config.json> <up|destroy|remove>...");
+  }
   const { openStack } = require(path.join(checkout, "scripts/lib/workspace"));
   const { program } = require(path.join(checkout, "stacks/program"));
   const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;

@@ -46,7 +46,8 @@ export class LegacyCheckout {
     const configFile = path.join(this.dir, `config-${stack}.json`);
     fs.writeFileSync(configFile, JSON.stringify(config));
     const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-    const { stdout } = await promisify(execFile)(tsx, [path.join(__dirname, "legacy-op.ts"), this.dir, stack, configFile, ...ops], {
+    const args = [path.join(__dirname, "legacy-op.ts"), this.dir, stack, configFile, ...ops];
+    const { stdout } = await promisify(execFile)(tsx, args, {
       cwd: this.dir,
       env: process.env,
       encoding: "utf8",

@@ -154,7 +154,8 @@ export function makeProvider(load: (t: ResourceType) => ProviderImpl = implFor):
         const p = plain(props);
         const impl = load(t);
         const r: pulumi.dynamic.ReadResult = impl.read ? await impl.read(id, p.props) : { id, props: p.props };
-        return { id: r.id, props: wrapSecrets(t, r.props, p), ...("inputs" in r && r.inputs ? { inputs: wrapSecrets(t, r.inputs as Props, p) } : {}) };
+        const inputs = "inputs" in r && r.inputs ? { inputs: wrapSecrets(t, r.inputs as Props, p) } : {};
+        return { id: r.id, props: wrapSecrets(t, r.props, p), ...inputs };
       });
     },
 

@@ -101,7 +101,9 @@ describe("a stack deployed with the dynamic types, then `up` with the provider p
       const s3 = s3ClientFor(settings, creds);
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "data/" }));
       expect(listed.$metadata.httpStatusCode).toBe(200);
-      if (logical(u.urn).includes("app")) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "data/after-migration.txt", Body: "ok" }));
+      if (logical(u.urn).includes("app")) {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "data/after-migration.txt", Body: "ok" }));
+      }
     }
   });
 

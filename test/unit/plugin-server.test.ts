@@ -57,7 +57,8 @@ describe("the secure-storage provider server", () => {
   it("state from the dynamic provider with a real change: the implementation's update runs, without __provider", async () => {
     const impl = fake({ diff: vi.fn(async () => ({ changes: true })) });
     const p = makeProvider(() => impl);
-    await p.update!("id1", BUCKET, { bucket: "b", versioning: false, [LEGACY_PROVIDER_KEY]: "x" }, { bucket: "b", versioning: true });
+    const olds = { bucket: "b", versioning: false, [LEGACY_PROVIDER_KEY]: "x" };
+    await p.update!("id1", BUCKET, olds, { bucket: "b", versioning: true });
     expect(impl.update).toHaveBeenCalledWith("id1", { bucket: "b", versioning: false }, { bucket: "b", versioning: true });
   });
 
@@ -84,6 +85,8 @@ describe("the secure-storage provider server", () => {
 
   it("refuses a type it does not serve, in one line", async () => {
     const p = makeProvider(() => fake());
-    await expect(p.create!(urn("secure-storage:minio:Nope"), {})).rejects.toThrow(/^secure-storage: unknown resource type secure-storage:minio:Nope$/);
+    await expect(p.create!(urn("secure-storage:minio:Nope"), {})).rejects.toThrow(
+      /^secure-storage: unknown resource type secure-storage:minio:Nope$/,
+    );
   });
 });
