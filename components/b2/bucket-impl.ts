@@ -1,5 +1,5 @@
 /**
- * Dynamic-provider implementation of a B2 bucket (pulumi-nodejs:dynamic/b2:Bucket) on the native
+ * Implementation of a B2 bucket (secure-storage:b2:Bucket, served by provider/) on the native
  * API v3: b2_create_bucket, b2_list_buckets (read), b2_update_bucket with ifRevisionIs, and
  * b2_delete_bucket. A rename replaces (new bucket first: names differ); everything else updates
  * in place. Loaded at deploy time by components/dynamic.ts.

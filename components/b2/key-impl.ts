@@ -1,5 +1,5 @@
 /**
- * Dynamic-provider implementation of a B2 application key (pulumi-nodejs:dynamic/b2:ApplicationKey):
+ * Implementation of a B2 application key (secure-storage:b2:ApplicationKey, served by provider/):
  * b2_create_key, b2_list_keys (read), b2_delete_key. B2 keys are immutable, so any change to what
  * the key may do replaces it.
  *
