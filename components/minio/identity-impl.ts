@@ -5,7 +5,7 @@
 import { canonicalJson } from "../access";
 import { changedKeys, type ProviderImpl } from "../dynamic";
 import { MinioAdminClient, type MinioConnection } from "./admin-client";
-import { createScopedUser, readScopedUser, restoreScopedUser } from "./scoped-user";
+import { createScopedUser, listUsersOnce, readScopedUser, restoreScopedUser } from "./scoped-user";
 
 // bench/direct.ts builds users the way this provider does.
 export { newAccessKey, newSecretKey } from "./access-key";
@@ -96,7 +96,9 @@ export const userProvider: ProviderImpl = {
   },
   async create(raw) {
     const inputs = raw as unknown as UserInputs;
-    const { accessKey, secretKey } = await createScopedUser(new MinioAdminClient(inputs.conn), inputs);
+    const admin = new MinioAdminClient(inputs.conn);
+    const listing = () => listUsersOnce(inputs.conn.endpoint, () => admin.listUsers());
+    const { accessKey, secretKey } = await createScopedUser(admin, inputs, listing);
     return { id: accessKey, outs: { ...inputs, accessKey, secretKey } };
   },
   async read(id, props) {

@@ -37,12 +37,35 @@ export function orphansOf(users: Map<string, MinioUserInfo>, prefix: string, pol
     .map(([key]) => key);
 }
 
+/**
+ * Orphans are what an earlier, interrupted run left, so one listing per server and process finds
+ * them all: a user this process creates is not an orphan of it (a failed undo adds its user back,
+ * below). MinIO encrypts the listing with Argon2id, about 115 ms of CPU to read; listing on every
+ * create cost 200 of them in the plugin's one thread at 100 buckets x 2 keys.
+ */
+const listings = new Map<string, Promise<Map<string, MinioUserInfo>>>();
+
+export function listUsersOnce(server: string, list: () => Promise<Map<string, MinioUserInfo>>) {
+  let listing = listings.get(server);
+  if (!listing) {
+    listing = list();
+    listings.set(server, listing);
+    listing.catch(() => listings.delete(server)); // a failed listing is asked again, not kept
+  }
+  return listing;
+}
+
 export async function createScopedUser(
   admin: UserAdmin,
   user: ScopedUser,
+  listing: () => Promise<Map<string, MinioUserInfo>> = () => admin.listUsers(),
 ): Promise<{ accessKey: string; secretKey: string }> {
   const prefix = accessKeyPrefix(user.label, user.policyName, user.generation);
-  for (const orphan of orphansOf(await admin.listUsers(), prefix, user.policyName)) await admin.deleteUser(orphan);
+  const users = await listing();
+  for (const orphan of orphansOf(users, prefix, user.policyName)) {
+    await admin.deleteUser(orphan);
+    users.delete(orphan);
+  }
   const accessKey = newAccessKey(prefix);
   const secretKey = newSecretKey();
   await admin.putUser(accessKey, secretKey);
@@ -52,6 +75,7 @@ export async function createScopedUser(
     try {
       await admin.deleteUser(accessKey);
     } catch (undo) {
+      users.set(accessKey, { policyName: "", status: "enabled", memberOf: [] });
       // The next create removes it by prefix; say so rather than hide either failure.
       throw new Error(
         `MinIO user "${accessKey}": attaching policy "${user.policyName}" failed (${oneLine(e)}) ` +

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { MinioUserInfo } from "../../components/minio/admin-client";
 import { accessKeyPrefix, newAccessKey } from "../../components/minio/access-key";
-import { createScopedUser, orphansOf, restoreScopedUser, type UserAdmin } from "../../components/minio/scoped-user";
+import { createScopedUser, listUsersOnce, orphansOf, restoreScopedUser, type UserAdmin } from "../../components/minio/scoped-user";
 
 const info = (policyName: string, memberOf: string[] = []): MinioUserInfo => ({
   policyName,
@@ -113,6 +113,47 @@ describe("createScopedUser", () => {
     const { accessKey } = await createScopedUser(admin, slot);
     expect(accessKey).not.toBe(orphan);
     expect([...admin.users.keys()]).toEqual([accessKey]);
+  });
+});
+
+describe("one user listing per server and process", () => {
+  it("many creates share one listing (MinIO encrypts it: one Argon2id each), and orphans in it are still removed", async () => {
+    const admin = new FakeAdmin();
+    const slots = [1, 2, 3].map((generation) => ({ ...slot, generation }));
+    const orphan = `${accessKeyPrefix(slot.label, slot.policyName, 2)}ORPHAN01`;
+    admin.users.set(orphan, info(""));
+    const key = `many-${Math.random()}`;
+    const listing = () => listUsersOnce(key, () => admin.listUsers());
+    const made = [];
+    for (const s of slots) made.push((await createScopedUser(admin, s, listing)).accessKey);
+    expect(admin.calls.filter((c) => c === "listUsers")).toEqual(["listUsers"]);
+    expect(admin.users.has(orphan)).toBe(false);
+    expect([...admin.users.keys()].sort()).toEqual([...made].sort());
+  });
+
+  it("is keyed by server, and a failed listing is not kept", async () => {
+    const admin = new FakeAdmin();
+    const key = `srv-${Math.random()}`;
+    admin.fail.add("listUsers");
+    await expect(listUsersOnce(key, () => admin.listUsers())).rejects.toThrow(/listUsers broke/);
+    admin.fail.clear();
+    const first = await listUsersOnce(key, () => admin.listUsers());
+    expect(await listUsersOnce(key, () => admin.listUsers())).toBe(first);
+    await listUsersOnce(`${key}-other`, () => admin.listUsers());
+    expect(admin.calls.filter((c) => c === "listUsers").length).toBe(3);
+  });
+
+  it("a user left by a failed undo joins the listing, so a later create of the slot in the same process removes it", async () => {
+    const admin = new FakeAdmin();
+    const key = `undo-${Math.random()}`;
+    const listing = () => listUsersOnce(key, () => admin.listUsers());
+    admin.fail.add("attachPolicy").add("deleteUser");
+    await expect(createScopedUser(admin, slot, listing)).rejects.toThrow(/removing the user again failed too/);
+    const [orphan] = [...admin.users.keys()];
+    admin.fail.clear();
+    const { accessKey } = await createScopedUser(admin, slot, listing);
+    expect([...admin.users.keys()]).toEqual([accessKey]);
+    expect(accessKey).not.toBe(orphan);
   });
 });
 
