@@ -19,6 +19,17 @@ export interface OpResult {
   checkpoints?: CheckpointWrites;
 }
 
+/**
+ * `stack rm` keeps the file backend's backups and history (4 MB per update at 100 buckets): drop
+ * a removed bench stack's own, and nothing else.
+ */
+export function forgetBenchStack(name: string, project = "secure-storage"): void {
+  const backend = process.env.PULUMI_BACKEND_URL?.replace(/^file:\/\//, "");
+  if (!backend || !backend.startsWith("/") || !name.startsWith("bench-")) return;
+  for (const dir of ["backups", "history"]) fs.rmSync(path.join(backend, ".pulumi", dir, project, name), { recursive: true, force: true });
+  for (const f of [".json.bak", ".json.bak.attrs"]) fs.rmSync(path.join(backend, ".pulumi", "stacks", project, `${name}${f}`), { force: true });
+}
+
 export class BenchStack {
   private stack?: auto.Stack;
   private transcript = "";
@@ -81,16 +92,13 @@ export class BenchStack {
     };
     const opts = { ...this.opts(), onEvent, signal: abort.signal };
     try {
-      const { result, ms, checkpoints } = await this.watched(() =>
-        (op === "up" ? this.s.up(opts) : this.s.destroy(opts)).then(
-          () => true,
-          (e: unknown) => {
-            if (abort.signal.aborted) return false;
-            throw e;
-          },
-        ),
+      const { ms, checkpoints } = await this.watched(() =>
+        (op === "up" ? this.s.up(opts) : this.s.destroy(opts)).catch((e: unknown) => {
+          if (!abort.signal.aborted) throw e;
+        }),
       );
-      return { ms, done: result, steps, checkpoints };
+      // An interrupted destroy can still end with exit code 0: the abort is what says it was cut short.
+      return { ms, done: !abort.signal.aborted, steps, checkpoints };
     } finally {
       clearTimeout(timer);
     }
@@ -118,13 +126,6 @@ export class BenchStack {
     if (!this.stack) return;
     await this.stack.destroy({ color: "never" }).catch(() => undefined);
     await this.stack.workspace.removeStack(this.name, { force: true }).catch(() => undefined);
-    // `stack rm` keeps the file backend's backups and history (4 MB per update at 100 buckets):
-    // drop this bench stack's own, and nothing else.
-    const backend = process.env.PULUMI_BACKEND_URL?.replace(/^file:\/\//, "");
-    if (backend && this.name.startsWith("bench-")) {
-      const project = (await this.stack.workspace.projectSettings()).name;
-      for (const dir of ["backups", "history"]) fs.rmSync(path.join(backend, ".pulumi", dir, project, this.name), { recursive: true, force: true });
-      for (const f of [".json.bak", ".json.bak.attrs"]) fs.rmSync(path.join(backend, ".pulumi", "stacks", project, `${this.name}${f}`), { force: true });
-    }
+    forgetBenchStack(this.name);
   }
 }

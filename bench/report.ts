@@ -257,8 +257,10 @@ function renderLarge(f: RunFigures): string[] {
   const op = (o: { ms: number; done: boolean; steps: number; restNoCheckpointMs?: number }, what: string) =>
     o.done
       ? formatMs(o.ms)
-      : `> ${l.budgetMin} min: interrupted with ${o.steps} of ${l.resources - 2} resources ${what} ` +
-        `(the rest then took ${formatMs(o.restNoCheckpointMs ?? NaN)} with PULUMI_SKIP_CHECKPOINTS, for the run's own setup/cleanup)`;
+      : `> ${l.budgetMin} min: interrupted with ${o.steps} of ${l.resources - 1} resources ${what}` +
+        (o.restNoCheckpointMs === undefined
+          ? ""
+          : ` (the rest then took ${formatMs(o.restNoCheckpointMs)} with PULUMI_SKIP_CHECKPOINTS, for the run's own setup/cleanup)`);
   const ckText = (c?: CheckpointWrites) => (c ? `${c.writes} writes, ${formatBytes(c.bytes)}` : "n/a");
   const rows = [
     ["up, from empty", formatMs(med(f.samples, `pulumi:up:${big}`)), op(l.up, "created"), formatMs(l.direct.create), l.up.done ? formatRatio(l.up.ms, l.direct.create) : "n/a", ckText(l.up.checkpoints)],

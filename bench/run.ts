@@ -19,7 +19,7 @@ import { DirectMinio } from "./direct";
 import { measureLarge } from "./large";
 import { LegacyCheckout } from "./legacy";
 import { startBenchMinio, type BenchMinio } from "./minio-server";
-import { BenchStack } from "./pulumi-ops";
+import { BenchStack, forgetBenchStack } from "./pulumi-ops";
 import { mergeDocument, renderFigures, targets, type RunFigures, type Samples } from "./report";
 import { stateSize } from "./state-size";
 import { formatMs, formatTarget, parseBenchArgs, touched } from "./stats";
@@ -117,6 +117,7 @@ async function main(): Promise<void> {
         log(`cleanup: destroying and removing the "before" stack ${name}`);
         try {
           await legacy?.run(name, {}, ["destroy", "remove"]);
+          forgetBenchStack(name);
         } catch {
           // best effort, like BenchStack.remove
         }
@@ -272,6 +273,7 @@ async function main(): Promise<void> {
           }
           await watched("up-noop", ["up"]);
           await watched("destroy", ["destroy", "remove"]);
+          forgetBenchStack(name);
           legacyStacks.delete(name);
         }
       }
