@@ -1,7 +1,9 @@
 /**
  * The provider-neutral retain rule as Pulumi resource options (spec.ts `retain`, `retains()`).
  * Adapters spread `retainOptions(spec)` into the options of each resource that holds data or the
- * key to read it, and of nothing else: keys, policies and settings stay destroyable.
+ * key to read it, and `guardOptions(spec)` into the separate resources that harden it (public
+ * access block, TLS-only policy, encryption, versioning, access logging, blob service settings).
+ * Keys and their policies stay destroyable: credentials are not data.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { retains, type BucketSpec } from "./spec";
@@ -14,4 +16,13 @@ import { retains, type BucketSpec } from "./spec";
  */
 export function retainOptions(spec: Pick<BucketSpec, "retain" | "forceDestroy">): pulumi.CustomResourceOptions {
   return retains(spec) ? { protect: true, retainOnDelete: true } : {};
+}
+
+/**
+ * `pulumi destroy` deletes dependents before it reaches a protected bucket and refuses there, so a
+ * retained bucket's hardening would be gone by then: it is protected too. Not `retainOnDelete`: a
+ * spec change that drops a setting (logging, a lifecycle rule) must still remove it.
+ */
+export function guardOptions(spec: Pick<BucketSpec, "retain" | "forceDestroy">): pulumi.CustomResourceOptions {
+  return retains(spec) ? { protect: true } : {};
 }

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../access";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
-import { retainOptions } from "../retain";
+import { guardOptions, retainOptions } from "../retain";
 import type { BucketSpec } from "../spec";
 import { applyBaseline } from "./bucket-baseline";
 import type { DefaultEncryption } from "./bucket-policy";
@@ -98,7 +98,7 @@ export class AwsBucket extends pulumi.ComponentResource {
     const baseline = applyBaseline(
       name,
       { bucket, bucketName, encryption, versioning: spec.versioning, lifecycle: s3LifecycleRules(spec.lifecycle) },
-      child,
+      { ...child, ...guardOptions(spec) },
     );
     if (spec.objectLock) {
       new aws.s3.BucketObjectLockConfiguration(
@@ -122,7 +122,7 @@ export class AwsBucket extends pulumi.ComponentResource {
           // Partitioned by event time: ready for Athena/Glue queries of the audit trail.
           targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
         },
-        { ...child, dependsOn: target.ready },
+        { ...child, ...guardOptions(spec), dependsOn: target.ready },
       );
     }
 

@@ -11,7 +11,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketContract, ContractInput, IdentityKeyContract, KeyContract, StaticKeyContract } from "../contract";
 import { staticKey } from "../key-slots";
-import { retainOptions } from "../retain";
+import { guardOptions, retainOptions } from "../retain";
 import type { BucketSpec, KeySpec } from "../spec";
 import { abacCondition, roleFor, sasPermissions } from "./grants";
 import { managementPolicyRules } from "./lifecycle";
@@ -142,7 +142,7 @@ export class AzureBucket extends pulumi.ComponentResource {
           })),
         },
       },
-      { parent: this },
+      { parent: this, ...guardOptions(spec) },
     );
 
     this.container = new storage.BlobContainer(

@@ -50,10 +50,20 @@ afterAll(async () => {
 describe("retain on the real engine", () => {
   it("a bucket that says nothing is retained: destroy refuses and the bucket stays", async () => {
     expect(await bucketExists()).toBe(true);
+    const urns = async () => ((await stack.exportStack()).deployment.resources ?? []).map((r: { urn: string }) => r.urn).sort();
+    const before = await urns();
     let out = "";
     await expect(stack.destroy({ color: "never", onOutput: (s) => (out += s) })).rejects.toThrow();
     expect(out).toMatch(/protected/i);
     expect(await bucketExists()).toBe(true);
+    // The engine deletes dependents before it reaches the protected bucket: the key's user and
+    // policy and the stack's CORS origins may go (credentials are not data); the bucket, whose
+    // settings MinIO keeps on the bucket itself, stays in the state.
+    const after = await urns();
+    const gone = before.filter((u) => !after.includes(u));
+    const mayGo = /secure-storage:minio:(User|Policy|ServerCors)::|pulumi:pulumi:StackReference::|pulumi:providers:pulumi::/;
+    expect(gone.filter((u) => !mayGo.test(u))).toEqual([]);
+    expect(after.filter((u) => u.endsWith("secure-storage:minio:Bucket::kept"))).toHaveLength(2); // component + bucket
   }, 120_000);
 
   it("with retain: false the same stack destroys cleanly, bucket included", async () => {

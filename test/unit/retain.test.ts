@@ -31,7 +31,18 @@ const CASES: Array<[string, Bucket, typeof RETAINED]> = [
   ["unretained", { retain: false }, DESTROYABLE],
 ];
 
-/** Every custom resource of the run except the data holders (keys, policies, settings) must be destroyable. */
+/** A retained bucket's hardening is protected (a refused destroy leaves it), never retained on delete. */
+const guardedFor = (expected: typeof RETAINED) => (expected.protect ? { protect: true, retainOnDelete: false } : DESTROYABLE);
+
+function expectGuarded(resources: Array<Pick<Registered, "type" | "name">>, guarded: string[], expected: typeof RETAINED) {
+  for (const g of guarded) {
+    const [type, n] = g.split("::");
+    expect(resources.some((r) => r.type === type && r.name === n), g).toBe(true);
+    expect(optionsOf(type, n), g).toEqual(guardedFor(expected));
+  }
+}
+
+/** Every other custom resource of the run (keys, their policies and users) must be destroyable. */
 function expectOthersDestroyable(resources: Array<Pick<Registered, "type" | "name">>, data: string[]) {
   const others = resources.filter((r) => customTypesNamed(r.name).includes(r.type) && !data.includes(`${r.type}::${r.name}`));
   expect(others.length).toBeGreaterThan(0);
@@ -74,7 +85,7 @@ describe("the retain rule in the spec", () => {
 });
 
 describe.each(CASES)("AwsBucket, %s", (label, bucket, expected) => {
-  it("protects and retains the bucket, its log bucket and its KMS key, and nothing else", async () => {
+  it("protects and retains the bucket, its log bucket and its KMS key; protects its hardening; keys stay destroyable", async () => {
     const name = `aws-${label}`;
     const spec = specOf("aws", name, { ...bucket, ...KEYS, options: { createKmsKey: true } });
     const run = await runMocked(() =>
@@ -93,12 +104,23 @@ describe.each(CASES)("AwsBucket, %s", (label, bucket, expected) => {
       expect(r, d).toBeDefined();
       expect({ protect: r!.opts.protect, retainOnDelete: r!.opts.retainOnDelete }, d).toEqual(expected);
     }
-    expectOthersDestroyable(run.resources, data);
+    const s3 = (t: string, suffix: string) => `aws:s3/${t}::${name}-${suffix}`;
+    const guarded = [
+      s3("bucketOwnershipControls:BucketOwnershipControls", "ownership"),
+      s3("bucketPublicAccessBlock:BucketPublicAccessBlock", "public-access-block"),
+      s3("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "encryption"),
+      s3("bucketVersioning:BucketVersioning", "versioning"),
+      s3("bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle"),
+      s3("bucketPolicy:BucketPolicy", "policy"),
+      s3("bucketLogging:BucketLogging", "logging"),
+    ];
+    expectGuarded(run.resources, guarded, expected);
+    expectOthersDestroyable(run.resources, [...data, ...guarded]);
   });
 });
 
 describe.each(CASES)("AzureBucket, %s", (label, bucket, expected) => {
-  it("protects and retains the storage account and the container, and nothing else", async () => {
+  it("protects and retains the storage account and the container; protects the blob service settings", async () => {
     installAzureMocks();
     const name = `az-${label}`;
     const { resources } = await buildAzure(name, { ...bucket, ...KEYS });
@@ -107,7 +129,9 @@ describe.each(CASES)("AzureBucket, %s", (label, bucket, expected) => {
       `azure-native:storage:BlobContainer::${name}-container`,
     ];
     for (const d of data) expect(optionsOf(...(d.split("::") as [string, string])), d).toEqual(expected);
-    expectOthersDestroyable(resources, data);
+    const guarded = [`azure-native:storage:BlobServiceProperties::${name}-blob-service`];
+    expectGuarded(resources, guarded, expected);
+    expectOthersDestroyable(resources, [...data, ...guarded]);
   });
 });
 
