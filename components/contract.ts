@@ -44,7 +44,8 @@ export interface RoleKeyContract extends KeyGrantContract {
 export interface IdentityKeyContract extends KeyGrantContract {
   kind: "identity";
   principalId: string;
-  userDelegationSas: boolean;
+  /** Absent only in a stack output written before keys had a kind (lib/contract-upgrade.ts): unknown. */
+  userDelegationSas?: boolean;
 }
 
 /** One spec key as the stack output carries it; `kind` says how applications authenticate. */

@@ -15,7 +15,8 @@ function upgradeKey(k: Loose): KeyContract {
   const current = isObject(k.current) ? k.current : undefined;
   const { current: _c, previous: _p, ...grant } = k;
   if (current && current.secret === "") {
-    return { ...grant, kind: "identity", principalId: String(current.id), userDelegationSas: false } as unknown as KeyContract;
+    // Whether it may mint user-delegation SAS was never in the output: unknown until the next up.
+    return { ...grant, kind: "identity", principalId: String(current.id) } as unknown as KeyContract;
   }
   return { ...k, kind: "static" } as unknown as KeyContract;
 }

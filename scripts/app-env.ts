@@ -25,7 +25,9 @@ export function appEnv(contract: StorageContract, bucket: string, key: string, p
   if (!b) throw new Error(`no bucket "${bucket}" in the contract (have: ${Object.keys(contract.buckets).join(", ")})`);
   const k = b.keys[key];
   if (!k) throw new Error(`bucket "${bucket}" has no key "${key}" (have: ${Object.keys(b.keys).join(", ")})`);
-  if (previous && k.kind !== "static") throw new Error(`key "${key}" is a ${k.kind} key: it has no static credential, so no previous one`);
+  if (previous && k.kind !== "static") {
+    throw new Error(`key "${key}" is a ${k.kind} key: it has no static credential, so no previous one`);
+  }
   const cred = k.kind !== "static" ? undefined : previous ? k.previous : k.current;
   if (k.kind === "static" && !cred) throw new Error(`key "${key}" has no previous generation`);
   const common = {
@@ -40,7 +42,7 @@ export function appEnv(contract: StorageContract, bucket: string, key: string, p
       AZURE_STORAGE_BLOB_URL: b.endpoint,
       AZURE_STORAGE_CONTAINER: b.bucket,
       STORAGE_PRINCIPAL_ID: k.principalId,
-      STORAGE_USER_DELEGATION_SAS: String(k.userDelegationSas),
+      ...(k.userDelegationSas !== undefined ? { STORAGE_USER_DELEGATION_SAS: String(k.userDelegationSas) } : {}),
       STORAGE_KEY_PREFIXES: k.prefixes.join(","),
       STORAGE_PRESIGN_DOWNLOAD_SECONDS: String(b.presign.downloadSeconds),
       ...common,
@@ -63,12 +65,14 @@ export function appEnv(contract: StorageContract, bucket: string, key: string, p
     AWS_ENDPOINT_URL_S3: b.endpoint,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    // A role key hands out the role to assume (by a principal its trust policy names), never a secret.
+    // A role key hands out the role to assume (by a principal its trust policy names), never a
+    // secret. Not AWS_ROLE_ARN: with AWS_WEB_IDENTITY_TOKEN_FILE (EKS IRSA) the SDKs would swap the
+    // app's own identity for it in the default credential chain.
     ...(cred
       ? { AWS_ACCESS_KEY_ID: cred.id, AWS_SECRET_ACCESS_KEY: cred.secret }
       : k.kind === "role"
         ? {
-            AWS_ROLE_ARN: k.roleArn,
+            STORAGE_ROLE_ARN: k.roleArn,
             STORAGE_ROLE_MAX_SESSION_SECONDS: String(k.maxSessionSeconds),
             ...(k.externalId ? { STORAGE_ROLE_EXTERNAL_ID: k.externalId } : {}),
           }

@@ -111,7 +111,7 @@ describe("npm run env", () => {
   it("gives an AWS role key the role to assume and no secret", () => {
     const env = appEnv(contract, "vault", "worker");
     expect(env).toMatchObject({
-      AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/storage/prod/vault-worker",
+      STORAGE_ROLE_ARN: "arn:aws:iam::123456789012:role/storage/prod/vault-worker",
       STORAGE_ROLE_MAX_SESSION_SECONDS: "3600",
       STORAGE_ROLE_EXTERNAL_ID: "ext-42",
       STORAGE_KEY_KIND: "role",
@@ -119,7 +119,7 @@ describe("npm run env", () => {
       S3_KEY_PREFIXES: "uploads/",
       S3_FORCE_PATH_STYLE: "false",
     });
-    expect(Object.keys(env).filter((k) => /SECRET|ACCESS_KEY_ID|GENERATION/.test(k))).toEqual([]);
+    expect(Object.keys(env).filter((k) => /SECRET|ACCESS_KEY_ID|GENERATION|AWS_ROLE_ARN/.test(k))).toEqual([]);
   });
 
   it("names what is missing", () => {

@@ -25,7 +25,7 @@ describe("contract v1 -> kinds", () => {
           ...bucket,
           keys: {
             app: { kind: "static", access: ["read"], prefixes: [], current: cred, previous: { ...cred, generation: 1 } },
-            portal: { kind: "identity", access: ["read"], prefixes: ["i/"], principalId: "principal-1", userDelegationSas: false },
+            portal: { kind: "identity", access: ["read"], prefixes: ["i/"], principalId: "principal-1" },
             worker: { kind: "role", access: ["list"], prefixes: [], roleArn: "arn:aws:iam::1:role/w", maxSessionSeconds: 3600 },
           },
         },
