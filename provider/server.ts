@@ -101,11 +101,15 @@ async function oneLineErrors<T>(fn: () => Promise<T>): Promise<T> {
     const msg = oneLine(e);
     const err = new Error(msg);
     err.stack = msg;
-    // Keep what the engine uses from a partial create (the id and properties of ErrorResourceInitFailed).
+    // Keep the id and reasons of a partial create. Not its `properties`: they would reach the state
+    // without the secret wrapping of wrapSecrets (no implementation returns a partial state anyway).
     if (e && typeof e === "object") {
-      for (const k of ["id", "properties", "reasons"] as const) if (k in e) Object.assign(err, { [k]: (e as Props)[k] });
+      for (const k of ["id", "reasons"] as const) if (k in e) Object.assign(err, { [k]: (e as Props)[k] });
     }
-    quiet.add(`${err}: ${err.stack}`);
+    // Not every method's error is printed by the SDK: forget the line soon, so it never hides a later one.
+    const line = `${err}: ${err.stack}`;
+    quiet.add(line);
+    setTimeout(() => quiet.delete(line), 1000).unref();
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Dynamic-provider implementation of one stored access policy on a blob container, and the
- * service SAS bound to it. Azure-native has no resource for container ACLs; this talks to the
+ * Implementation of one stored access policy on a blob container (secure-storage:azure:
+ * StoredAccessPolicy, served by provider/), and the service SAS bound to it. Azure-native has no resource for container ACLs; this talks to the
  * Blob data plane with @azure/storage-blob, so it runs the same against Azure and Azurite.
  *
  * The SAS carries only the policy identifier: permissions and expiry live in the policy, so an

@@ -2,7 +2,7 @@
  * Implementation of a B2 bucket (secure-storage:b2:Bucket, served by provider/) on the native
  * API v3: b2_create_bucket, b2_list_buckets (read), b2_update_bucket with ifRevisionIs, and
  * b2_delete_bucket. A rename replaces (new bucket first: names differ); everything else updates
- * in place. Loaded at deploy time by components/dynamic.ts.
+ * in place.
  *
  * The bucket is created with its owner marker in bucketInfo (see ownership.ts). When the name is
  * already taken in this account, the bucket is adopted and configured only if it carries this

@@ -1,6 +1,6 @@
 /**
- * Dynamic-provider implementation of a hardened MinIO bucket over the S3 API.
- * Loaded at deploy time by components/dynamic.ts; admin credentials come from the environment.
+ * Implementation of a hardened MinIO bucket over the S3 API, served by the provider plugin
+ * (provider/server.ts); admin credentials come from the environment.
  *
  * Create is resumable: it tags the bucket with its owner right after creating it and never deletes
  * on a failed step, so a create that dies half way (MinIO restarted, a bad key) leaves a bucket the

@@ -1,6 +1,6 @@
 /**
- * Dynamic-provider implementations for MinIO canned policies, users (one per key generation)
- * and the server-wide CORS origin list. Admin credentials come from the environment.
+ * Implementations of MinIO canned policies, users (one per key generation) and the server-wide
+ * CORS origin list, served by the provider plugin (provider/server.ts). Admin credentials come from the environment.
  */
 import { canonicalJson } from "../access";
 import { changedKeys, type ProviderImpl } from "../dynamic";

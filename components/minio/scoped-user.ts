@@ -41,7 +41,8 @@ export function orphansOf(users: Map<string, MinioUserInfo>, prefix: string, pol
  * Orphans are what an earlier, interrupted run left, so one listing per server and process finds
  * them all: a user this process creates is not an orphan of it (a failed undo adds its user back,
  * below). MinIO encrypts the listing with Argon2id, about 115 ms of CPU to read; listing on every
- * create cost 200 of them in the plugin's one thread at 100 buckets x 2 keys.
+ * create cost 200 of them in the plugin's one thread at 100 buckets x 2 keys. Kept for the life of
+ * the process, which the engine starts for one operation: a long-lived caller must not use it.
  */
 const listings = new Map<string, Promise<Map<string, MinioUserInfo>>>();
 
