@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(HELP);
   const allowSkipped = new Set(values["allow-skipped"]);
   const badAllowance = [...allowSkipped].find((a) => !/^[^/\s]+\/[^/\s]+$/.test(a));
-  if (badAllowance !== undefined) throw new Error(`--allow-skipped ${badAllowance}: expected BUCKET/KEY, e.g. invoices-azure/invoice-app`);
+  if (badAllowance !== undefined) {
+    throw new Error(`--allow-skipped ${badAllowance}: expected BUCKET/KEY, e.g. invoices-azure/invoice-app`);
+  }
   if (allowSkipped.size && !values.strict) throw new Error("--allow-skipped only means something with --strict");
   const warnDays = parseWarnDays(values["expiry-warn-days"]);
   const storage = await readStorageOutput(values.stack!);
@@ -61,7 +63,9 @@ async function main(): Promise<void> {
   if (values.junit) fs.writeFileSync(values.junit, formatJunit(rows));
   const stale = strict ? unusedAllowances(rows, allowSkipped) : [];
   for (const a of stale) console.error(`verify --strict: --allow-skipped ${a} matches no skipped probe; remove it`);
-  if (strict && runFailed(rows, strict, allowSkipped) && !runFailed(rows, false)) console.error("verify --strict: skipped probes fail the run");
+  if (strict && runFailed(rows, strict, allowSkipped) && !runFailed(rows, false)) {
+    console.error("verify --strict: skipped probes fail the run");
+  }
   if (runFailed(rows, strict, allowSkipped) || stale.length) process.exitCode = 1;
 }
 

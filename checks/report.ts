@@ -77,13 +77,13 @@ export function summary(rows: ProbeResult[]): string {
   return `${passed} passed, ${failed} failed, ${skip} skipped (${rows.length} probes, ${denied} must-be-denied)`;
 }
 
-/** The run fails on any failed probe; with `strict`, on any skipped probe too. */
 /**
  * Failed on any failed row; with `strict`, also on any skipped row except those of the keys named
  * in `allowSkipped` (`bucket/key`: a key no stand-in or CI identity can probe, accepted by name).
  */
 export function runFailed(rows: ProbeResult[], strict: boolean, allowSkipped: ReadonlySet<string> = new Set()): boolean {
-  return rows.some((r) => r.outcome === "fail" || (strict && r.outcome === "skipped" && !allowSkipped.has(`${r.bucket}/${r.key}`)));
+  const excused = (r: ProbeResult) => allowSkipped.has(`${r.bucket}/${r.key}`);
+  return rows.some((r) => r.outcome === "fail" || (strict && r.outcome === "skipped" && !excused(r)));
 }
 
 /** Named exceptions that match no skipped row: stale, so they fail rather than hide a future skip. */

@@ -40,7 +40,10 @@ function json<T>(env: NodeJS.ProcessEnv, name: string, fallback: T): T {
 export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): KeyEnvironment {
   const kind = env.STORAGE_KEY_KIND ?? "static";
   if (kind !== "static") {
-    throw new Error(`STORAGE_KEY_KIND is "${kind}": storageFromEnv signs with a static key; a ${kind} key authenticates through its SDK's own credential chain`);
+    throw new Error(
+      `STORAGE_KEY_KIND is "${kind}": storageFromEnv signs with a static key; ` +
+        `a ${kind} key authenticates through its SDK's own credential chain`,
+    );
   }
   const caFile = env.AWS_CA_BUNDLE;
   const caBundle = env.S3_CA_BUNDLE_PEM ?? (caFile ? fs.readFileSync(caFile, "utf8") : undefined);

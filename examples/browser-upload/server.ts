@@ -28,9 +28,9 @@ async function body(req: http.IncomingMessage): Promise<Record<string, unknown>>
 
 /** Start the example for one bucket whose keys are `ingest` (write) and `playback` (read). */
 export function startServer(bucket: BucketContract, port: number): Promise<ExampleServer> {
+  if (!bucket.keys.ingest || !bucket.keys.playback) throw new Error(`bucket ${bucket.bucket} needs keys "ingest" and "playback"`);
   const ingest = asStaticKey(bucket.keys.ingest);
   const playback = asStaticKey(bucket.keys.playback);
-  if (!ingest || !playback) throw new Error(`bucket ${bucket.bucket} needs keys "ingest" and "playback"`);
   const server = http.createServer(async (req, res) => {
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });

@@ -59,7 +59,8 @@ function requireKey(contract: StorageContract, bucket: string, key: string): Sta
 
 /** Role and identity keys have no secret: sessions and tokens expire on their own. */
 function nothingToRotate(bucket: string, key: string, kind: "role" | "identity"): string {
-  const how = kind === "role" ? "its principals assume the role for sessions that expire" : "its principal signs in with its own Entra ID tokens";
+  const how =
+    kind === "role" ? "its principals assume the role for sessions that expire" : "its principal signs in with its own Entra ID tokens";
   return `${keyPath(bucket, key)}: ${kind === "role" ? "a role" : "an identity"} key has no static credential to rotate (${how})`;
 }
 

@@ -50,7 +50,8 @@ afterAll(async () => {
 describe("retain on the real engine", () => {
   it("a bucket that says nothing is retained: destroy refuses and the bucket stays", async () => {
     expect(await bucketExists()).toBe(true);
-    const urns = async () => ((await stack.exportStack()).deployment.resources ?? []).map((r: { urn: string }) => r.urn).sort();
+    const urns = async (): Promise<string[]> =>
+      ((await stack.exportStack()).deployment.resources ?? []).map((r: { urn: string }) => r.urn).sort();
     const before = await urns();
     let out = "";
     await expect(stack.destroy({ color: "never", onOutput: (s) => (out += s) })).rejects.toThrow();
