@@ -9,6 +9,7 @@
  * this file and the *-impl.ts files must stay where they are.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PACKAGE, resourceType } from "../provider/types";
 import { canonicalJson } from "./access";
 
 export interface ProviderImpl {
@@ -25,11 +26,9 @@ export interface ProviderImpl {
  * The alias names the dynamic type the same resource had before the plugin, so the engine moves
  * such state here (no replacement: the plugin's diff and update only drop the serialized provider).
  */
-export function pluginOptions(
-  type: string,
-  opts: pulumi.CustomResourceOptions | undefined,
-  secretOutputs: string[] = [],
-): pulumi.CustomResourceOptions {
+export function pluginOptions(type: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+  // The outputs the plugin always stores as secrets (provider/types.ts), also secret in the program's view.
+  const secretOutputs = resourceType(`${PACKAGE}:${type}`).secretOutputs;
   return {
     ...opts,
     aliases: [...(opts?.aliases ?? []), { type: `pulumi-nodejs:dynamic/${type}` }],

@@ -19,7 +19,7 @@ export class StoredAccessPolicy extends pulumi.CustomResource {
       "secure-storage:azure:StoredAccessPolicy",
       name,
       { expiresOn: undefined, sasToken: undefined, ...args },
-      pluginOptions("azure:StoredAccessPolicy", opts, ["sasToken"]),
+      pluginOptions("azure:StoredAccessPolicy", opts),
     );
   }
 }

@@ -55,7 +55,7 @@ export class B2ApplicationKey extends pulumi.CustomResource {
       { applicationKeyId: undefined, applicationKey: undefined, expirationTimestamp: undefined, ...args },
       // No deleteBeforeReplace here: an explicit value would override the provider's diff, which
       // creates first when the name changes and deletes first when it does not (key-impl.ts).
-      pluginOptions("b2:ApplicationKey", opts, ["applicationKey"]),
+      pluginOptions("b2:ApplicationKey", opts),
     );
   }
 }

@@ -27,7 +27,7 @@ export class MinioUserResource extends pulumi.CustomResource {
   declare readonly generation: pulumi.Output<number>;
   constructor(name: string, args: Inputs<UserInputs>, opts?: pulumi.CustomResourceOptions) {
     const inputs = { accessKey: undefined, secretKey: undefined, ...args };
-    super("secure-storage:minio:User", name, inputs, pluginOptions("minio:User", opts, ["secretKey"]));
+    super("secure-storage:minio:User", name, inputs, pluginOptions("minio:User", opts));
   }
 }
 
