@@ -26,15 +26,9 @@ host_version() { "$1" -version 2>/dev/null | tr -d '\r' || true; }
 write_launchers() {
   local dir="$1"
   # A provider holds admin credentials in its environment: when the CLI that started it dies
-  # (kill -9), it must not live on as an orphan of pid 1. The launcher passes the CLI's pid: one
-  # killed while node was still starting has already made pid 1 the parent. (provider/bin has the
-  # same file for the project's own plugin.)
-  cat >"$dir/parent-watch.cjs" <<'JS'
-const parent = Number(process.env.SS_PARENT_PID) || process.ppid;
-delete process.env.SS_PARENT_PID;
-if (process.ppid !== parent) process.exit(1);
-setInterval(() => { if (process.ppid !== parent) process.exit(1); }, 500).unref();
-JS
+  # (kill -9), it must not live on as an orphan of pid 1. One watcher for both hosts: the project's
+  # own plugin uses the same file where it lies.
+  cp "$HERE/../provider/bin/parent-watch.cjs" "$dir/parent-watch.cjs"
   cat >"$dir/pulumi-resource-pulumi-nodejs" <<'SH'
 #!/bin/sh
 # Dynamic-provider host, resolved from the project the engine runs in; exits with its CLI.
