@@ -1,19 +1,13 @@
 /** Bad Azure config fails before any resource, naming the config path. */
 import { describe, expect, it } from "vitest";
 import { storageAccountName, stableGuid, parseKeyVaultKeyUrl } from "../../components/azure/names";
-import { SpecError } from "../../components/spec";
 import { parseStackConfig } from "../../stacks/config";
+import { configProblems } from "../helpers/config-problems";
 
 const azure = { resourceGroupName: "rg-storage", location: "westeurope" };
 
 function problems(buckets: Record<string, unknown>, settings: Record<string, unknown> = azure): string[] {
-  try {
-    parseStackConfig({ buckets, azure: settings });
-  } catch (e) {
-    if (e instanceof SpecError) return e.problems;
-    throw e;
-  }
-  return [];
+  return configProblems({ buckets, azure: settings });
 }
 
 describe("Azure config validation", () => {

@@ -3,21 +3,13 @@ import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { SpecError } from "../../components/spec";
 import { parseStackConfig } from "../../stacks/config";
 import { installGcpMocks, registered, settle } from "./gcp-mocks";
+import { configProblems } from "../helpers/config-problems";
 
 const gcp = { project: "acme-storage", location: "europe-west1" };
 
-function problems(raw: { buckets: unknown; gcp?: unknown }): string[] {
-  try {
-    parseStackConfig(raw);
-  } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    return e.problems;
-  }
-  return [];
-}
+const problems = configProblems;
 const one = (bucket: Record<string, unknown>, settings: unknown = gcp, logical = "inv") => problems({ buckets: { [logical]: { provider: "gcp", ...bucket } }, gcp: settings });
 
 describe("storage:gcp settings", () => {

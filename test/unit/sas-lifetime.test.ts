@@ -11,10 +11,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SAS_VALIDITY_DAYS, MIN_SAS_VALIDITY_DAYS, sasValiditySeconds } from "../../components/azure/sas-lifetime";
 import { CREDENTIAL_USE_DAYS, ROTATION_CRON, ROTATION_PERIOD_DAYS } from "../../components/rotation-schedule";
 import { AzureBucket, AzureBucketOptions, AzureSettings } from "../../components/azure";
-import { parseStorageSpec, SpecError } from "../../components/spec";
+import { parseStorageSpec } from "../../components/spec";
 import { DEFAULT_EXPIRY_WARN_DAYS } from "../../checks/expiry";
 import { parseStackConfig } from "../../stacks/config";
 import { settle, unwrap } from "../helpers/mocks";
+import { configProblems } from "../helpers/config-problems";
 
 const azure = { resourceGroupName: "rg-storage", location: "westeurope" };
 const withValidity = (sasValidityDays: unknown) => ({
@@ -28,15 +29,7 @@ const withValidity = (sasValidityDays: unknown) => ({
   azure,
 });
 
-function problems(raw: Parameters<typeof parseStackConfig>[0]): string[] {
-  try {
-    parseStackConfig(raw);
-  } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    return e.problems;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe("the rotation schedule", () => {
   it("is the rotate workflow's: monthly, so at most 31 days between rotations", () => {
