@@ -11,14 +11,13 @@
  *   remote unless the implementation's own diff finds a real change.
  */
 import * as path from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { oneLine } from "../components/errors";
 import { resourceType, type ProviderImpl, type ResourceType } from "./types";
 
-/** The SDK's marker for a secret value in a property bag (the same constant in every Pulumi SDK). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** The SDK's own marker for a secret value in a property bag (not a copy of its constants). */
+const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG } = pulumi.runtime;
 /** Where the dynamic provider kept its serialized self. */
 export const LEGACY_PROVIDER_KEY = "__provider";
 
@@ -37,7 +36,7 @@ function implFor(t: ResourceType): ProviderImpl {
 }
 
 function isSecret(v: unknown): v is { value: unknown } {
-  return typeof v === "object" && v !== null && (v as Props)[SIG_KEY] === SECRET_SIG;
+  return typeof v === "object" && v !== null && pulumi.runtime.isRpcSecret(v);
 }
 
 function contains(v: unknown, pred: (x: unknown) => boolean): boolean {
