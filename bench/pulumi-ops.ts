@@ -8,6 +8,7 @@ import type * as auto from "@pulumi/pulumi/automation";
 import type { StorageContract } from "../components/contract";
 import { program } from "../stacks/program";
 import { openStack } from "../scripts/lib/workspace";
+import { leanStackTraces } from "../stacks/stack-traces";
 import { CheckpointWatch, type CheckpointWrites } from "./checkpoint-watch";
 import { stateSize, type StateSize } from "./state-size";
 
@@ -41,6 +42,8 @@ export class BenchStack {
 
   /** (Re)open with `config`; config is part of the workspace, so a config change means reopening. */
   async open(config: Record<string, unknown>): Promise<void> {
+    // The program runs inline in this process: lean it the way stacks/index.ts does under the CLI.
+    leanStackTraces();
     this.stack = await openStack({ stack: this.name, config, program: async () => program() });
   }
 
