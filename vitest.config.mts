@@ -8,5 +8,7 @@ export default defineConfig({
     // e2e and toolchain tests share one MinIO and one Pulumi backend: run files one at a time.
     fileParallelism: false,
     reporters: ["default"],
+    // Prunes what `stack rm` leaves in the file backend for the stacks this run created and removed.
+    globalSetup: ["test/setup/stack-leftovers.ts"],
   },
 });

@@ -2,12 +2,11 @@
  * The measured Pulumi operations: the project's own program (stacks/index.ts) on a `bench-` stack
  * through the Automation API and the real CLI, with the benchmark's config injected in memory.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type * as auto from "@pulumi/pulumi/automation";
 import type { StorageContract } from "../components/contract";
 import { program } from "../stacks/program";
 import { openStack } from "../scripts/lib/workspace";
+import { fileBackendDir, removeStackLeftovers } from "../scripts/lib/stack-leftovers";
 import { leanStackTraces } from "../stacks/stack-traces";
 import { CheckpointWatch, type CheckpointWrites } from "./checkpoint-watch";
 import { stateSize, type StateSize } from "./state-size";
@@ -25,10 +24,8 @@ export interface OpResult {
  * a removed bench stack's own, and nothing else.
  */
 export function forgetBenchStack(name: string, project = "secure-storage"): void {
-  const backend = process.env.PULUMI_BACKEND_URL?.replace(/^file:\/\//, "");
-  if (!backend || !backend.startsWith("/") || !name.startsWith("bench-")) return;
-  for (const dir of ["backups", "history"]) fs.rmSync(path.join(backend, ".pulumi", dir, project, name), { recursive: true, force: true });
-  for (const f of [".json.bak", ".json.bak.attrs"]) fs.rmSync(path.join(backend, ".pulumi", "stacks", project, `${name}${f}`), { force: true });
+  const backend = fileBackendDir();
+  if (backend && name.startsWith("bench-")) removeStackLeftovers(backend, name, project);
 }
 
 export class BenchStack {
