@@ -24,6 +24,8 @@ const type = (mod: string, name: string, impl: string, secretOutputs: string[] =
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   type("minio", "Bucket", "components/minio/bucket-impl"),
+  type("minio", "Key", "components/minio/key-impl", ["secretKey"]),
+  // What a key was before minio:Key: still served, so old state refreshes, migrates and deletes.
   type("minio", "Policy", "components/minio/policy-impl"),
   type("minio", "User", "components/minio/user-impl", ["secretKey"]),
   type("minio", "ServerCors", "components/minio/server-cors-impl"),

@@ -2,10 +2,12 @@
  * Implementations of MinIO canned policies, users (one per key generation) and the server-wide
  * CORS origin list, served by the provider plugin (provider/server.ts). Admin credentials come from the environment.
  */
-import { canonicalJson } from "../access";
 import { changedKeys, type ProviderImpl } from "../dynamic";
 import { MinioAdminClient, type MinioConnection } from "./admin-client";
+import { samePolicy } from "./policy-form";
 import { createScopedUser, listUsersOnce, readScopedUser, restoreScopedUser } from "./scoped-user";
+
+export { samePolicy } from "./policy-form";
 
 // bench/direct.ts builds users the way this provider does.
 export { newAccessKey, newSecretKey } from "./access-key";
@@ -35,24 +37,6 @@ export const NO_BROWSER_ORIGIN = "https://no-cors.invalid";
 export function corsConfigLine(origins: string[]): string {
   const list = origins.length ? [...new Set(origins)].sort().join(",") : NO_BROWSER_ORIGIN;
   return `api cors_allow_origin="${list}"`;
-}
-
-/**
- * MinIO returns policies with its own key order, may collapse one-element arrays to strings, and
- * stores actions as a set (Go map), so their order varies between reads: compare as sets.
- */
-export function samePolicy(a: string, b: string): boolean {
-  const norm = (doc: string) => {
-    const parsed = JSON.parse(doc) as { Statement?: Array<Record<string, unknown>> };
-    for (const st of parsed.Statement ?? []) {
-      for (const k of ["Action", "Resource"]) {
-        if (typeof st[k] === "string") st[k] = [st[k]];
-        if (Array.isArray(st[k])) st[k] = [...(st[k] as string[])].sort();
-      }
-    }
-    return canonicalJson(parsed);
-  };
-  return norm(a) === norm(b);
 }
 
 export const policyProvider: ProviderImpl = {

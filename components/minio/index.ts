@@ -12,7 +12,7 @@ import { staticKey } from "../key-slots";
 import { retainOptions } from "../retain";
 import type { BucketSpec } from "../spec";
 import { bucketOwner } from "./owner";
-import { MinioBucketResource, MinioPolicyResource, MinioUserResource } from "./resources";
+import { MinioBucketResource, MinioKeyResource } from "./resources";
 import { minioConnection, type MinioSettings } from "./settings";
 
 export { MinioSettings, minioConnection } from "./settings";
@@ -62,18 +62,14 @@ export class MinioBucket extends pulumi.ComponentResource {
 
     const keys: Record<string, ContractInput<KeyContract>> = {};
     for (const [keyName, key] of Object.entries(spec.keys)) {
-      const policy = new MinioPolicyResource(
-        `${name}-${keyName}`,
-        { conn, name: `${bucketName}-${keyName}`, document: canonicalJson(s3KeyPolicy(`arn:aws:s3:::${bucketName}`, key)) },
-        { parent: this, dependsOn: [bucket] },
-      );
+      const document = canonicalJson(s3KeyPolicy(`arn:aws:s3:::${bucketName}`, key));
       keys[keyName] = staticKey(
         key,
         (generation) =>
-          new MinioUserResource(
+          new MinioKeyResource(
             `${name}-${keyName}-g${generation}`,
-            { conn, policyName: policy.name, generation, label: keyName },
-            { parent: this },
+            { conn, slot: `${bucketName}-${keyName}`, generation, label: keyName, document },
+            { parent: this, dependsOn: [bucket] },
           ),
         (user) => ({ id: user.accessKey, secret: user.secretKey }),
       );

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { pluginOptions } from "../dynamic";
 import type { MinioBucketInputs } from "./bucket-impl";
 import type { PolicyInputs, ServerCorsInputs, UserInputs } from "./identity-impl";
+import type { KeyInputs } from "./key-impl";
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -14,6 +15,23 @@ export class MinioBucketResource extends pulumi.CustomResource {
   }
 }
 
+/**
+ * One key generation: its canned policy and its user (key-impl.ts). It was a MinioPolicyResource
+ * plus a MinioUserResource per generation; the alias moves such a user here with its credential
+ * (the next update gives it a policy of its own, and the engine deletes the shared old policy).
+ */
+export class MinioKeyResource extends pulumi.CustomResource {
+  declare readonly accessKey: pulumi.Output<string>;
+  declare readonly secretKey: pulumi.Output<string>;
+  declare readonly policyName: pulumi.Output<string>;
+  constructor(name: string, args: Inputs<KeyInputs>, opts?: pulumi.CustomResourceOptions) {
+    const inputs = { accessKey: undefined, secretKey: undefined, policyName: undefined, ...args };
+    const moved = [{ type: "secure-storage:minio:User" }, { type: "pulumi-nodejs:dynamic/minio:User" }];
+    super("secure-storage:minio:Key", name, inputs, pluginOptions("minio:Key", { ...opts, aliases: [...(opts?.aliases ?? []), ...moved] }));
+  }
+}
+
+/** Before MinioKeyResource: one per key, shared by its generations. Kept for the tests of old state. */
 export class MinioPolicyResource extends pulumi.CustomResource {
   declare readonly name: pulumi.Output<string>;
   constructor(name: string, args: Inputs<PolicyInputs>, opts?: pulumi.CustomResourceOptions) {
@@ -21,6 +39,7 @@ export class MinioPolicyResource extends pulumi.CustomResource {
   }
 }
 
+/** Before MinioKeyResource: one per key generation. Kept for the tests of old state. */
 export class MinioUserResource extends pulumi.CustomResource {
   declare readonly accessKey: pulumi.Output<string>;
   declare readonly secretKey: pulumi.Output<string>;

@@ -17,6 +17,8 @@ export interface UserAdmin {
 
 export interface ScopedUser {
   policyName: string;
+  /** The credential slot its access keys are recognised by (default: the policy name, as before keys had their own). */
+  slot?: string;
   generation: number;
   label: string;
 }
@@ -61,7 +63,7 @@ export async function createScopedUser(
   user: ScopedUser,
   listing: () => Promise<Map<string, MinioUserInfo>> = () => admin.listUsers(),
 ): Promise<{ accessKey: string; secretKey: string }> {
-  const prefix = accessKeyPrefix(user.label, user.policyName, user.generation);
+  const prefix = accessKeyPrefix(user.label, user.slot ?? user.policyName, user.generation);
   const users = await listing();
   for (const orphan of orphansOf(users, prefix, user.policyName)) {
     await admin.deleteUser(orphan);

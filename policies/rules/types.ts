@@ -52,7 +52,8 @@ export const GCP = {
 
 const minio = {
   bucket: own("minio", "Bucket"),
-  policy: own("minio", "Policy"),
+  /** Everything that carries a key's canned policy in `document`: a key generation, or the former policy. */
+  policy: ["secure-storage:minio:Key", ...own("minio", "Policy")] as const, // Key had no dynamic type
   user: own("minio", "User"),
   serverCors: own("minio", "ServerCors"),
 } as const;

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { accessKeyPrefix } from "../../components/minio/access-key";
+import { keyPolicyName } from "../../components/minio/key-impl";
 import type { AdminCredentials, MinioConnection } from "../../components/minio/admin-client";
 import { physicalBucketName } from "../../components/naming";
 import { listMinio, type LiveInventory } from "./minio-listing";
@@ -61,17 +62,23 @@ export interface Deployment {
   pending_operations?: Array<{ resource: StateResource; type: string }>;
 }
 
-/** The provider plugin's types, and the dynamic ones a stack holds until its next `up` migrates it. */
-const TYPE_KIND: Record<string, ItemKind> = {
-  "secure-storage:minio:Bucket": "bucket",
-  "secure-storage:minio:Policy": "policy",
-  "secure-storage:minio:User": "user",
-  "pulumi-nodejs:dynamic/minio:Bucket": "bucket",
-  "pulumi-nodejs:dynamic/minio:Policy": "policy",
-  "pulumi-nodejs:dynamic/minio:User": "user",
+/**
+ * The provider plugin's types, and the older ones a stack holds until its next `up` migrates it
+ * (dynamic types; a policy and a user per key before minio:Key). A key generation is two items
+ * on the server: its policy and its user.
+ */
+const TYPE_KINDS: Record<string, readonly ItemKind[]> = {
+  "secure-storage:minio:Bucket": ["bucket"],
+  "secure-storage:minio:Key": ["policy", "user"],
+  "secure-storage:minio:Policy": ["policy"],
+  "secure-storage:minio:User": ["user"],
+  "pulumi-nodejs:dynamic/minio:Bucket": ["bucket"],
+  "pulumi-nodejs:dynamic/minio:Policy": ["policy"],
+  "pulumi-nodejs:dynamic/minio:User": ["user"],
 };
 /** The MinIO component shares the bucket's type token; only custom resources are items. */
-const kindOf = (r: StateResource): ItemKind | undefined => (r.custom === false ? undefined : TYPE_KIND[r.type]);
+const kindsOf = (r: StateResource): readonly ItemKind[] => (r.custom === false ? [] : (TYPE_KINDS[r.type] ?? []));
+const isKey = (r: StateResource) => r.type === "secure-storage:minio:Key";
 
 export function projectName(): string {
   return String((parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name);
@@ -105,8 +112,13 @@ function connOf(props: Record<string, unknown> | undefined): MinioConnection | u
 
 /** The name MinIO knows a resource by: the id once created, else what its inputs will name. */
 function nameOf(kind: ItemKind, r: StateResource): string | undefined {
-  if (r.id) return r.id;
   const props = r.outputs ?? r.inputs ?? {};
+  if (isKey(r) && kind === "policy") {
+    // From the slot, not the recorded mapping: that one shows drift (`ours,consoleAdmin`).
+    const { slot, generation } = props;
+    return typeof slot === "string" && typeof generation === "number" ? keyPolicyName(slot, generation) : undefined;
+  }
+  if (r.id) return r.id;
   const field = { bucket: "bucket", policy: "name", user: "accessKey" }[kind];
   return typeof props[field] === "string" ? (props[field] as string) : undefined;
 }
@@ -124,24 +136,26 @@ export function stateInventory(deployment: Deployment, endpoint?: string): State
   const recorded = (deployment.resources ?? []).map((r) => connOf(r.outputs ?? r.inputs)).find(Boolean);
   const target = endpoint ?? recorded?.endpoint;
   for (const r of deployment.resources ?? []) {
-    const kind = kindOf(r);
-    if (!kind) continue;
+    const kinds = kindsOf(r);
+    if (!kinds.length) continue;
     const conn = connOf(r.outputs ?? r.inputs);
     if (conn && target && conn.endpoint !== target) {
       inv.elsewhere++;
       continue;
     }
     if (conn && !inv.conn) inv.conn = conn;
-    const name = nameOf(kind, r);
-    if (name) ({ bucket: inv.buckets, policy: inv.policies, user: inv.users })[kind].set(name, r.urn);
+    for (const kind of kinds) {
+      const name = nameOf(kind, r);
+      if (name) ({ bucket: inv.buckets, policy: inv.policies, user: inv.users })[kind].set(name, r.urn);
+    }
     const generation = (r.outputs ?? r.inputs)?.generation;
-    if (kind === "user" && typeof generation === "number") inv.maxGeneration = Math.max(inv.maxGeneration, generation);
+    if (kinds.includes("user") && typeof generation === "number") inv.maxGeneration = Math.max(inv.maxGeneration, generation);
   }
   for (const op of deployment.pending_operations ?? []) {
-    const kind = kindOf(op.resource);
-    if (!kind) continue;
-    const name = nameOf(kind, op.resource) ?? "(name not recorded)";
-    inv.pending.push({ kind, name, detail: `pending ${op.type}: ${op.resource.urn.split("::").pop()}` });
+    for (const kind of kindsOf(op.resource)) {
+      const name = nameOf(kind, op.resource) ?? "(name not recorded)";
+      inv.pending.push({ kind, name, detail: `pending ${op.type}: ${op.resource.urn.split("::").pop()}` });
+    }
   }
   return inv;
 }
@@ -154,16 +168,29 @@ export function isStackBucketName(name: string, project: string, stack: string):
   return false;
 }
 
-/** The key name of a policy named `<physical bucket>-<key>` (components/minio/index.ts), if it is this stack's. */
-export function stackPolicyKey(name: string, project: string, stack: string): string | undefined {
-  for (let i = name.lastIndexOf("-"); i > 0; i = name.lastIndexOf("-", i - 1)) {
-    if (isStackBucketName(name.slice(0, i), project, stack)) return name.slice(i + 1);
+/** The key name of a credential slot `<physical bucket>-<key>` (components/minio/index.ts), if it is this stack's. */
+function slotKey(slot: string, project: string, stack: string): string | undefined {
+  for (let i = slot.lastIndexOf("-"); i > 0; i = slot.lastIndexOf("-", i - 1)) {
+    if (isStackBucketName(slot.slice(0, i), project, stack)) return slot.slice(i + 1);
+  }
+  return undefined;
+}
+
+/**
+ * The slot and key name of one of this stack's policies: a key generation's `<slot>-g<N>`
+ * (key-impl.ts), or `<slot>` itself, the policy a key's generations shared before minio:Key.
+ */
+export function stackPolicySlot(name: string, project: string, stack: string): { slot: string; key: string } | undefined {
+  const generation = /^(.+)-g\d+$/.exec(name);
+  for (const slot of generation ? [generation[1], name] : [name]) {
+    const key = slotKey(slot, project, stack);
+    if (key !== undefined) return { slot, key };
   }
   return undefined;
 }
 
 export function isStackPolicyName(name: string, project: string, stack: string): boolean {
-  return stackPolicyKey(name, project, stack) !== undefined;
+  return stackPolicySlot(name, project, stack) !== undefined;
 }
 
 /**
@@ -173,10 +200,10 @@ export function isStackPolicyName(name: string, project: string, stack: string):
 function slotPrefixes(policies: Iterable<string>, maxGeneration: number, ids: { project: string; stack: string }) {
   const slots = new Map<string, string>();
   for (const policy of policies) {
-    const key = stackPolicyKey(policy, ids.project, ids.stack);
-    if (key === undefined) continue;
+    const found = stackPolicySlot(policy, ids.project, ids.stack);
+    if (!found) continue;
     // An interrupted create is of a generation the state has, or of the next one (a rotation).
-    for (let g = 1; g <= maxGeneration + 1; g++) slots.set(accessKeyPrefix(key, policy, g), `${policy} g${g}`);
+    for (let g = 1; g <= maxGeneration + 1; g++) slots.set(accessKeyPrefix(found.key, found.slot, g), `${found.slot} g${g}`);
   }
   return slots;
 }

@@ -1,10 +1,13 @@
 /**
- * Migration from the dynamic resources (`pulumi-nodejs:dynamic/minio:*`) to the secure-storage
- * provider plugin, through the real engine on the local MinIO:
- *   1. a git worktree at the last commit before the plugin deploys a stack with its own program;
- *   2. `up` of the same stack with this checkout's program, whose resources alias the old types.
- * Nothing may be created, deleted or replaced; the users keep their access keys and the keys still
- * work; the state then holds only secure-storage types, no serialized provider, and no plaintext secret.
+ * Migration of a deployed stack to this checkout's resource types, through the real engine on the
+ * local MinIO, from each earlier design:
+ *   - the dynamic resources (`pulumi-nodejs:dynamic/minio:*`, before the provider plugin);
+ *   - the plugin's policy + user pair per key (before one `minio:Key` resource per generation).
+ * 1. A git worktree at that commit deploys a stack with its own program.
+ * 2. `up` of the same stack with this checkout's program, whose resources alias the old types.
+ * Nothing may be created or replaced; only the former shared policies are deleted. Every key keeps
+ * its access key and secret and still works, now through a policy of its own generation. The state
+ * then holds only this checkout's types, no serialized provider and no plaintext secret.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
@@ -14,14 +17,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { program } from "../../stacks/program";
 import { openStack, ROOT } from "../../scripts/lib/workspace";
-import { LegacyCheckout } from "../../bench/legacy";
+import { LEGACY_COMMIT, LegacyCheckout } from "../../bench/legacy";
 import { stackConfig } from "../../bench/workload";
 import { localMinio } from "../helpers/local-minio";
 
-const { settings } = localMinio();
-const name = `migr${Date.now().toString(36)}`;
+/** The last commit with a policy resource per key and a user resource per generation. */
+const PAIR_COMMIT = "2bfb50923eaf97dc97bcaebf8ee578f7c2ce49f4";
+
+const { settings, minio } = localMinio();
 const config = stackConfig(2, { endpoint: settings.endpoint, kmsKeyId: settings.kmsKeyId });
-let legacy: LegacyCheckout | undefined;
 
 interface StateResource {
   urn: string;
@@ -33,87 +37,98 @@ interface StateResource {
   outputs?: Record<string, unknown>;
 }
 
-function exportState(showSecrets = false): { text: string; resources: StateResource[] } {
-  const args = ["stack", "export", "--stack", name, ...(showSecrets ? ["--show-secrets"] : [])];
-  const text = execFileSync("pulumi", args, { cwd: path.join(ROOT, ".local", "workspace"), env: process.env, encoding: "utf8" });
-  return { text, resources: (JSON.parse(text).deployment.resources ?? []) as StateResource[] };
-}
-
 const logical = (urn: string) => urn.split("::").pop()!;
 /** A value of `stack export --show-secrets`: a secret is `{<sig>, plaintext: <JSON>}`. */
 const plain = (v: unknown): unknown =>
   typeof v === "object" && v !== null && "plaintext" in v ? JSON.parse(String((v as { plaintext: string }).plaintext)) : v;
-const users = (rs: StateResource[]) => rs.filter((r) => r.type.endsWith("minio:User"));
-const buckets = (rs: StateResource[]) => rs.filter((r) => r.custom && r.type.endsWith("minio:Bucket"));
+const ofType = (suffix: string) => (rs: StateResource[]) => rs.filter((r) => r.custom && r.type.endsWith(suffix));
+const [users, keys, policies, buckets] = [ofType("minio:User"), ofType("minio:Key"), ofType("minio:Policy"), ofType("minio:Bucket")];
+/** Logical name -> [access key, secret key] of credential-holding resources. */
+const credentials = (rs: StateResource[]) =>
+  Object.fromEntries(rs.map((r) => [logical(r.urn), [plain(r.outputs?.accessKey), plain(r.outputs?.secretKey)]]));
 
-let stack: auto.Stack;
-let before: StateResource[];
-const ops: Array<{ op: string; type: string; urn: string }> = [];
+describe.each([
+  { from: "the dynamic types", commit: LEGACY_COMMIT, prefix: "pulumi-nodejs:dynamic/", dynamic: true },
+  { from: "the plugin's policy + user pair", commit: PAIR_COMMIT, prefix: "secure-storage:", dynamic: false },
+])("a stack deployed with $from, then `up` with this checkout", ({ commit, prefix, dynamic }) => {
+  const name = `migr${dynamic ? "d" : "p"}${Date.now().toString(36)}`;
+  let legacy: LegacyCheckout | undefined;
+  let stack: auto.Stack;
+  let before: StateResource[];
+  const ops: Array<{ op: string; type: string; urn: string }> = [];
 
-beforeAll(async () => {
-  // A worktree at the last commit with dynamic types (LEGACY_COMMIT) deploys with its own program.
-  legacy = LegacyCheckout.create();
-  const [up] = await legacy.run(name, config, ["up"]);
-  expect(up.result).toBe("succeeded");
-  stack = await openStack({ stack: name, config, program: async () => program() });
-  before = exportState(true).resources;
-  const r = await stack.up({
-    color: "never",
-    onEvent: (e) => {
-      const m = e.resourcePreEvent?.metadata;
-      if (m) ops.push({ op: m.op, type: m.type, urn: m.urn });
-    },
+  function exportState(showSecrets = false): { text: string; resources: StateResource[] } {
+    const args = ["stack", "export", "--stack", name, ...(showSecrets ? ["--show-secrets"] : [])];
+    const cwd = path.join(ROOT, ".local", "workspace");
+    const text = execFileSync("pulumi", args, { cwd, env: process.env, encoding: "utf8" });
+    return { text, resources: (JSON.parse(text).deployment.resources ?? []) as StateResource[] };
+  }
+
+  beforeAll(async () => {
+    legacy = LegacyCheckout.create(commit);
+    const [up] = await legacy.run(name, config, ["up"]);
+    expect(up.result).toBe("succeeded");
+    stack = await openStack({ stack: name, config, program: async () => program() });
+    before = exportState(true).resources;
+    const r = await stack.up({
+      color: "never",
+      onEvent: (e) => {
+        const m = e.resourcePreEvent?.metadata;
+        if (m) ops.push({ op: m.op, type: m.type, urn: m.urn });
+      },
+    });
+    expect(r.summary.result).toBe("succeeded");
+  }, 600_000);
+
+  afterAll(async () => {
+    await stack?.destroy({ color: "never" }).catch(() => undefined);
+    await stack?.workspace.removeStack(name).catch(() => undefined);
+    legacy?.remove();
+  }, 600_000);
+
+  it("started from the old types: two buckets, four policies, four users", () => {
+    const own = before.filter((r) => r.type.startsWith(prefix));
+    expect([buckets(own), policies(own), users(own)].map((rs) => rs.length)).toEqual([2, 4, 4]);
+    expect(keys(before)).toEqual([]);
+    expect(own.every((r) => Boolean(r.outputs?.__provider))).toBe(dynamic);
   });
-  expect(r.summary.result).toBe("succeeded");
-}, 600_000);
 
-afterAll(async () => {
-  await stack?.destroy({ color: "never" }).catch(() => undefined);
-  await stack?.workspace.removeStack(name).catch(() => undefined);
-  legacy?.remove();
-}, 600_000);
-
-describe("a stack deployed with the dynamic types, then `up` with the provider plugin", () => {
-  it("started from the old types: two buckets, four users, a serialized provider in every one", () => {
-    const own = before.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    expect(buckets(own)).toHaveLength(2);
-    expect(users(before)).toHaveLength(4);
-    expect(own.every((r) => r.outputs?.__provider)).toBe(true);
-  });
-
-  it("creates, deletes and replaces nothing of ours; the old types' resources are updated in place", () => {
+  it("creates and replaces nothing; deletes only the four former policies; updates the keys in place", () => {
     const ours = ops.filter((o) => o.type.startsWith("secure-storage:") || o.type.startsWith("pulumi-nodejs:dynamic/"));
-    expect(ours.filter((o) => !["same", "update", "refresh", "read"].includes(o.op))).toEqual([]);
-    expect(ours.filter((o) => o.op === "update").length).toBeGreaterThanOrEqual(2 + 4 + 4);
+    expect(ours.filter((o) => !["same", "update", "refresh", "read", "delete"].includes(o.op))).toEqual([]);
+    const deleted = ours.filter((o) => o.op === "delete");
+    expect(deleted.map((o) => o.type.replace(prefix, ""))).toEqual(Array(4).fill("minio:Policy"));
+    const updated = ours.filter((o) => o.op === "update").map((o) => o.type);
+    expect(updated.filter((t) => t === "secure-storage:minio:Key")).toHaveLength(4);
   });
 
-  it("keeps every user's access key and secret, and the keys still work", async () => {
+  it("keeps every key's access key and secret; each now has a policy of its own and still works", async () => {
     const state = exportState(true).resources;
-    const after = users(state);
-    const bucketOf = (u: StateResource) =>
-      String(buckets(state).find((r) => r.parent === u.parent)?.outputs?.bucket);
-    const keys = (rs: StateResource[]) =>
-      Object.fromEntries(rs.map((r) => [logical(r.urn), [plain(r.outputs?.accessKey), plain(r.outputs?.secretKey)]]));
-    expect(keys(after)).toEqual(keys(users(before)));
-    for (const u of after) {
-      const creds = { accessKeyId: String(plain(u.outputs!.accessKey)), secretAccessKey: String(plain(u.outputs!.secretKey)) };
-      const bucket = bucketOf(u);
-      const s3 = s3ClientFor(settings, creds);
+    expect(credentials(keys(state))).toEqual(credentials(users(before)));
+    const former = policies(before).map((p) => String(p.outputs?.name));
+    for (const p of former) expect(await minio.getPolicy(p)).toBeUndefined();
+    for (const k of keys(state)) {
+      const accessKey = String(plain(k.outputs!.accessKey));
+      expect((await minio.getUser(accessKey))?.policyName).toBe(`${k.outputs!.slot}-g${k.outputs!.generation}`);
+      const bucket = String(buckets(state).find((r) => r.parent === k.parent)?.outputs?.bucket);
+      const s3 = s3ClientFor(settings, { accessKeyId: accessKey, secretAccessKey: String(plain(k.outputs!.secretKey)) });
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "data/" }));
       expect(listed.$metadata.httpStatusCode).toBe(200);
-      if (logical(u.urn).includes("app")) {
+      if (logical(k.urn).includes("app")) {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "data/after-migration.txt", Body: "ok" }));
       }
     }
   });
 
-  it("leaves only secure-storage types, no serialized provider, and the secret keys encrypted", () => {
+  it("leaves only this checkout's types, no serialized provider, the secret keys encrypted", () => {
     const { text, resources } = exportState();
     expect(resources.filter((r) => r.type.startsWith("pulumi-nodejs:"))).toEqual([]);
+    expect([...policies(resources), ...users(resources)]).toEqual([]);
     expect(text).not.toContain("__provider");
     expect(buckets(resources).map((r) => r.type)).toEqual(["secure-storage:minio:Bucket", "secure-storage:minio:Bucket"]);
-    for (const u of users(resources)) expect(u.outputs?.secretKey).toHaveProperty("ciphertext");
-    for (const u of users(exportState(true).resources)) expect(text).not.toContain(String(plain(u.outputs!.secretKey)));
+    expect(keys(resources)).toHaveLength(4);
+    for (const k of keys(resources)) expect(k.outputs?.secretKey).toHaveProperty("ciphertext");
+    for (const k of keys(exportState(true).resources)) expect(text).not.toContain(String(plain(k.outputs!.secretKey)));
   });
 
   it("is done once: the next preview changes nothing", async () => {

@@ -46,8 +46,9 @@ describe("the entry the Pulumi CLI loads (Pulumi.yaml main)", () => {
     const types = r.registered.filter((x) => x.custom).map((x) => x.type);
     // Custom resources only: the MinIO component's type is secure-storage:minio:Bucket too.
     expect(types.filter((t) => t === "secure-storage:minio:Bucket").length).toBe(2);
-    expect(types).toContain("secure-storage:minio:User");
-    expect(r.registered.length).toBeGreaterThan(10);
+    expect(types).toContain("secure-storage:minio:Key");
+    expect(types.filter((t) => t.endsWith("minio:Policy") || t.endsWith("minio:User"))).toEqual([]);
+    expect(r.registered.length).toBeGreaterThan(8);
   });
 
   it("refuses a lowered generation against what the stack deployed, naming the path, registering nothing", () => {

@@ -111,4 +111,71 @@ describe("inventory", () => {
     const state = stateInventory(deployment(), "http://127.0.0.1:9100");
     expect([state.buckets.size, state.elsewhere]).toEqual([0, 3]);
   });
+
+  describe("key resources (a policy and a user each, minio:Key)", () => {
+    const key = (generation: number, accessKey: string) => ({
+      urn: `urn:pulumi:dev::${project}::x$secure-storage:minio:Key::media-files-app-g${generation}`,
+      type: "secure-storage:minio:Key",
+      id: accessKey,
+      outputs: { conn, slot: `${media}-app`, generation, label: "app", policyName: `${media}-app-g${generation}`, accessKey },
+    });
+    const keyState = (): Deployment => ({
+      resources: [
+        { urn: "urn:x::b", type: "secure-storage:minio:Bucket", id: media, outputs: { conn, bucket: media } },
+        key(1, "APPG1AAAA"),
+        key(2, "APPG2BBBB"),
+      ],
+    });
+
+    it("count as both items, each generation with a policy of its own", () => {
+      const r = compareInventory(stateInventory(keyState()), {
+        buckets: [media],
+        policies: [`${media}-app-g1`, `${media}-app-g2`],
+        users: [
+          { accessKey: "APPG1AAAA", policies: [`${media}-app-g1`], status: "enabled" },
+          { accessKey: "APPG2BBBB", policies: [`${media}-app-g2`], status: "enabled" },
+        ],
+      }, ids);
+      expect([r.missing, r.orphans, r.pending]).toEqual([[], [], []]);
+      expect(r.counts.state).toEqual({ bucket: 1, policy: 2, user: 2 });
+    });
+
+    it("name the policy from the slot, not from a drifted mapping; a deleted policy is missing", () => {
+      const d = keyState();
+      d.resources![1].outputs!.policyName = `${media}-app-g1,consoleAdmin`;
+      const r = compareInventory(stateInventory(d), {
+        buckets: [media],
+        policies: [`${media}-app-g2`],
+        users: [
+          { accessKey: "APPG1AAAA", policies: [`${media}-app-g1`, "consoleAdmin"], status: "enabled" },
+          { accessKey: "APPG2BBBB", policies: [`${media}-app-g2`], status: "enabled" },
+        ],
+      }, ids);
+      expect(r.missing.map((i) => `${i.kind} ${i.name}`)).toEqual([`policy ${media}-app-g1`]);
+      expect(r.orphans).toEqual([]);
+    });
+
+    it("find what an interrupted create of the next generation left: its policy, and its user by slot prefix", () => {
+      const orphanUser = `${accessKeyPrefix("app", `${media}-app`, 3)}XXXXXXXX`;
+      const r = compareInventory(stateInventory(keyState()), {
+        buckets: [media],
+        policies: [`${media}-app-g1`, `${media}-app-g2`, `${media}-app-g3`],
+        users: [
+          { accessKey: "APPG1AAAA", policies: [`${media}-app-g1`], status: "enabled" },
+          { accessKey: "APPG2BBBB", policies: [`${media}-app-g2`], status: "enabled" },
+          { accessKey: orphanUser, policies: [], status: "enabled" },
+        ],
+      }, ids);
+      expect(r.orphans.map((i) => `${i.kind} ${i.name} (${i.detail})`)).toEqual([
+        `policy ${media}-app-g3 (named after this stack's bucket)`,
+        `user ${orphanUser} (no policy attached; access key of slot ${media}-app g3)`,
+      ]);
+    });
+
+    it("recognise both policy namings as this stack's", () => {
+      expect(isStackPolicyName(`${media}-app-g12`, project, "dev")).toBe(true);
+      expect(isStackPolicyName(`${media}-app`, project, "dev")).toBe(true);
+      expect(isStackPolicyName(`${physicalBucketName(project, "prod", "clinic")}-app-g1`, project, "dev")).toBe(false);
+    });
+  });
 });

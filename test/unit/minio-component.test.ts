@@ -11,7 +11,7 @@ beforeAll(() => {
     {
       newResource: (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom });
-        const extra = args.type.endsWith(":User") ? { accessKey: `AK-${args.name}`, secretKey: `SK-${args.name}` } : {};
+        const extra = args.type.endsWith(":Key") ? { accessKey: `AK-${args.name}`, secretKey: `SK-${args.name}` } : {};
         return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
       },
       call: () => ({}),
@@ -24,7 +24,7 @@ beforeAll(() => {
 
 
 describe("MinioBucket under mocks", () => {
-  it("registers a private bucket, one policy per key and two credential slots", async () => {
+  it("registers a private bucket and one key resource (policy + user) per live generation", async () => {
     const { MinioBucket } = await import("../../components/minio");
     const spec = parseStorageSpec({
       buckets: {
@@ -60,9 +60,20 @@ describe("MinioBucket under mocks", () => {
     });
     expect(bucket[0].inputs.objectLock).toBeUndefined();
 
-    const policies = byType("secure-storage:minio:Policy");
-    expect(policies.map((p) => p.inputs.name).sort()).toEqual(["clinic-unit-000000-backend", "clinic-unit-000000-reader"]);
-    const backendDoc = JSON.parse(policies.find((p) => p.inputs.name === "clinic-unit-000000-backend")!.inputs.document as string);
+    expect(byType("secure-storage:minio:Policy")).toEqual([]);
+    expect(byType("secure-storage:minio:User")).toEqual([]);
+    const keys = byType("secure-storage:minio:Key");
+    expect(keys.map((k) => `${k.name}:${k.inputs.slot}:${k.inputs.generation}:${k.inputs.label}`).sort()).toEqual([
+      "clinic-backend-g1:clinic-unit-000000-backend:1:backend",
+      "clinic-backend-g2:clinic-unit-000000-backend:2:backend",
+      "clinic-reader-g3:clinic-unit-000000-reader:3:reader",
+    ]);
+    for (const k of keys) expect(k.inputs.conn).toEqual({ endpoint: "http://127.0.0.1:9000", region: "us-east-1" });
+    // Both live generations of a key carry the same document; each owns a policy of its own.
+    const docOf = (n: string) => keys.find((k) => k.name === n)!.inputs.document as string;
+    expect(docOf("clinic-backend-g1")).toBe(docOf("clinic-backend-g2"));
+    expect(docOf("clinic-reader-g3")).not.toBe(docOf("clinic-backend-g2"));
+    const backendDoc = JSON.parse(docOf("clinic-backend-g2"));
     expect(backendDoc.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
       "ReadObjects",
       "WriteObjects",
@@ -73,9 +84,7 @@ describe("MinioBucket under mocks", () => {
       "DenyReadsByVersionId",
     ]);
 
-    // generation 2 keeps generation 1 alive; retirePrevious drops it.
-    const users = byType("secure-storage:minio:User").map((u) => `${u.name}:${u.inputs.generation}`).sort();
-    expect(users).toEqual(["clinic-backend-g1:1", "clinic-backend-g2:2", "clinic-reader-g3:3"]);
+    // generation 2 keeps generation 1 alive; retirePrevious drops it (above: no reader-g2).
     expect(await unwrap(pulumi.output(asStaticKey(c.contract.keys!.backend).previous!.id))).toBe("AK-clinic-backend-g1");
     expect(asStaticKey(c.contract.keys!.reader).previous).toBeUndefined();
   });

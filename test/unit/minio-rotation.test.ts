@@ -23,15 +23,15 @@ beforeAll(() => {
 
 const settings = { endpoint: "http://127.0.0.1:9000", region: "us-east-1", kmsKeyId: "dev-sse-key" };
 
-/** The user (credential) resources one bucket config registers, by name, with their inputs. */
+/** The key (credential) resources one bucket config registers, by name, with the inputs that name the credential. */
 async function credentials(bucket: BucketInput): Promise<Map<string, Record<string, unknown>>> {
   const { MinioBucket } = await import("../../components/minio");
   registered = [];
   const spec = parseStorageSpec({ buckets: { clinic: bucket } }).buckets.clinic;
   const c = new MinioBucket("clinic", { bucketName: "clinic-unit-000000", spec, settings });
   await settle();
-  const users = registered.filter((r) => r.type === "secure-storage:minio:User");
-  return new Map(users.map((u) => [u.name, { generation: u.inputs.generation, policyName: u.inputs.policyName, label: u.inputs.label }]));
+  const keys = registered.filter((r) => r.type === "secure-storage:minio:Key");
+  return new Map(keys.map((k) => [k.name, { generation: k.inputs.generation, slot: k.inputs.slot, label: k.inputs.label }]));
 }
 
 const key = (extra: Record<string, unknown>) => ({
@@ -63,7 +63,7 @@ describe("MinIO keys follow the two-slot rule", () => {
     expect([...g3.keys()].sort()).toEqual(["clinic-backend-g2", "clinic-backend-g3"]);
   });
 
-  it("an unrelated change (CORS, lifecycle, prefixes) leaves the credential resources as they are", async () => {
+  it("an unrelated change (CORS, lifecycle, prefixes) leaves the credentials as they are (the policy updates in place)", async () => {
     const base = await credentials(key({ generation: 2 }));
     const changed = await credentials({
       ...key({ generation: 2, prefixes: ["workspaces/", "exports/"] }),
@@ -73,7 +73,15 @@ describe("MinIO keys follow the two-slot rule", () => {
     expect(changed).toEqual(base);
   });
 
-  it("the user provider replaces a credential create-before-delete", async () => {
+  it("the key provider replaces a credential create-before-delete", async () => {
+    const { keyProvider } = await import("../../components/minio/key-impl");
+    const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
+    const news = { conn, slot: "s", generation: 1, label: "k", document: "{}" };
+    const d = await keyProvider.diff("AK", news, { ...news, generation: 2 });
+    expect(d).toMatchObject({ changes: true, replaces: ["generation"], deleteBeforeReplace: false });
+  });
+
+  it("the former user provider still replaces create-before-delete (old state)", async () => {
     const { userProvider } = await import("../../components/minio/identity-impl");
     const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
     const d = await userProvider.diff("AK", { conn, policyName: "p", generation: 1, label: "k" }, { conn, policyName: "p", generation: 2, label: "k" });

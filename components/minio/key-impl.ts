@@ -1,0 +1,126 @@
+/**
+ * One generation of a MinIO key as ONE resource: its canned policy `<slot>-g<N>` and the user that
+ * has exactly that policy attached. Served by the provider plugin (provider/server.ts).
+ *
+ * One resource instead of a policy plus a user per key cuts the steps, and so the whole-state
+ * checkpoint rewrites, of an update (docs/BENCHMARKS.md). Semantics stay those of the pair:
+ * - a new generation or server is a new credential, created before the old one is deleted;
+ * - an access change rewrites the policy in place, and the credential stays;
+ * - drift (a widened or replaced policy, another policy or a group next to ours) shows on refresh
+ *   and the next `up` puts it back; a deleted user is gone, and `up` makes a NEW access key.
+ * The document is an input (the policy pack reads it there); the outputs keep only its hash, so
+ * the state holds it once.
+ */
+import { createHash } from "node:crypto";
+import { changedKeys, type ProviderImpl } from "../dynamic";
+import { oneLine } from "../errors";
+import { MinioAdminClient, type MinioConnection } from "./admin-client";
+import { samePolicyForm } from "./policy-form";
+import { createScopedUser, listUsersOnce, readScopedUser, restoreScopedUser } from "./scoped-user";
+
+export interface KeyInputs {
+  conn: MinioConnection;
+  /** The credential slot, `<physical bucket>-<key name>`: stack-unique, the same for every generation. */
+  slot: string;
+  generation: number;
+  /** Only to make the access key readable in `mc admin user list` (its first characters). */
+  label: string;
+  /** The canned policy (IAM JSON) this generation's user gets. */
+  document: string;
+}
+
+export interface KeyOutputs extends Omit<KeyInputs, "document"> {
+  /** The canned policy attached to the user: `<slot>-g<generation>` unless drifted. */
+  policyName: string;
+  /** sha256 of the policy as MinIO holds it, normalised; "" when the policy is gone. */
+  documentSha256: string;
+  accessKey: string;
+  secretKey: string;
+  /** Only when drifted: groups the user was added to. */
+  groups?: string[];
+}
+
+/** Each generation owns its policy, so retiring one never takes the other's away. */
+export const keyPolicyName = (slot: string, generation: number) => `${slot}-g${generation}`;
+
+export const documentSha256 = (document: string) =>
+  createHash("sha256").update(samePolicyForm(document)).digest("hex");
+
+/**
+ * Olds of a key that an alias moved here from the former `minio:User` (policy + user pair) have
+ * no `slot`: their policy name was the slot. Their next update gives them a policy of their own.
+ */
+const slotOf = (olds: Record<string, unknown>) => (olds.slot ?? olds.policyName) as string | undefined;
+
+export const keyProvider: ProviderImpl = {
+  async diff(_id, olds, news) {
+    const n = news as unknown as KeyInputs;
+    const o = { ...olds, slot: slotOf(olds) };
+    const replaces = changedKeys(o, news, ["conn", "slot", "generation"]);
+    const drifted =
+      olds.policyName !== keyPolicyName(n.slot, n.generation) ||
+      olds.documentSha256 !== documentSha256(n.document) ||
+      olds.groups !== undefined;
+    const changed = changedKeys(o, news, ["conn", "slot", "generation", "label"]);
+    return { changes: drifted || changed.length > 0, replaces, deleteBeforeReplace: false };
+  },
+  async create(raw) {
+    const inputs = raw as unknown as KeyInputs;
+    const admin = new MinioAdminClient(inputs.conn);
+    const policyName = keyPolicyName(inputs.slot, inputs.generation);
+    // Named after the stack-unique slot: an existing policy of that name is ours, left by a create
+    // that died before the state recorded it, so it is overwritten, not refused.
+    await admin.putPolicy(policyName, inputs.document);
+    const listing = () => listUsersOnce(inputs.conn.endpoint, () => admin.listUsers());
+    let created: { accessKey: string; secretKey: string };
+    try {
+      created = await createScopedUser(admin, { ...inputs, policyName }, listing);
+    } catch (e) {
+      // Nothing of this generation may outlive a failed create: the next create starts clean.
+      await admin.deletePolicy(policyName).catch((undo: unknown) => {
+        throw new Error(`${oneLine(e)}; removing policy "${policyName}" again failed too (${oneLine(undo)})`);
+      });
+      throw e;
+    }
+    const { document, ...rest } = inputs;
+    const outs: KeyOutputs = { ...rest, policyName, documentSha256: documentSha256(document), ...created };
+    return { id: created.accessKey, outs };
+  },
+  async read(id, props) {
+    const o = props as unknown as KeyOutputs;
+    const admin = new MinioAdminClient(o.conn);
+    const live = await readScopedUser(admin, id);
+    if (!live) return { id: "", props: {} };
+    const slot = slotOf(props);
+    const policy = slot === undefined ? undefined : await admin.getPolicy(keyPolicyName(slot, o.generation));
+    const { groups: _stale, ...rest } = props;
+    return { id, props: { ...rest, ...live, documentSha256: policy === undefined ? "" : documentSha256(policy) } };
+  },
+  async update(id, olds, news) {
+    const inputs = news as unknown as KeyInputs;
+    const admin = new MinioAdminClient(inputs.conn);
+    const policyName = keyPolicyName(inputs.slot, inputs.generation);
+    await admin.putPolicy(policyName, inputs.document);
+    await restoreScopedUser(admin, id, policyName);
+    const { document, ...rest } = inputs;
+    // The credential is generated at create and is not an input: carry it over, or the contract loses it.
+    const outs: KeyOutputs = {
+      ...rest,
+      policyName,
+      documentSha256: documentSha256(document),
+      accessKey: olds.accessKey as string,
+      secretKey: olds.secretKey as string,
+    };
+    return { outs };
+  },
+  async delete(id, props) {
+    const o = props as unknown as KeyOutputs;
+    const admin = new MinioAdminClient(o.conn);
+    await admin.deleteUser(id);
+    const slot = slotOf(props);
+    // A key moved from the former pair and deleted before any update has no policy of its own.
+    if (o.slot !== undefined && slot !== undefined) await admin.deletePolicy(keyPolicyName(slot, o.generation));
+  },
+};
+
+export { keyProvider as provider };
