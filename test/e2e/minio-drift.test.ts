@@ -199,7 +199,7 @@ describe("MinIO drift: refresh names it, up restores it", () => {
   });
 
   it("a scoped user's attached policy widened (consoleAdmin next to ours)", async () => {
-    const ours = `${docs}-app`;
+    const ours = `${docs}-app-g1`;
     await minio.attachPolicy(appKey(), `${ours},consoleAdmin`);
     expect((await refresh()).get("docs-app-g1")).toEqual({ op: "update", changed: ["policyName"] });
     await up();
@@ -210,7 +210,7 @@ describe("MinIO drift: refresh names it, up restores it", () => {
     await minio.attachPolicy(appKey(), "readwrite");
     expect((await refresh()).get("docs-app-g1")).toEqual({ op: "update", changed: ["policyName"] });
     await up();
-    expect((await minio.getUser(appKey()))?.policyName).toBe(`${docs}-app`);
+    expect((await minio.getUser(appKey()))?.policyName).toBe(`${docs}-app-g1`);
   });
 
   it("a scoped user added to a group", async () => {
@@ -221,16 +221,27 @@ describe("MinIO drift: refresh names it, up restores it", () => {
   });
 
   it("the key's canned policy widened", async () => {
-    const policyName = `${docs}-app`;
+    const policyName = `${docs}-app-g1`;
     const declared = (await minio.getPolicy(policyName))!;
     const wide = JSON.stringify({
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::*"] }],
     });
     await minio.putPolicy(policyName, wide);
-    expect((await refresh()).get("docs-app")).toEqual({ op: "update", changed: ["document"] });
+    expect((await refresh()).get("docs-app-g1")).toEqual({ op: "update", changed: ["documentSha256"] });
     await up();
     expect(samePolicy((await minio.getPolicy(policyName))!, declared)).toBe(true);
+  });
+
+  it("the key's canned policy detached and deleted (MinIO refuses to delete one in use)", async () => {
+    const policyName = `${docs}-app-g1`;
+    const declared = (await minio.getPolicy(policyName))!;
+    await minio.attachPolicy(appKey(), "readonly");
+    await minio.deletePolicy(policyName);
+    expect((await refresh()).get("docs-app-g1")).toEqual({ op: "update", changed: ["documentSha256", "policyName"] });
+    expect((await up()).update).toBe(1);
+    expect(samePolicy((await minio.getPolicy(policyName))!, declared)).toBe(true);
+    expect((await minio.getUser(appKey()))?.policyName).toBe(policyName);
   });
 
   it("a scoped user deleted: refresh drops it, up creates a NEW access key id that works", async () => {
@@ -241,7 +252,7 @@ describe("MinIO drift: refresh names it, up restores it", () => {
     const fresh = appKey();
     expect(fresh).not.toBe(old);
     expect(fresh.startsWith(accessKeyPrefix("app", `${docs}-app`, 1))).toBe(true);
-    expect((await minio.getUser(fresh))?.policyName).toBe(`${docs}-app`);
+    expect((await minio.getUser(fresh))?.policyName).toBe(`${docs}-app-g1`);
     expect(await minio.getUser(old)).toBeUndefined();
     const rows = await verifyContract({ buckets: { docs: contract.buckets.docs } }, admin);
     expect(rows.filter((r) => !r.ok)).toEqual([]);
