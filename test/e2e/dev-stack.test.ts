@@ -69,7 +69,7 @@ describe("dev stack on MinIO, end to end", () => {
     }
     // The state holds the plugin's types and no provider code (no serialized dynamic provider), and
     // no path of this clone, so it works from any clone.
-    expect(stored).toContain('"type": "secure-storage:minio:User"');
+    expect(stored).toContain('"type": "secure-storage:minio:Key"');
     expect(stored).not.toContain("__provider");
     expect(stored).not.toContain(path.resolve(__dirname, "..", ".."));
     // Admin credentials come from the environment: never an input, output or state entry.
@@ -115,12 +115,13 @@ describe("dev stack on MinIO, end to end", () => {
   it("verify fails when a key has been tampered with behind Pulumi's back", async () => {
     const playback = asStaticKey(contract.buckets.recordings.keys.playback).current;
     const client = new MinioAdminClient(conn, admin);
-    await client.attachPolicy(playback.id, `${contract.buckets.clinic.bucket}-backend`);
+    const backend = asStaticKey(contract.buckets.clinic.keys.backend).current;
+    await client.attachPolicy(playback.id, `${contract.buckets.clinic.bucket}-backend-g${backend.generation}`);
     try {
       const rows = await verifyContract({ buckets: { recordings: contract.buckets.recordings } }, admin);
       expect(rows.filter((r) => !r.ok).length).toBeGreaterThan(0);
     } finally {
-      await client.attachPolicy(playback.id, `${contract.buckets.recordings.bucket}-playback`);
+      await client.attachPolicy(playback.id, `${contract.buckets.recordings.bucket}-playback-g${playback.generation}`);
     }
   });
 

@@ -377,12 +377,12 @@ const signal = (sig: NodeJS.Signals) => (env: CaseEnv) => signalCli(env.stack.na
 
 const CASES: FaultCase[] = [
   { name: "SIGKILL MinIO after the first bucket is created", suffix: "bucket", trigger: bucketCreated, fault: killMinio },
-  // Users are the last creates: after the first "created" the other seven may all be done before
-  // the kill lands, so the fault starts at the first "creating", between add-user and attach.
-  { name: "SIGKILL MinIO mid-keys (first user creating)", suffix: "keys", trigger: creating("User"), fault: killMinio },
+  // Keys are the last creates: after the first "created" the other seven may all be done before
+  // the kill lands, so the fault starts at the first "creating", amid add-policy, add-user and attach.
+  { name: "SIGKILL MinIO mid-keys (first key creating)", suffix: "keys", trigger: creating("Key"), fault: killMinio },
   { name: "SIGKILL MinIO at the server CORS step", suffix: "cors", trigger: creating("ServerCors"), fault: killMinio },
-  { name: "SIGINT to the pulumi CLI mid-up", suffix: "sigint", trigger: created("Policy"), fault: signal("SIGINT") },
-  { name: "SIGKILL the pulumi CLI mid-up", suffix: "clikill", trigger: created("Policy"), fault: signal("SIGKILL") },
+  { name: "SIGINT to the pulumi CLI mid-up", suffix: "sigint", trigger: created("Key"), fault: signal("SIGINT") },
+  { name: "SIGKILL the pulumi CLI mid-up", suffix: "clikill", trigger: created("Key"), fault: signal("SIGKILL") },
 ];
 
 beforeAll(async () => {

@@ -196,20 +196,21 @@ describe("an interrupted create is finished by the next up", () => {
         Policy: JSON.stringify({ Version: "2012-10-17", Statement: [anonymous] }),
       }),
     );
-    // Killed after the canned policy and the user were made: a policy of our name (wider than
-    // ours), a user with our prefix and no policy, and one with our policy attached.
-    const policyName = `${fresh}-app`;
+    // Killed after the key's canned policy and its user were made: a policy of our name (wider
+    // than ours), a user with our prefix and no policy, and one with our policy attached.
+    const slot = `${fresh}-app`;
+    const policyName = `${slot}-g1`;
     const everything = {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::*"] }],
     };
     await minio.putPolicy(policyName, JSON.stringify(everything));
     cleanup.push(() => minio.deletePolicy(policyName));
-    const prefix = accessKeyPrefix("app", policyName, 1);
+    const prefix = accessKeyPrefix("app", slot, 1);
     const orphans = [await putUser(newAccessKey(prefix)), await putUser(newAccessKey(prefix), policyName)];
     // Not ours to remove: another generation's slot, and a user with our prefix but a foreign policy.
     const kept = [
-      await putUser(newAccessKey(accessKeyPrefix("app", policyName, 2))),
+      await putUser(newAccessKey(accessKeyPrefix("app", slot, 2))),
       await putUser(newAccessKey(prefix), "readwrite"),
     ];
 
@@ -257,7 +258,7 @@ describe("a bucket of the same name that is not ours is refused and left untouch
     expect(
       ((state.deployment.resources ?? []) as Array<{ type: string; custom: boolean }>).filter((r) => r.custom && r.type.startsWith("secure-storage:minio:")),
     ).toEqual([]);
-    expect(await minio.getPolicy(`${bucket}-app`)).toBeUndefined();
+    expect(await minio.getPolicy(`${bucket}-app-g1`)).toBeUndefined();
     return line;
   }
 
