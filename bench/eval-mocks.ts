@@ -12,8 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { stackConfig } from "./workload";
 
 /**
- * The SDK's own floor for the same resource graph: per bucket one component holding five bare
- * custom resources (no spec, no policy documents, no dynamic provider serialization).
+ * The SDK's own floor for the same resource graph: per bucket one component holding three bare
+ * custom resources, a bucket and two keys (no spec, no policy documents).
  */
 class BareComponent extends pulumi.ComponentResource {
   constructor(name: string) {
@@ -33,8 +33,8 @@ async function sdkFloor(n: number): Promise<void> {
     const parent = new BareComponent(`b${i}`);
     const bucket = new BareResource("bench:index:R", `b${i}`, { bucket: `b${i}` }, { parent });
     for (const k of ["app", "reader"]) {
-      const policy = new BareResource("bench:index:R", `b${i}-${k}`, { name: `b${i}-${k}` }, { parent, dependsOn: [bucket] });
-      outs.push(new BareResource("bench:index:User", `b${i}-${k}-g1`, { policy: policy.id, accessKey: undefined }, { parent }).id);
+      const props = { slot: `b${i}-${k}`, accessKey: undefined };
+      outs.push(new BareResource("bench:index:Key", `b${i}-${k}-g1`, props, { parent, dependsOn: [bucket] }).id);
     }
   }
   await new Promise<void>((resolve) => pulumi.all(outs).apply(() => resolve()));
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     {
       newResource: (args) => {
         resources++;
-        const extra = args.type.endsWith(":User") ? { accessKey: `AK${resources}`, secretKey: `SK${resources}` } : {};
+        const extra = args.type.endsWith(":Key") ? { accessKey: `AK${resources}`, secretKey: `SK${resources}` } : {};
         return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
       },
       call: () => ({}),

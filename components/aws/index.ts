@@ -44,6 +44,10 @@ export class AwsBucket extends pulumi.ComponentResource {
   readonly bucketArn: pulumi.Output<string>;
   /** Key ARN of the SSE-KMS key, when the bucket uses one. */
   readonly kmsKeyArn?: pulumi.Output<string>;
+  /**
+   * This bucket's entry in the `storage` stack output. Not a registered component output: the
+   * stack output holds it, and a second copy in the state would be rewritten on every checkpoint.
+   */
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: AwsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -153,6 +157,6 @@ export class AwsBucket extends pulumi.ComponentResource {
       cors: spec.cors,
       keys,
     };
-    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, contract: this.contract });
+    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
   }
 }

@@ -52,7 +52,10 @@ export function sasPeriod(seconds: number): string {
 export class AzureBucket extends pulumi.ComponentResource {
   readonly account: storage.StorageAccount;
   readonly container: storage.BlobContainer;
-  /** This bucket's entry in the `storage` stack output. */
+  /**
+   * This bucket's entry in the `storage` stack output. Not a registered component output: the
+   * stack output holds it, and a second copy in the state would be rewritten on every checkpoint.
+   */
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: AzureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -197,7 +200,7 @@ export class AzureBucket extends pulumi.ComponentResource {
       cors: spec.cors,
       keys,
     };
-    this.registerOutputs({ contract: this.contract });
+    this.registerOutputs({});
   }
 
   /** Two slots: a stored access policy + SAS for the current generation, and the previous one until retired. */

@@ -34,7 +34,10 @@ export interface B2BucketArgs {
 export class B2Bucket extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketId: pulumi.Output<string>;
-  /** This bucket's entry in the `storage` stack output. */
+  /**
+   * This bucket's entry in the `storage` stack output. Not a registered component output: the
+   * stack output holds it, and a second copy in the state would be rewritten on every checkpoint.
+   */
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: B2BucketArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -101,6 +104,6 @@ export class B2Bucket extends pulumi.ComponentResource {
       cors: spec.cors,
       keys,
     };
-    this.registerOutputs({ bucketName: this.bucketName, bucketId: this.bucketId, contract: this.contract });
+    this.registerOutputs({ bucketName: this.bucketName, bucketId: this.bucketId });
   }
 }

@@ -36,7 +36,10 @@ export interface GcsBucketArgs {
 
 export class GcsBucket extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
-  /** This bucket's entry in the `storage` stack output. */
+  /**
+   * This bucket's entry in the `storage` stack output. Not a registered component output: the
+   * stack output holds it, and a second copy in the state would be rewritten on every checkpoint.
+   */
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: GcsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -131,7 +134,7 @@ export class GcsBucket extends pulumi.ComponentResource {
       cors: spec.cors,
       keys,
     };
-    this.registerOutputs({ bucketName: this.bucketName, contract: this.contract });
+    this.registerOutputs({ bucketName: this.bucketName });
   }
 
   private key(

@@ -27,7 +27,10 @@ export interface MinioBucketArgs {
 
 export class MinioBucket extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
-  /** This bucket's entry in the `storage` stack output. */
+  /**
+   * This bucket's entry in the `storage` stack output. Not a registered component output: the
+   * stack output holds it, and a second copy in the state would be rewritten on every checkpoint.
+   */
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: MinioBucketArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -87,6 +90,6 @@ export class MinioBucket extends pulumi.ComponentResource {
       cors: spec.cors,
       keys,
     };
-    this.registerOutputs({ bucketName: this.bucketName, contract: this.contract });
+    this.registerOutputs({ bucketName: this.bucketName });
   }
 }
