@@ -1,8 +1,8 @@
 /**
  * The lower bound: the same resources made, read and removed straight through the MinIO S3 and
  * admin APIs (one S3 client, one admin client, a bounded pool of concurrent buckets), with no
- * engine, no state and no provider process. Each operation mirrors what the dynamic providers do
- * for the same resources (components/minio/bucket-impl.ts, identity-impl.ts).
+ * engine, no state and no provider process. Each operation mirrors what the provider plugin does
+ * for the same resources (components/minio/bucket-impl.ts, key-impl.ts, identity-impl.ts).
  */
 import {
   CreateBucketCommand,
@@ -21,6 +21,7 @@ import { canonicalJson, s3KeyPolicy } from "../components/access";
 import type { AdminCredentials, MinioAdminClient, MinioConnection } from "../components/minio/admin-client";
 import { s3LifecycleRules } from "../components/minio/bucket-impl";
 import { corsConfigLine, newAccessKey, newSecretKey, parseCorsOrigins } from "../components/minio/identity-impl";
+import { keyPolicyName } from "../components/minio/key-impl";
 import { parseStorageSpec, type BucketSpec } from "../components/spec";
 import { bucketConfig, bucketNames, BENCH_ORIGIN } from "./workload";
 
@@ -35,9 +36,13 @@ export async function pool<T>(items: T[], limit: number, fn: (item: T) => Promis
 
 export interface DirectKey {
   name: string;
-  policy: string;
+  /** `<bucket>-<key>`: each generation's policy is `<slot>-g<N>` (key-impl.ts). */
+  slot: string;
+  generation: number;
   accessKey?: string;
 }
+
+const policyOf = (k: DirectKey) => keyPolicyName(k.slot, k.generation);
 export interface DirectBucket {
   bucket: string;
   spec: BucketSpec;
@@ -57,7 +62,7 @@ export class DirectMinio {
     const spec = parseStorageSpec({ buckets: { x0: bucketConfig() } }).buckets.x0;
     this.buckets = bucketNames(n).map((b) => {
       const bucket = `${prefix}-${b}`;
-      return { bucket, spec, keys: Object.keys(spec.keys).map((name) => ({ name, policy: `${bucket}-${name}` })) };
+      return { bucket, spec, keys: Object.keys(spec.keys).map((name) => ({ name, slot: `${bucket}-${name}`, generation: 1 })) };
     });
   }
 
@@ -66,12 +71,12 @@ export class DirectMinio {
     let existing = 0;
     await pool(this.buckets, this.concurrency, async (b) => {
       existing += (await this.s3.send(new HeadBucketCommand({ Bucket: b.bucket })).then(() => 1, () => 0));
-      for (const k of b.keys) if (await this.admin.getPolicy(k.policy)) existing++;
+      for (const k of b.keys) if (await this.admin.getPolicy(policyOf(k))) existing++;
     });
     return existing;
   }
 
-  /** Create every bucket (versioning, SSE-KMS, lifecycle, no bucket policy), policy and user, then the server CORS origin. */
+  /** Create every bucket (versioning, SSE-KMS, lifecycle, no bucket policy) and key (policy, user), then the server CORS origin. */
   async create(): Promise<void> {
     await pool(this.buckets, this.concurrency, async (b) => {
       const Bucket = b.bucket;
@@ -85,19 +90,17 @@ export class DirectMinio {
       );
       await this.s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: s3LifecycleRules(b.spec.lifecycle) } }));
       await this.s3.send(new DeleteBucketPolicyCommand({ Bucket })).catch(() => undefined);
-      for (const k of b.keys) {
-        if (await this.admin.getPolicy(k.policy)) throw new Error(`policy ${k.policy} already exists`);
-        await this.admin.putPolicy(k.policy, canonicalJson(s3KeyPolicy(`arn:aws:s3:::${Bucket}`, b.spec.keys[k.name])));
-        k.accessKey = await this.newUser(k, 1);
-      }
+      for (const k of b.keys) k.accessKey = await this.newKey(b, k);
     });
     await this.setOrigins([BENCH_ORIGIN], []);
   }
 
-  private async newUser(k: DirectKey, generation: number): Promise<string> {
-    const accessKey = newAccessKey(`${k.name}G${generation}`);
+  /** One key generation: its policy, its user, the attachment. */
+  private async newKey(b: DirectBucket, k: DirectKey): Promise<string> {
+    await this.admin.putPolicy(policyOf(k), canonicalJson(s3KeyPolicy(`arn:aws:s3:::${b.bucket}`, b.spec.keys[k.name])));
+    const accessKey = newAccessKey(`${k.name}G${k.generation}`);
     await this.admin.putUser(accessKey, newSecretKey());
-    await this.admin.attachPolicy(accessKey, k.policy);
+    await this.admin.attachPolicy(accessKey, policyOf(k));
     return accessKey;
   }
 
@@ -118,20 +121,23 @@ export class DirectMinio {
       const lc = await this.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }));
       if ((lc.Rules ?? []).length !== b.spec.lifecycle.length) drift++;
       for (const k of b.keys) {
-        if (!(await this.admin.getPolicy(k.policy))) drift++;
-        if ((await this.admin.getUser(k.accessKey!))?.policyName !== k.policy) drift++;
+        if ((await this.admin.getUser(k.accessKey!))?.policyName !== policyOf(k)) drift++;
+        if (!(await this.admin.getPolicy(policyOf(k)))) drift++;
       }
     });
     if (!parseCorsOrigins(await this.admin.getConfig("api")).includes(BENCH_ORIGIN)) drift++;
     return drift;
   }
 
-  /** Rotation of one key: a new user for generation 2 (both alive), then the old one removed. */
+  /** Rotation of one key: generation 2's policy and user (both alive), then generation 1's removed. */
   async rotateOne(): Promise<void> {
-    const k = this.buckets[0].keys[0];
-    const old = k.accessKey!;
-    k.accessKey = await this.newUser(k, 2);
-    await this.admin.deleteUser(old);
+    const b = this.buckets[0];
+    const k = b.keys[0];
+    const old = { ...k };
+    k.generation = 2;
+    k.accessKey = await this.newKey(b, k);
+    await this.admin.deleteUser(old.accessKey!);
+    await this.admin.deletePolicy(policyOf(old));
   }
 
   /** Remove users, policies and buckets (they are empty), and this run's CORS origin. */
@@ -139,7 +145,7 @@ export class DirectMinio {
     await pool(this.buckets, this.concurrency, async (b) => {
       for (const k of b.keys) {
         if (k.accessKey) await this.admin.deleteUser(k.accessKey);
-        await this.admin.deletePolicy(k.policy);
+        await this.admin.deletePolicy(policyOf(k));
       }
       await this.s3.send(new DeleteBucketCommand({ Bucket: b.bucket }));
     });

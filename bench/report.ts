@@ -107,8 +107,8 @@ export function renderFigures(f: RunFigures): string {
 
   lines.push("## Pulumi vs direct API calls", "");
   lines.push(
-    `Each bucket: versioning, SSE-KMS, a lifecycle rule, CORS origin, 2 prefix-scoped keys (policy + user each). ` +
-      `Stack resources at ${big} buckets: ${f.resources[big] ?? "n/a"} (stack, ${big} components, ${big} buckets, ${2 * big} policies, ${2 * big} users, server CORS).`,
+    `Each bucket: versioning, SSE-KMS, a lifecycle rule, CORS origin, 2 prefix-scoped keys (one resource each: its policy and user). ` +
+      `Stack resources at ${big} buckets: ${f.resources[big] ?? "n/a"} (stack, ${big} components, ${big} buckets, ${2 * big} keys, server CORS).`,
     "",
   );
   const rows: string[][] = [];
@@ -139,9 +139,9 @@ export function renderFigures(f: RunFigures): string {
   lines.push(
     "What the direct column does (components/minio/admin-client.ts and s3-client.ts, one client each, no engine, no state):",
     "- *preview from empty* → a plan: one HeadBucket per bucket and one policy read per key (does anything exist already?);",
-    "- *up from empty* → the calls the provider implementations make: CreateBucket, versioning, encryption, lifecycle, DeleteBucketPolicy; per key a policy existence check, add policy, add user, attach policy; the CORS origin;",
+    "- *up from empty* → the calls the provider implementations make: CreateBucket, versioning, encryption, lifecycle, DeleteBucketPolicy; per key add its generation's policy, add user, attach policy; the CORS origin;",
     "- *no changes* → a reconcile that reads every resource and compares it with the spec (Pulumi compares with its state instead and calls nothing);",
-    "- *rotate* → add the generation-2 user, attach its policy, remove the generation-1 user;",
+    "- *rotate* → add the generation-2 policy and user, attach it, remove the generation-1 user and policy;",
     "- *destroy* → remove users, policies, buckets and the CORS origin.",
     "",
   );
@@ -168,7 +168,8 @@ export function renderFigures(f: RunFigures): string {
   lines.push(
     `stacks/program.ts \`program()\` (config parsing, spec validation, adapters, components) for ${e.buckets} buckets = ${e.resources} resources, ` +
       "under `pulumi.runtime.setMocks` in its own process (bench/eval-mocks.ts). The SDK floor registers the same graph of bare resources " +
-      "(one component + 5 custom resources per bucket), so the difference is this project's own cost.",
+      "(one component + 3 custom resources per bucket: the bucket and two keys), so the difference is this project's own cost. " +
+        "Both run with the node flags Pulumi.yaml gives the program (`runtime.options.nodeargs`).",
     "",
     markdownTable(
       ["", "wall (median)", "CPU (median)", "wall samples"],

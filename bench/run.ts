@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse } from "yaml";
 import { MinioAdminClient, type AdminCredentials } from "../components/minio/admin-client";
 import { s3ClientFor } from "../components/minio/s3-client";
 import { verifyContract } from "../checks/verify";
@@ -72,8 +73,15 @@ function minioVersion(): string {
 
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(" / ");
 
+interface PulumiYaml {
+  runtime: { options: { nodeargs: string } };
+}
+
 async function evaluate(buckets: number, floor: boolean): Promise<{ ms: number; cpuMs: number; resources: number }> {
-  const out = execFileSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(__dirname, "eval-mocks.ts"), String(buckets), ...(floor ? ["--floor"] : [])], {
+  // With the node flags the language host gives the program (Pulumi.yaml runtime.options.nodeargs).
+  const nodeargs = String((parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as PulumiYaml).runtime.options.nodeargs);
+  const args = [...nodeargs.split(" "), path.join(__dirname, "eval-mocks.ts"), String(buckets), ...(floor ? ["--floor"] : [])];
+  const out = execFileSync(process.execPath, args, {
     encoding: "utf8",
     cwd: ROOT,
   });

@@ -50,9 +50,9 @@ export function stackConfig(n: number, target: MinioTarget, overrides: Record<st
   };
 }
 
-/** Resources `pulumi up` registers for `n` buckets: per bucket a component, the bucket, 2 policies, 2 users; plus the server CORS and the stack. */
+/** Resources `pulumi up` registers for `n` buckets: per bucket a component, the bucket, a key resource per key; plus the server CORS and the stack. */
 export function expectedResources(n: number): number {
-  return n * (1 + 1 + 2 * Object.keys(KEYS).length) + 2;
+  return n * (1 + 1 + Object.keys(KEYS).length) + 2;
 }
 
 /** The KMS key name in MINIO_KMS_SECRET_KEY (`<name>:<base64>`); the secret part is never returned. */

@@ -66,7 +66,7 @@ describe("bench workload", () => {
     expect(parsed.spec.buckets.b000.keys.app).toMatchObject({ generation: 1, prefixes: ["data/"], access: ["read", "write", "delete", "list"] });
     expect(parsed.spec.buckets.b001.keys.app.generation).toBe(2);
     expect(parsed.spec.buckets.b001.keys.reader).toMatchObject({ generation: 1, access: ["read", "list"] });
-    expect(expectedResources(100)).toBe(602);
+    expect(expectedResources(100)).toBe(402); // per bucket: component, bucket, 2 keys
   });
 
   it("reads only the KMS key name, never the key", () => {
