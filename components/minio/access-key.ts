@@ -1,6 +1,6 @@
 /**
  * MinIO access keys for scoped users. A key is `<label><hash><random>`, 20 characters (MinIO's
- * maximum). The label keeps `mc admin user list` readable; the hash of the policy name and
+ * maximum). The label keeps `mc admin user list` readable; the hash of the slot and
  * generation makes every credential slot recognisable, so a create can find and remove users
  * an interrupted create of the same slot left behind; the random tail makes a re-created
  * credential a NEW access key id, so applications see the change instead of a silent secret swap.
@@ -18,13 +18,13 @@ function alnum(bytes: Buffer, n: number): string {
   return out;
 }
 
-/** The fixed start of every access key of one credential slot (policy = stack-unique bucket + key name). */
-export function accessKeyPrefix(label: string, policyName: string, generation: number): string {
+/** The fixed start of every access key of one credential slot (`<stack-unique bucket>-<key name>`) and generation. */
+export function accessKeyPrefix(label: string, slot: string, generation: number): string {
   const head = label
     .toUpperCase()
     .replace(/[^A-Z0-9]/g, "")
     .slice(0, LABEL_CHARS);
-  const hash = createHash("sha256").update(`${policyName}\0g${generation}`).digest();
+  const hash = createHash("sha256").update(`${slot}\0g${generation}`).digest();
   return head + alnum(hash, HASH_CHARS);
 }
 

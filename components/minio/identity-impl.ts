@@ -82,7 +82,8 @@ export const userProvider: ProviderImpl = {
     const inputs = raw as unknown as UserInputs;
     const admin = new MinioAdminClient(inputs.conn);
     const listing = () => listUsersOnce(inputs.conn.endpoint, () => admin.listUsers());
-    const { accessKey, secretKey } = await createScopedUser(admin, inputs, listing);
+    // Before minio:Key, a key's policy was named after its slot.
+    const { accessKey, secretKey } = await createScopedUser(admin, { ...inputs, slot: inputs.policyName }, listing);
     return { id: accessKey, outs: { ...inputs, accessKey, secretKey } };
   },
   async read(id, props) {

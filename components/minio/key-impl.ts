@@ -16,7 +16,8 @@ import { changedKeys, type ProviderImpl } from "../dynamic";
 import { oneLine } from "../errors";
 import { MinioAdminClient, type MinioConnection } from "./admin-client";
 import { samePolicyForm } from "./policy-form";
-import { createScopedUser, listUsersOnce, readScopedUser, restoreScopedUser } from "./scoped-user";
+import { accessKeyPrefix } from "./access-key";
+import { createScopedUser, listUsersOnce, orphansOf, readScopedUser, restoreScopedUser } from "./scoped-user";
 
 export interface KeyInputs {
   conn: MinioConnection;
@@ -30,9 +31,12 @@ export interface KeyInputs {
 }
 
 export interface KeyOutputs extends Omit<KeyInputs, "document"> {
-  /** The canned policy attached to the user: `<slot>-g<generation>` unless drifted. */
+  /** The canned policies attached to the user (MinIO's comma list): `<slot>-g<generation>` unless drifted. */
   policyName: string;
-  /** sha256 of the policy as MinIO holds it, normalised; "" when the policy is gone. */
+  /**
+   * sha256 of the policy in normal form (policy-form.ts): of the input after create or update, of
+   * what MinIO holds after a refresh; "" when the policy is gone.
+   */
   documentSha256: string;
   accessKey: string;
   secretKey: string;
@@ -47,16 +51,20 @@ export const documentSha256 = (document: string) =>
   createHash("sha256").update(samePolicyForm(document)).digest("hex");
 
 /**
- * Olds of a key that an alias moved here from the former `minio:User` (policy + user pair) have
- * no `slot`: their policy name was the slot. Their next update gives them a policy of their own.
+ * A key that an alias moved here from the former `minio:User` (policy + user pair) has no `slot`
+ * in its state: the alias (same name, same parent) already makes it this slot's. Its `policyName`
+ * is the live mapping, which may have drifted, so it is never read as the slot.
  */
-const slotOf = (olds: Record<string, unknown>) => (olds.slot ?? olds.policyName) as string | undefined;
+const moved = (olds: Record<string, unknown>) => olds.slot === undefined;
 
 export const keyProvider: ProviderImpl = {
   async diff(_id, olds, news) {
     const n = news as unknown as KeyInputs;
-    const o = { ...olds, slot: slotOf(olds) };
-    const replaces = changedKeys(o, news, ["conn", "slot", "generation"]);
+    const o = moved(olds) ? { ...olds, slot: n.slot } : olds;
+    // Only a new generation (or slot) is a new credential. The connection (endpoint, region, CA) is
+    // how the same server is reached: a replacement there would make the new key's create remove
+    // the live old user as an orphan of its slot, and the old key's delete take the shared policy.
+    const replaces = changedKeys(o, news, ["slot", "generation"]);
     const drifted =
       olds.policyName !== keyPolicyName(n.slot, n.generation) ||
       olds.documentSha256 !== documentSha256(n.document) ||
@@ -91,8 +99,7 @@ export const keyProvider: ProviderImpl = {
     const admin = new MinioAdminClient(o.conn);
     const live = await readScopedUser(admin, id);
     if (!live) return { id: "", props: {} };
-    const slot = slotOf(props);
-    const policy = slot === undefined ? undefined : await admin.getPolicy(keyPolicyName(slot, o.generation));
+    const policy = await admin.getPolicy(keyPolicyName(o.slot, o.generation));
     const { groups: _stale, ...rest } = props;
     return { id, props: { ...rest, ...live, documentSha256: policy === undefined ? "" : documentSha256(policy) } };
   },
@@ -102,6 +109,7 @@ export const keyProvider: ProviderImpl = {
     const policyName = keyPolicyName(inputs.slot, inputs.generation);
     await admin.putPolicy(policyName, inputs.document);
     await restoreScopedUser(admin, id, policyName);
+    if (moved(olds)) await sweepFormerOrphans(admin, id, inputs);
     const { document, ...rest } = inputs;
     // The credential is generated at create and is not an input: carry it over, or the contract loses it.
     const outs: KeyOutputs = {
@@ -117,10 +125,23 @@ export const keyProvider: ProviderImpl = {
     const o = props as unknown as KeyOutputs;
     const admin = new MinioAdminClient(o.conn);
     await admin.deleteUser(id);
-    const slot = slotOf(props);
-    // A key moved from the former pair and deleted before any update has no policy of its own.
-    if (o.slot !== undefined && slot !== undefined) await admin.deletePolicy(keyPolicyName(slot, o.generation));
+    await admin.deletePolicy(keyPolicyName(o.slot, o.generation));
   },
 };
+
+/**
+ * The former design shared one policy, named after the slot, between a key's generations. A user
+ * an interrupted create of this generation left on it would keep the engine from deleting that
+ * policy (MinIO refuses to delete a policy in use), so moving the key here removes such users: same
+ * slot and generation prefix, on the shared policy or none, and not the key itself.
+ */
+async function sweepFormerOrphans(admin: MinioAdminClient, id: string, key: KeyInputs): Promise<void> {
+  const users = await listUsersOnce(key.conn.endpoint, () => admin.listUsers());
+  const prefix = accessKeyPrefix(key.label, key.slot, key.generation);
+  for (const orphan of orphansOf(users, prefix, key.slot).filter((u) => u !== id)) {
+    await admin.deleteUser(orphan);
+    users.delete(orphan);
+  }
+}
 
 export { keyProvider as provider };

@@ -27,7 +27,8 @@ export class MinioKeyResource extends pulumi.CustomResource {
   constructor(name: string, args: Inputs<KeyInputs>, opts?: pulumi.CustomResourceOptions) {
     const inputs = { accessKey: undefined, secretKey: undefined, policyName: undefined, ...args };
     const moved = [{ type: "secure-storage:minio:User" }, { type: "pulumi-nodejs:dynamic/minio:User" }];
-    super("secure-storage:minio:Key", name, inputs, pluginOptions("minio:Key", { ...opts, aliases: [...(opts?.aliases ?? []), ...moved] }));
+    const aliases = [...(opts?.aliases ?? []), ...moved];
+    super("secure-storage:minio:Key", name, inputs, pluginOptions("minio:Key", { ...opts, aliases }));
   }
 }
 

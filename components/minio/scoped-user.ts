@@ -16,9 +16,10 @@ export interface UserAdmin {
 }
 
 export interface ScopedUser {
+  /** The canned policy the user gets. */
   policyName: string;
-  /** The credential slot its access keys are recognised by (default: the policy name, as before keys had their own). */
-  slot?: string;
+  /** `<stack-unique bucket>-<key name>`: what its access keys are recognised by (access-key.ts). */
+  slot: string;
   generation: number;
   label: string;
 }
@@ -63,7 +64,7 @@ export async function createScopedUser(
   user: ScopedUser,
   listing: () => Promise<Map<string, MinioUserInfo>> = () => admin.listUsers(),
 ): Promise<{ accessKey: string; secretKey: string }> {
-  const prefix = accessKeyPrefix(user.label, user.slot ?? user.policyName, user.generation);
+  const prefix = accessKeyPrefix(user.label, user.slot, user.generation);
   const users = await listing();
   for (const orphan of orphansOf(users, prefix, user.policyName)) {
     await admin.deleteUser(orphan);

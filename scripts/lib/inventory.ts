@@ -149,7 +149,9 @@ export function stateInventory(deployment: Deployment, endpoint?: string): State
       if (name) ({ bucket: inv.buckets, policy: inv.policies, user: inv.users })[kind].set(name, r.urn);
     }
     const generation = (r.outputs ?? r.inputs)?.generation;
-    if (kinds.includes("user") && typeof generation === "number") inv.maxGeneration = Math.max(inv.maxGeneration, generation);
+    if (kinds.includes("user") && typeof generation === "number") {
+      inv.maxGeneration = Math.max(inv.maxGeneration, generation);
+    }
   }
   for (const op of deployment.pending_operations ?? []) {
     for (const kind of kindsOf(op.resource)) {
@@ -180,7 +182,11 @@ function slotKey(slot: string, project: string, stack: string): string | undefin
  * The slot and key name of one of this stack's policies: a key generation's `<slot>-g<N>`
  * (key-impl.ts), or `<slot>` itself, the policy a key's generations shared before minio:Key.
  */
-export function stackPolicySlot(name: string, project: string, stack: string): { slot: string; key: string } | undefined {
+export function stackPolicySlot(
+  name: string,
+  project: string,
+  stack: string,
+): { slot: string; key: string } | undefined {
   const generation = /^(.+)-g\d+$/.exec(name);
   for (const slot of generation ? [generation[1], name] : [name]) {
     const key = slotKey(slot, project, stack);
@@ -203,7 +209,9 @@ function slotPrefixes(policies: Iterable<string>, maxGeneration: number, ids: { 
     const found = stackPolicySlot(policy, ids.project, ids.stack);
     if (!found) continue;
     // An interrupted create is of a generation the state has, or of the next one (a rotation).
-    for (let g = 1; g <= maxGeneration + 1; g++) slots.set(accessKeyPrefix(found.key, found.slot, g), `${found.slot} g${g}`);
+    for (let g = 1; g <= maxGeneration + 1; g++) {
+      slots.set(accessKeyPrefix(found.key, found.slot, g), `${found.slot} g${g}`);
+    }
   }
   return slots;
 }

@@ -5,15 +5,17 @@
  *   - the plugin's policy + user pair per key (before one `minio:Key` resource per generation).
  * 1. A git worktree at that commit deploys a stack with its own program.
  * 2. `up` of the same stack with this checkout's program, whose resources alias the old types.
- * Nothing may be created or replaced; only the former shared policies are deleted. Every key keeps
- * its access key and secret and still works, now through a policy of its own generation. The state
- * then holds only this checkout's types, no serialized provider and no plaintext secret.
+ * Nothing may be created or replaced, not even a user whose mapping drifted; only the former
+ * shared policies are deleted. Every key keeps its access key and secret and still works, now
+ * through a policy of its own generation. The state then holds only this checkout's types, no
+ * serialized provider and no plaintext secret.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessKeyPrefix, newAccessKey, newSecretKey } from "../../components/minio/access-key";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { program } from "../../stacks/program";
 import { openStack, ROOT } from "../../scripts/lib/workspace";
@@ -55,6 +57,7 @@ describe.each([
   let legacy: LegacyCheckout | undefined;
   let stack: auto.Stack;
   let before: StateResource[];
+  let orphan: string;
   const ops: Array<{ op: string; type: string; urn: string }> = [];
 
   function exportState(showSecrets = false): { text: string; resources: StateResource[] } {
@@ -70,6 +73,15 @@ describe.each([
     expect(up.result).toBe("succeeded");
     stack = await openStack({ stack: name, config, program: async () => program() });
     before = exportState(true).resources;
+    // Drift the migration must take in place (never replace): consoleAdmin next to a user's shared
+    // policy. And what an interrupted create of the same slot left: a user on the shared policy,
+    // which would keep the engine from deleting that policy.
+    const drifted = users(before).find((u) => logical(u.urn).endsWith("-app-g1"))!;
+    const slot = String(drifted.outputs!.policyName);
+    await minio.attachPolicy(String(plain(drifted.outputs!.accessKey)), `${slot},consoleAdmin`);
+    orphan = newAccessKey(accessKeyPrefix("app", slot, 1));
+    await minio.putUser(orphan, newSecretKey());
+    await minio.attachPolicy(orphan, slot);
     const r = await stack.up({
       color: "never",
       onEvent: (e) => {
@@ -118,6 +130,13 @@ describe.each([
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "data/after-migration.txt", Body: "ok" }));
       }
     }
+  });
+
+  it("repairs the drifted user in place and removes the orphan left on a shared policy", async () => {
+    expect(await minio.getUser(orphan)).toBeUndefined();
+    const accessKeys = keys(exportState(true).resources).map((k) => String(plain(k.outputs!.accessKey)));
+    const live = await Promise.all(accessKeys.map((k) => minio.getUser(k)));
+    expect(live.filter((u) => u?.policyName.includes("consoleAdmin"))).toEqual([]);
   });
 
   it("leaves only this checkout's types, no serialized provider, the secret keys encrypted", () => {

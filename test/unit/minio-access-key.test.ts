@@ -48,14 +48,14 @@ class FakeAdmin implements UserAdmin {
   }
 }
 
-const slot = { policyName: "docs-e2e-abc123-app", generation: 1, label: "app" };
+const slot = { slot: "docs-e2e-abc123-app", policyName: "docs-e2e-abc123-app-g1", generation: 1, label: "app" };
 
 describe("access keys", () => {
   it("start with a readable label and a prefix fixed per credential slot, then differ", () => {
-    const prefix = accessKeyPrefix("backend", slot.policyName, 1);
+    const prefix = accessKeyPrefix("backend", slot.slot, 1);
     expect(prefix).toMatch(/^BACK[A-Z0-9]{8}$/);
-    expect(accessKeyPrefix("backend", slot.policyName, 1)).toBe(prefix);
-    expect(accessKeyPrefix("backend", slot.policyName, 2)).not.toBe(prefix);
+    expect(accessKeyPrefix("backend", slot.slot, 1)).toBe(prefix);
+    expect(accessKeyPrefix("backend", slot.slot, 2)).not.toBe(prefix);
     expect(accessKeyPrefix("backend", "docs-other-abc123-backend", 1)).not.toBe(prefix);
     const a = newAccessKey(prefix);
     const b = newAccessKey(prefix);
@@ -64,12 +64,12 @@ describe("access keys", () => {
   });
 
   it("orphans are users with the slot's prefix and no policy or ours; anything else is kept", () => {
-    const prefix = accessKeyPrefix(slot.label, slot.policyName, 1);
+    const prefix = accessKeyPrefix(slot.label, slot.slot, 1);
     const users = new Map([
       [`${prefix}AAAAAAAA`, info("")],
       [`${prefix}BBBBBBBB`, info(slot.policyName)],
       [`${prefix}CCCCCCCC`, info("readwrite")],
-      [`${accessKeyPrefix(slot.label, slot.policyName, 2)}DDDDDDDD`, info("")],
+      [`${accessKeyPrefix(slot.label, slot.slot, 2)}DDDDDDDD`, info("")],
       ["SOMEONEELSE", info("")],
     ]);
     expect(orphansOf(users, prefix, slot.policyName).sort()).toEqual([`${prefix}AAAAAAAA`, `${prefix}BBBBBBBB`]);
@@ -79,7 +79,7 @@ describe("access keys", () => {
 describe("createScopedUser", () => {
   it("removes the orphans of an interrupted create of the same slot, then creates a new access key", async () => {
     const admin = new FakeAdmin();
-    const prefix = accessKeyPrefix(slot.label, slot.policyName, 1);
+    const prefix = accessKeyPrefix(slot.label, slot.slot, 1);
     admin.users.set(`${prefix}ORPHAN01`, info(""));
     admin.users.set("OTHERUSER", info(""));
     const { accessKey, secretKey } = await createScopedUser(admin, slot);
@@ -104,7 +104,7 @@ describe("createScopedUser", () => {
       (e: Error) => e,
     );
     expect(err?.message).toMatch(
-      /attaching policy "docs-e2e-abc123-app" failed \(attachPolicy broke: connection refused\)/,
+      /attaching policy "docs-e2e-abc123-app-g1" failed \(attachPolicy broke: connection refused\)/,
     );
     expect(err?.message).toMatch(/removing the user again failed too \(deleteUser broke: connection refused\)/);
     expect(err?.message).not.toContain("\n");
@@ -120,7 +120,7 @@ describe("one user listing per server and process", () => {
   it("many creates share one listing (MinIO encrypts it: one Argon2id each), and orphans in it are still removed", async () => {
     const admin = new FakeAdmin();
     const slots = [1, 2, 3].map((generation) => ({ ...slot, generation }));
-    const orphan = `${accessKeyPrefix(slot.label, slot.policyName, 2)}ORPHAN01`;
+    const orphan = `${accessKeyPrefix(slot.label, slot.slot, 2)}ORPHAN01`;
     admin.users.set(orphan, info(""));
     const key = `many-${Math.random()}`;
     const listing = () => listUsersOnce(key, () => admin.listUsers());
