@@ -4,7 +4,7 @@
  * The same rules also read hand-written `@pulumi/minio` resources where they hold the same setting
  * (documents, SSE, versioning); what only that package has is in minio-package.ts.
  */
-import { adminActions, documentProblems, isAllow, publicGrants, wildcardGrants, type ParsedDocument } from "../iam";
+import { adminActions, bucketsReached, documentProblems, isAllow, publicGrants, wildcardGrants, type ParsedDocument } from "../iam";
 import { mustBe, resourcePolicy, type StoragePolicy } from "../policy";
 import { asBool, at, isUnknown, knownStrings, type Plain, type PlainObject } from "../props";
 import { isAnyOrigin } from "../cors";
@@ -63,6 +63,20 @@ export const minioPolicies: StoragePolicy[] = [
     advisory: HISTORY_ADVISORY,
     types: [...MINIO.policy],
     check: (p) => documentProblems(p.document, "document", listsVersions),
+  }),
+  resourcePolicy({
+    name: "minio-key-single-bucket",
+    summary: "A MinIO key (minio:Key, one generation) must reach exactly one bucket: no statement of its policy may allow a second bucket or a wildcard one.",
+    controls: ["AWS FSBP IAM.21", "CKV_AWS_355", "CIS Controls v8 6.8"],
+    providers: ["minio"],
+    guard: "least-privilege",
+    // Judged on the inputs: the document is the whole of the key's grant, and its outputs keep only a hash.
+    types: [...MINIO.key],
+    check: (p) => documentProblems(p.document, "document", (doc) => {
+      const buckets = [...bucketsReached(doc)].sort();
+      if (buckets.length <= 1 && !buckets.includes("*")) return [];
+      return [`reaches ${buckets.map((b) => `"${b}"`).join(", ")}: a scoped key must reach exactly one bucket`];
+    }, "policy has no document"),
   }),
   resourcePolicy({
     name: "minio-bucket-encryption",

@@ -185,11 +185,14 @@ export const stackPolicies: StoragePolicy[] = [
   }),
   stackPolicy({
     name: "storage-stack-key-single-bucket",
-    summary: "No scoped key (AWS IAM user, role or group policies, a MinIO policy, a GCS service account) may reach more than one bucket; B2 keys are held to one bucket by b2-key-scoped.",
+    summary:
+      "No scoped key (AWS IAM user, role or group policies, a MinIO policy, a GCS service account) may reach more than one bucket; " +
+      "B2 keys are held to one bucket by b2-key-scoped, MinIO keys (minio:Key) by minio-key-single-bucket.",
     controls: ["AWS FSBP IAM.21", "CKV_AWS_355", "CIS Controls v8 6.8"],
     providers: ["aws", "gcp", "minio"],
     guard: "least-privilege",
-    types: [...AWS.iamPolicy, ...MINIO.policy, ...GCP.iamMember, ...GCP.iamBinding],
+    // A stack policy sees outputs: a minio:Key keeps only its document's hash there.
+    types: [...AWS.iamPolicy, ...MINIO.formerPolicy, ...GCP.iamMember, ...GCP.iamBinding],
     check: (all) => keyReach(all),
   }),
 ];
@@ -207,8 +210,8 @@ function keyReach(all: StackResource[]): StackViolation[] {
     "aws:iam/rolePolicy:RolePolicy": "role",
     "aws:iam/groupPolicy:GroupPolicy": "group",
   };
-  for (const r of [...ofType(all, AWS.iamPolicy), ...ofType(all, MINIO.policy)]) {
-    const doc = parseDocument(MINIO.policy.includes(r.type as never) ? r.props.document : r.props.policy);
+  for (const r of [...ofType(all, AWS.iamPolicy), ...ofType(all, MINIO.formerPolicy)]) {
+    const doc = parseDocument(MINIO.formerPolicy.includes(r.type as never) ? r.props.document : r.props.policy);
     if (!isDocument(doc)) continue;
     const who = holder[r.type] ? r.props[holder[r.type]] : undefined;
     const key = typeof who === "string" && !isUnknown(who) ? `${holder[r.type]} "${who}"` : `${r.type.split(":").pop()} "${r.name}"`;

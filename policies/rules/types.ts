@@ -53,11 +53,16 @@ export const GCP = {
 const minio = {
   bucket: own("minio", "Bucket"),
   /** Everything that carries a key's canned policy in `document`: a key generation, or the former policy. */
-  policy: ["secure-storage:minio:Key", ...own("minio", "Policy")] as const, // Key had no dynamic type
+  /** A key generation: its policy document is an input; its outputs keep only the hash. */
+  key: ["secure-storage:minio:Key"] as const, // came after the plugin: no dynamic type of it to read
+  /** The policy a key's generations shared before minio:Key; its document is in inputs and outputs. */
+  formerPolicy: own("minio", "Policy"),
+  /** Everything that carries a key's canned policy in `document`. */
+  policy: ["secure-storage:minio:Key", ...own("minio", "Policy")] as const,
   user: own("minio", "User"),
   serverCors: own("minio", "ServerCors"),
 } as const;
-export const MINIO = { ...minio, all: Object.values(minio).flat() };
+export const MINIO = { ...minio, all: [...new Set(Object.values(minio).flat())] };
 
 /**
  * Hand-written `@pulumi/minio` resources (tokens and property names from the package's schema;

@@ -4,6 +4,9 @@ import { doc, U, PREVIEW } from "../harness";
 
 const BUCKET = "secure-storage:minio:Bucket";
 const POLICY = "secure-storage:minio:Policy";
+const KEY = "secure-storage:minio:Key";
+/** A key generation's inputs (components/minio/key-impl.ts), with `document` as given. */
+const key = (document: unknown) => ({ conn: { endpoint: "http://127.0.0.1:9000", region: "us-east-1" }, slot: "clinic-dev-1-app", generation: 1, label: "app", document });
 const conn = { endpoint: "http://127.0.0.1:9000", region: "us-east-1" };
 const bucket = { conn, bucket: "clinic-dev-1", versioning: true, kmsKeyId: "dev-sse-key", lifecycle: [], forceDestroy: false };
 /** What the component really emits for a scoped key. */
@@ -18,6 +21,32 @@ export const minioCases: ResourceCase[] = [
   { policy: "minio-policy-least-privilege", title: "document unknown in preview", preview: PREVIEW, type: POLICY, props: { conn, name: U.string, document: U.string } },
   { policy: "minio-policy-not-public", title: "component's policy", type: POLICY, props: { conn, name: "p", document: componentDoc } },
   { policy: "minio-policy-not-public", title: "anonymous read", type: POLICY, props: { conn, name: "p", document: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/*"] }) }, bad: [/Principal "\*"/] },
+  { policy: "minio-key-single-bucket", title: "component's key", type: KEY, props: key(componentDoc) },
+  { policy: "minio-key-single-bucket", title: "document unknown in preview", preview: PREVIEW, type: KEY, props: key(U.string) },
+  {
+    policy: "minio-key-single-bucket",
+    title: "a second bucket",
+    type: KEY,
+    props: key(doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::clinic-dev-1/*", "arn:aws:s3:::billing-dev-1/*"] })),
+    bad: [/reaches "billing-dev-1", "clinic-dev-1": a scoped key must reach exactly one bucket/],
+  },
+  {
+    policy: "minio-key-single-bucket",
+    title: "a wildcard bucket",
+    type: KEY,
+    props: key(doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::clinic-*/x/*"] })),
+    bad: [/reaches "\*"/],
+  },
+  {
+    policy: "minio-key-single-bucket",
+    title: "a Deny on another bucket is not a reach",
+    type: KEY,
+    props: key(doc(
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::clinic-dev-1/*"] },
+      { Effect: "Deny", Action: ["s3:*"], Resource: ["arn:aws:s3:::billing-dev-1/*"] },
+    )),
+  },
+  { policy: "minio-policy-least-privilege", title: "a key's wildcard grant", type: KEY, props: key(doc({ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::b/*"] })), bad: [/"s3:\*"/] },
   { policy: "minio-bucket-encryption", title: "KMS key", type: BUCKET, props: bucket },
   { policy: "minio-bucket-encryption", title: "KMS key unknown", preview: PREVIEW, type: BUCKET, props: { ...bucket, kmsKeyId: U.string } },
   { policy: "minio-bucket-encryption", title: "no KMS key", type: BUCKET, props: { ...bucket, kmsKeyId: undefined }, bad: [/kmsKeyId is not set/] },
