@@ -217,6 +217,15 @@ export const StorageSpec = z
             });
           }
         }
+        // Generation g of key `app` is named `<bucket>-app-g<g>` (MinIO policies, URNs, B2 key names).
+        const base = /^(.+)-g\d+$/.exec(keyName)?.[1];
+        if (base !== undefined && base in b.keys) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", name, "keys", keyName],
+            message: `reads as a generation of key "${base}" (its credentials are named "<bucket>-${base}-g<N>"); rename it`,
+          });
+        }
         if (k.retirePrevious && k.generation === 1) {
           ctx.addIssue({
             code: "custom",

@@ -51,6 +51,15 @@ describe("storage spec", () => {
     expect(p[0]).toContain(words);
   });
 
+  it("refuses a key named like another key's generation (app and app-g2), and only that", () => {
+    const key = { access: ["read"], generation: 1 };
+    const p = problems({ buckets: { uploads: { provider: "minio", keys: { app: key, "app-g2": key } } } });
+    expect(p).toEqual([
+      'storage:buckets.uploads.keys.app-g2: reads as a generation of key "app" (its credentials are named "<bucket>-app-g<N>"); rename it',
+    ]);
+    expect(() => parseStorageSpec({ buckets: { uploads: { provider: "minio", keys: { "app-g2": key, g2: key, "app-gx": key } } } })).not.toThrow();
+  });
+
   it("refuses CORS * with write methods, and presign TTLs beyond SigV4's 7 days", () => {
     const p = problems({
       buckets: {
