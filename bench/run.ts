@@ -80,7 +80,7 @@ interface PulumiYaml {
 async function evaluate(buckets: number, floor: boolean): Promise<{ ms: number; cpuMs: number; resources: number }> {
   // With the node flags the language host gives the program (Pulumi.yaml runtime.options.nodeargs).
   const nodeargs = String((parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as PulumiYaml).runtime.options.nodeargs);
-  const args = [...nodeargs.split(" "), path.join(__dirname, "eval-mocks.ts"), String(buckets), ...(floor ? ["--floor"] : [])];
+  const args = [...nodeargs.split(/\s+/).filter(Boolean), path.join(__dirname, "eval-mocks.ts"), String(buckets), ...(floor ? ["--floor"] : [])];
   const out = execFileSync(process.execPath, args, {
     encoding: "utf8",
     cwd: ROOT,

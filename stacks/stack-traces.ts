@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const STACK_TRACES_ENV = "SECURE_STORAGE_STACK_TRACES";
 
-/** The SDK's private per-resource stack capture (`Resource.callsites`, @pulumi/pulumi ≥ 3.150). */
+/** The SDK's private per-resource stack capture (`Resource.callsites`, checked with @pulumi/pulumi 3.260). */
 interface CallsiteCapture {
   callsites?: () => unknown[];
 }

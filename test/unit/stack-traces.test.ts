@@ -2,8 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { leanStackTraces } from "../../stacks/stack-traces";
 
-/** The SDK's private per-resource capture that lean mode replaces (see stacks/stack-traces.ts). */
-const sdk = pulumi.Resource as unknown as { callsites: () => unknown[] };
+/**
+ * The SDK's private per-resource capture that lean mode replaces (see stacks/stack-traces.ts), and
+ * what a resource's constructor calls to get the stack it sends (`Resource.stackTrace`).
+ */
+const sdk = pulumi.Resource as unknown as { callsites: () => unknown[]; stackTrace: (skip: number) => unknown[] };
 
 describe("the program's stack traces", () => {
   it("are off (no frames, no source maps) unless SECURE_STORAGE_STACK_TRACES=1 asks for them", () => {
@@ -20,6 +23,7 @@ describe("the program's stack traces", () => {
       expect(new Error("x").stack).toBe("Error: x");
       // No per-resource stack in the state (`sourcePosition`, `stackTrace`): ~0.8 KB a resource.
       expect(sdk.callsites()).toEqual([]);
+      expect(sdk.stackTrace(0)).toEqual([]);
     } finally {
       process.setSourceMapsEnabled(maps);
       Error.stackTraceLimit = limit;
@@ -27,9 +31,10 @@ describe("the program's stack traces", () => {
     }
   });
 
-  it("are captured by the SDK method that lean mode replaces (fails if an SDK upgrade renames it)", () => {
+  it("are captured through the SDK method that lean mode replaces (fails if an SDK upgrade renames it)", () => {
     expect(typeof sdk.callsites).toBe("function");
     const frames = sdk.callsites() as Array<{ file?: string }>;
     expect(frames.some((f) => typeof f.file === "string" && f.file.length > 0)).toBe(true);
+    expect(sdk.stackTrace(0).length).toBeGreaterThan(0);
   });
 });
