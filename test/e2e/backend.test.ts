@@ -369,7 +369,10 @@ describe("team state on S3-compatible storage", () => {
   }, 120_000);
 
   it("kill -9 mid-up leaves a lock and a pending create; cancel, refresh --clear-pending-creates, up", async () => {
-    const keys = { app: { access: ["read"], prefixes: ["x/"], generation: 1 } };
+    // Several keys: one key is a single short create (a policy, a user); the kill must land while
+    // one is in flight, so the checkpoint holds a pending create.
+    const key = { access: ["read"], prefixes: ["x/"], generation: 1 };
+    const keys = { app: key, reader: key, audit: key, ingest: key, export: key, archive: key };
     const scratch = { provider: "minio", versioning: true, forceDestroy: true, keys };
     writeConfig(appFile, devConfig(appOrigin, { scratch }));
     const run = background("pulumi", ["up", "--yes", "--skip-preview", ...flags(app, appFile)], s3Env());
