@@ -239,7 +239,8 @@ function renderState(f: RunFigures): string[] {
   return [
     "## State size and checkpoint writes", "",
     `The exported state after \`up\` at ${big} buckets (\`pulumi stack export\`, secrets as ciphertext), bytes per resource by type` +
-      `${before ? `; *before* is the same stack deployed by \`${f.before!.commit.slice(0, 7)}\` (its dynamic type on the same row)` : ""}.`,
+      `${before ? `; *before* is the same stack deployed by \`${f.before!.commit.slice(0, 7)}\` ` +
+        "(its dynamic types and former component tokens on the rows of today's)" : ""}.`,
     "",
     markdownTable(["type", "resources", "bytes / resource", ...(before ? ["before"] : []), "total"], rows),
     "",

@@ -22,7 +22,7 @@ import { LegacyCheckout } from "./legacy";
 import { startBenchMinio, type BenchMinio } from "./minio-server";
 import { BenchStack, forgetBenchStack } from "./pulumi-ops";
 import { mergeDocument, renderFigures, targets, type RunFigures, type Samples } from "./report";
-import { stateSize } from "./state-size";
+import { currentRow, stateSize } from "./state-size";
 import { formatMs, formatTarget, parseBenchArgs, touched } from "./stats";
 import { bucketNames, kmsKeyName, stackConfig, type MinioTarget } from "./workload";
 
@@ -277,7 +277,7 @@ async function main(): Promise<void> {
           await watched("up", ["up"]);
           if (r === 1) {
             const exported = execFileSync("pulumi", ["stack", "export", "--stack", name], { cwd: path.join(LOCAL, "workspace"), encoding: "utf8", maxBuffer: 256 * 2 ** 20 });
-            figures.beforeState = stateSize(JSON.parse(exported).deployment);
+            figures.beforeState = stateSize(JSON.parse(exported).deployment, currentRow);
           }
           await watched("up-noop", ["up"]);
           await watched("destroy", ["destroy", "remove"]);

@@ -2,13 +2,14 @@
  * Bytes of a stack's state by resource type, as `pulumi stack export` prints it (secrets as
  * ciphertext): what every checkpoint write carries. Pure, so it is unit-tested.
  */
+import { FORMER_COMPONENT_TYPES } from "../components/component-types";
+
 export interface StateResourceLike {
   type: string;
   custom?: boolean;
 }
 
 export interface TypeSize {
-  /** The type token; a component sharing its token with a custom resource gets " (component)". */
   type: string;
   count: number;
   bytes: number;
@@ -21,10 +22,14 @@ export interface StateSize {
   byType: TypeSize[];
 }
 
-export function stateSize(deployment: { resources?: StateResourceLike[] }): StateSize {
+/** `rowOf`: the row a resource is counted in, its type unless told otherwise. */
+export function stateSize(
+  deployment: { resources?: StateResourceLike[] },
+  rowOf: (r: StateResourceLike) => string = (r) => r.type,
+): StateSize {
   const byType = new Map<string, TypeSize>();
   for (const r of deployment.resources ?? []) {
-    const type = r.custom === false && !r.type.startsWith("pulumi:") ? `${r.type} (component)` : r.type;
+    const type = rowOf(r);
     const t = byType.get(type) ?? { type, count: 0, bytes: 0 };
     t.count++;
     t.bytes += Buffer.byteLength(JSON.stringify(r));
@@ -35,6 +40,17 @@ export function stateSize(deployment: { resources?: StateResourceLike[] }): Stat
     resources: deployment.resources?.length ?? 0,
     byType: [...byType.values()].sort((a, b) => b.bytes - a.bytes),
   };
+}
+
+const currentComponentType = new Map(Object.entries(FORMER_COMPONENT_TYPES).map(([now, former]) => [former, now]));
+
+/**
+ * The row for a resource of a state an earlier commit wrote (the "before" column): a component
+ * under its current token. The MinIO and B2 components had their bucket's token, so without this
+ * their bytes would land on the bucket's row.
+ */
+export function currentRow(r: StateResourceLike): string {
+  return (r.custom === false && currentComponentType.get(r.type)) || r.type;
 }
 
 /** `2.9 KB`, `15.2 MB` (powers of 1000, like `ls -h --si`). */

@@ -79,9 +79,7 @@ export function resourcePolicy(def: ResourceDef): StoragePolicy {
       enforcementLevel: def.advisory ? "advisory" : "mandatory",
       ...(def.config ? { configSchema: { properties: def.config } } : {}),
       validateResource: (args, report) => {
-        // A component has no provider. The MinIO and B2 components share their type token with the
-        // plugin's bucket resource (secure-storage:minio:Bucket); the rules judge the resource.
-        if (!types.has(args.type) || !args.provider) return;
+        if (!types.has(args.type)) return;
         const config = configWithDefaults(def.config, def.config ? plain(args.getConfig<object>()) : undefined);
         const { props, unknownReads } = watchUnknowns(asObject(plain(args.props)));
         const messages = def.check(props, args.type, config);

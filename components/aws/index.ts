@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../access";
+import { COMPONENT_TYPES } from "../component-types";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
 import { guardOptions, retainOptions } from "../retain";
 import type { BucketSpec } from "../spec";
@@ -51,7 +52,7 @@ export class AwsBucket extends pulumi.ComponentResource {
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: AwsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("secure-storage:aws:Bucket", name, {}, opts);
+    super(COMPONENT_TYPES.aws, name, {}, opts);
     const { spec, settings, options, bucketName, stack } = args;
     if (spec.provider !== "aws") throw new Error(`AwsBucket "${name}": spec.provider is "${spec.provider}", expected "aws"`);
     const nameProblems = s3BucketNameProblems(bucketName);

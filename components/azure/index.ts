@@ -9,6 +9,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../component-types";
 import type { BucketContract, ContractInput, IdentityKeyContract, KeyContract, StaticKeyContract } from "../contract";
 import { staticKey } from "../key-slots";
 import { guardOptions, retainOptions } from "../retain";
@@ -59,7 +60,7 @@ export class AzureBucket extends pulumi.ComponentResource {
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: AzureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("secure-storage:azure:Bucket", name, {}, opts);
+    super(COMPONENT_TYPES.azure, name, {}, opts);
     const { spec, settings, options, bucketName, accountName } = args;
     if (spec.provider !== "azure") throw new Error(`AzureBucket "${name}": spec.provider is "${spec.provider}", expected "azure"`);
     const badContainer = containerNameProblem(bucketName);

@@ -1,5 +1,5 @@
 /**
- * B2Bucket (`secure-storage:b2:Bucket`): a private, SSE-B2-encrypted Backblaze B2 bucket with
+ * B2Bucket (`secure-storage:b2:PrivateBucket`): a private, SSE-B2-encrypted Backblaze B2 bucket with
  * least-privilege application keys, from a BucketSpec. Each key generation is its own
  * ApplicationKey resource (`${bucket}-${key}-g${n}`), so a rotation creates the new key before the
  * previous one is retired, and an unrelated change never replaces the current key.
@@ -9,6 +9,7 @@
  * of a key's access without a new generation keeps its name, so that key is deleted first.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES, renamedComponentOptions } from "../component-types";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
 import { staticKey } from "../key-slots";
 import { retainOptions } from "../retain";
@@ -41,7 +42,7 @@ export class B2Bucket extends pulumi.ComponentResource {
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: B2BucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("secure-storage:b2:Bucket", name, {}, opts);
+    super(COMPONENT_TYPES.b2, name, {}, renamedComponentOptions(COMPONENT_TYPES.b2, opts));
     const { spec, settings, bucketName } = args;
     if (spec.provider !== "b2") throw new Error(`B2Bucket "${name}": spec.provider is "${spec.provider}", expected "b2"`);
     // The adapter reports these before anything is registered; direct users of the component get them here.

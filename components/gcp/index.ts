@@ -11,6 +11,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../component-types";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
 import { retiredGeneration, staticKey } from "../key-slots";
 import { retainOptions } from "../retain";
@@ -43,7 +44,7 @@ export class GcsBucket extends pulumi.ComponentResource {
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: GcsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("secure-storage:gcp:Bucket", name, {}, opts);
+    super(COMPONENT_TYPES.gcp, name, {}, opts);
     const { spec, settings, bucketName, stack } = args;
     const options = args.options ?? GcsBucketOptions.parse({});
     if (spec.provider !== "gcp") throw new Error(`GcsBucket "${name}": spec.provider is "${spec.provider}", expected "gcp"`);
@@ -208,7 +209,7 @@ export class GcsBucket extends pulumi.ComponentResource {
  */
 export class GcsDataAccessAudit extends pulumi.ComponentResource {
   constructor(name: string, args: { project: string }, opts?: pulumi.ComponentResourceOptions) {
-    super("secure-storage:gcp:DataAccessAudit", name, {}, opts);
+    super(COMPONENT_TYPES.gcpDataAccessAudit, name, {}, opts);
     new gcp.projects.IAMAuditConfig(
       name,
       { project: args.project, service: "storage.googleapis.com", auditLogConfigs: [{ logType: "DATA_READ" }, { logType: "DATA_WRITE" }] },

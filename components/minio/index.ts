@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson, s3KeyPolicy } from "../access";
+import { COMPONENT_TYPES, renamedComponentOptions } from "../component-types";
 import type { BucketContract, ContractInput, KeyContract } from "../contract";
 import { staticKey } from "../key-slots";
 import { retainOptions } from "../retain";
@@ -34,7 +35,7 @@ export class MinioBucket extends pulumi.ComponentResource {
   readonly contract: ContractInput<BucketContract>;
 
   constructor(name: string, args: MinioBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("secure-storage:minio:Bucket", name, {}, opts);
+    super(COMPONENT_TYPES.minio, name, {}, renamedComponentOptions(COMPONENT_TYPES.minio, opts));
     const { spec, settings, bucketName } = args;
     if (spec.provider !== "minio") throw new Error(`MinioBucket "${name}": spec.provider is "${spec.provider}", expected "minio"`);
     const conn = minioConnection(settings);

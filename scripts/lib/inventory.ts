@@ -76,7 +76,10 @@ const TYPE_KINDS: Record<string, readonly ItemKind[]> = {
   "pulumi-nodejs:dynamic/minio:Policy": ["policy"],
   "pulumi-nodejs:dynamic/minio:User": ["user"],
 };
-/** The MinIO component shares the bucket's type token; only custom resources are items. */
+/**
+ * Only custom resources are items: state written before the MinIO component got a token of its own
+ * (components/component-types.ts) holds it as `secure-storage:minio:Bucket` until the next `up`.
+ */
 const kindsOf = (r: StateResource): readonly ItemKind[] => (r.custom === false ? [] : (TYPE_KINDS[r.type] ?? []));
 const isKey = (r: StateResource) => r.type === "secure-storage:minio:Key";
 

@@ -36,8 +36,8 @@ const COMMAND_MS = 60_000;
 const CASE_MS = 150_000;
 
 const BUCKETS = ["alpha", "bravo", "charlie", "delta"];
-// The engine prints the MinIO component as secure-storage:minio:Bucket too; it is "created" only
-// after its children, so the first "created" of that type is the bucket's.
+// The engine's progress lines name each resource by its type token (the component's is
+// secure-storage:minio:PrivateBucket, so "minio:Bucket" lines are the bucket's alone).
 const ENGINE_TYPE = (t: string) => `secure-storage:minio:${t}`;
 
 function config(endpoint: string): Record<string, unknown> {

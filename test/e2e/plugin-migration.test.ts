@@ -2,7 +2,11 @@
  * Migration of a deployed stack to this checkout's resource types, through the real engine on the
  * local MinIO, from each earlier design:
  *   - the dynamic resources (`pulumi-nodejs:dynamic/minio:*`, before the provider plugin);
- *   - the plugin's policy + user pair per key (before one `minio:Key` resource per generation).
+ *   - the plugin's policy + user pair per key (before one `minio:Key` resource per generation);
+ *   - the component under its bucket's token (`secure-storage:minio:Bucket`, before
+ *     `minio:PrivateBucket`), with retained (protected) buckets.
+ * All three had that component token, so each also moves the components and, through their alias,
+ * every child's URN (components/component-types.ts).
  * 1. A git worktree at that commit deploys a stack with its own program.
  * 2. `up` of the same stack with this checkout's program, whose resources alias the old types.
  * Nothing may be created or replaced, not even a user whose mapping drifted; only the former
@@ -15,6 +19,7 @@ import * as path from "node:path";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type * as auto from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMPONENT_TYPES, FORMER_COMPONENT_TYPES } from "../../components/component-types";
 import { accessKeyPrefix, newAccessKey, newSecretKey } from "../../components/minio/access-key";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { program } from "../../stacks/program";
@@ -25,16 +30,32 @@ import { localMinio } from "../helpers/local-minio";
 
 /** The last commit with a policy resource per key and a user resource per generation. */
 const PAIR_COMMIT = "2bfb50923eaf97dc97bcaebf8ee578f7c2ce49f4";
+/** The last commit whose MinIO and B2 components had their bucket's token. */
+const SHARED_TOKEN_COMMIT = "d845876be31d1dbbc23726dde996bd5df4a60e72";
+
+const COMPONENT = COMPONENT_TYPES.minio;
+const FORMER_COMPONENT = FORMER_COMPONENT_TYPES[COMPONENT]!;
 
 const { settings, minio } = localMinio();
+/** forceDestroy: true, so not retained: the stack can be destroyed whatever the test left in it. */
 const config = stackConfig(2, { endpoint: settings.endpoint, kmsKeyId: settings.kmsKeyId });
+/** The same buckets retained (protect + retainOnDelete), the default of every spec since retain. */
+const retainedConfig = (() => {
+  const c = structuredClone(config);
+  const buckets = c["storage:buckets"] as Record<string, Record<string, unknown>>;
+  for (const b of Object.values(buckets)) b.forceDestroy = false;
+  return c;
+})();
 
 interface StateResource {
   urn: string;
   type: string;
-  /** False for components (the MinIO component's type is also secure-storage:minio:Bucket). */
+  /** False for components: every old program's MinIO component had the bucket's token too. */
   custom: boolean;
+  id?: string;
   parent?: string;
+  protect?: boolean;
+  retainOnDelete?: boolean;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
 }
@@ -45,15 +66,43 @@ const plain = (v: unknown): unknown =>
   typeof v === "object" && v !== null && "plaintext" in v ? JSON.parse(String((v as { plaintext: string }).plaintext)) : v;
 const ofType = (suffix: string) => (rs: StateResource[]) => rs.filter((r) => r.custom && r.type.endsWith(suffix));
 const [users, keys, policies, buckets] = [ofType("minio:User"), ofType("minio:Key"), ofType("minio:Policy"), ofType("minio:Bucket")];
+const components = (type: string) => (rs: StateResource[]) => rs.filter((r) => !r.custom && r.type === type);
+/** The type chain of a URN: its parents' types, then its own. */
+const chain = (urn: string) => urn.split("::")[2].split("$");
 /** Logical name -> [access key, secret key] of credential-holding resources. */
 const credentials = (rs: StateResource[]) =>
   Object.fromEntries(rs.map((r) => [logical(r.urn), [plain(r.outputs?.accessKey), plain(r.outputs?.secretKey)]]));
 
+// prefix: of the old custom types; pair: keys were a policy per key plus a user per generation;
+// retained: the buckets are protected.
 describe.each([
-  { from: "the dynamic types", commit: LEGACY_COMMIT, prefix: "pulumi-nodejs:dynamic/", dynamic: true },
-  { from: "the plugin's policy + user pair", commit: PAIR_COMMIT, prefix: "secure-storage:", dynamic: false },
-])("a stack deployed with $from, then `up` with this checkout", ({ commit, prefix, dynamic }) => {
-  const name = `migr${dynamic ? "d" : "p"}${Date.now().toString(36)}`;
+  {
+    from: "the dynamic types",
+    commit: LEGACY_COMMIT,
+    prefix: "pulumi-nodejs:dynamic/",
+    dynamic: true,
+    pair: true,
+    retained: false,
+  },
+  {
+    from: "the plugin's policy + user pair",
+    commit: PAIR_COMMIT,
+    prefix: "secure-storage:",
+    dynamic: false,
+    pair: true,
+    retained: false,
+  },
+  {
+    from: "the shared component token",
+    commit: SHARED_TOKEN_COMMIT,
+    prefix: "secure-storage:",
+    dynamic: false,
+    pair: false,
+    retained: true,
+  },
+])("a stack deployed with $from, then `up` with this checkout", ({ commit, prefix, dynamic, pair, retained }) => {
+  const name = `migr${dynamic ? "d" : pair ? "p" : "t"}${Date.now().toString(36)}`;
+  const deployed = retained ? retainedConfig : config;
   let legacy: LegacyCheckout | undefined;
   let stack: auto.Stack;
   let before: StateResource[];
@@ -69,19 +118,21 @@ describe.each([
 
   beforeAll(async () => {
     legacy = LegacyCheckout.create(commit);
-    const [up] = await legacy.run(name, config, ["up"]);
+    const [up] = await legacy.run(name, deployed, ["up"]);
     expect(up.result).toBe("succeeded");
-    stack = await openStack({ stack: name, config, program: async () => program() });
+    stack = await openStack({ stack: name, config: deployed, program: async () => program() });
     before = exportState(true).resources;
     // Drift the migration must take in place (never replace): consoleAdmin next to a user's shared
     // policy. And what an interrupted create of the same slot left: a user on the shared policy,
     // which would keep the engine from deleting that policy.
-    const drifted = users(before).find((u) => logical(u.urn).endsWith("-app-g1"))!;
-    const slot = String(drifted.outputs!.policyName);
-    await minio.attachPolicy(String(plain(drifted.outputs!.accessKey)), `${slot},consoleAdmin`);
-    orphan = newAccessKey(accessKeyPrefix("app", slot, 1));
-    await minio.putUser(orphan, newSecretKey());
-    await minio.attachPolicy(orphan, slot);
+    if (pair) {
+      const drifted = users(before).find((u) => logical(u.urn).endsWith("-app-g1"))!;
+      const slot = String(drifted.outputs!.policyName);
+      await minio.attachPolicy(String(plain(drifted.outputs!.accessKey)), `${slot},consoleAdmin`);
+      orphan = newAccessKey(accessKeyPrefix("app", slot, 1));
+      await minio.putUser(orphan, newSecretKey());
+      await minio.attachPolicy(orphan, slot);
+    }
     const r = await stack.up({
       color: "never",
       onEvent: (e) => {
@@ -93,30 +144,58 @@ describe.each([
   }, 600_000);
 
   afterAll(async () => {
+    // Retained buckets refuse destroy: unprotect them (and let destroy empty them) first.
+    if (retained && stack) {
+      stack = await openStack({ stack: name, config, program: async () => program() });
+      await stack.up({ color: "never" }).catch(() => undefined);
+    }
     await stack?.destroy({ color: "never" }).catch(() => undefined);
     await stack?.workspace.removeStack(name).catch(() => undefined);
     legacy?.remove();
   }, 600_000);
 
-  it("started from the old types: two buckets, four policies, four users", () => {
+  const started = `two ${FORMER_COMPONENT} components, two buckets, ${pair ? "4 policies, 4 users" : "4 keys"}`;
+  it(`started from the old types: ${started}`, () => {
     const own = before.filter((r) => r.type.startsWith(prefix));
-    expect([buckets(own), policies(own), users(own)].map((rs) => rs.length)).toEqual([2, 4, 4]);
-    expect(keys(before)).toEqual([]);
-    expect(own.every((r) => Boolean(r.outputs?.__provider))).toBe(dynamic);
+    const counts = [buckets(own), policies(own), users(own), keys(own)].map((rs) => rs.length);
+    expect(counts).toEqual(pair ? [2, 4, 4, 0] : [2, 0, 0, 4]);
+    expect(own.filter((r) => r.custom).every((r) => Boolean(r.outputs?.__provider))).toBe(dynamic);
+    expect(components(FORMER_COMPONENT)(before)).toHaveLength(2);
+    expect(components(COMPONENT)(before)).toEqual([]);
+    for (const b of buckets(before)) {
+      expect([b.protect ?? false, b.retainOnDelete ?? false], b.urn).toEqual([retained, retained]);
+    }
   });
 
-  it("creates and replaces nothing; deletes only the four former policies; updates the keys in place", () => {
+  const changes = pair ? "deletes only the four former policies, updates the keys" : "updates and deletes nothing";
+  it(`creates and replaces nothing; moves the components; ${changes}`, () => {
     const ours = ops.filter((o) => o.type.startsWith("secure-storage:") || o.type.startsWith("pulumi-nodejs:dynamic/"));
     expect(ours.filter((o) => !["same", "update", "refresh", "read", "delete"].includes(o.op))).toEqual([]);
+    // Found in the old state by their alias: the same components, neither created nor deleted.
+    expect(ours.filter((o) => o.type === COMPONENT).map((o) => o.op)).toEqual(["same", "same"]);
     const deleted = ours.filter((o) => o.op === "delete");
-    expect(deleted.map((o) => o.type.replace(prefix, ""))).toEqual(Array(4).fill("minio:Policy"));
+    expect(deleted.map((o) => o.type.replace(prefix, ""))).toEqual(Array(pair ? 4 : 0).fill("minio:Policy"));
     const updated = ours.filter((o) => o.op === "update").map((o) => o.type);
-    expect(updated.filter((t) => t === "secure-storage:minio:Key")).toHaveLength(4);
+    expect(updated.filter((t) => t === "secure-storage:minio:Key")).toHaveLength(pair ? 4 : 0);
+    // From the shared token, only URNs change: no resource's inputs do.
+    if (!pair) expect(updated).toEqual([]);
+  });
+
+  it("keeps every bucket: same id, same protect and retainOnDelete", () => {
+    const state = exportState().resources;
+    const kept = (rs: StateResource[]) =>
+      buckets(rs)
+        .map((b) => [logical(b.urn), b.id, b.protect ?? false, b.retainOnDelete ?? false] as const)
+        .sort((x, y) => x[0].localeCompare(y[0]));
+    expect(kept(state)).toEqual(kept(before));
+    for (const [, , protect, retainOnDelete] of kept(state)) {
+      expect([protect, retainOnDelete]).toEqual([retained, retained]);
+    }
   });
 
   it("keeps every key's access key and secret; each now has a policy of its own and still works", async () => {
     const state = exportState(true).resources;
-    expect(credentials(keys(state))).toEqual(credentials(users(before)));
+    expect(credentials(keys(state))).toEqual(credentials(pair ? users(before) : keys(before)));
     const former = policies(before).map((p) => String(p.outputs?.name));
     for (const p of former) expect(await minio.getPolicy(p)).toBeUndefined();
     for (const k of keys(state)) {
@@ -132,7 +211,8 @@ describe.each([
     }
   });
 
-  it("repairs the drifted user in place and removes the orphan left on a shared policy", async () => {
+  // Only the pair had a shared policy (and the drift set up above).
+  if (pair) it("repairs the drifted user in place and removes the orphan left on a shared policy", async () => {
     expect(await minio.getUser(orphan)).toBeUndefined();
     const accessKeys = keys(exportState(true).resources).map((k) => String(plain(k.outputs!.accessKey)));
     const live = await Promise.all(accessKeys.map((k) => minio.getUser(k)));
@@ -146,6 +226,17 @@ describe.each([
     expect(text).not.toContain("__provider");
     expect(buckets(resources).map((r) => r.type)).toEqual(["secure-storage:minio:Bucket", "secure-storage:minio:Bucket"]);
     expect(keys(resources)).toHaveLength(4);
+    // The components under their own token, and nothing under the former one: neither a component
+    // nor a child whose URN still names it as its parent.
+    const moved = components(COMPONENT)(resources);
+    const names = (rs: StateResource[]) => rs.map((r) => logical(r.urn)).sort();
+    expect(names(moved)).toEqual(names(components(FORMER_COMPONENT)(before)));
+    expect(components(FORMER_COMPONENT)(resources)).toEqual([]);
+    expect(resources.filter((r) => chain(r.urn).slice(0, -1).includes(FORMER_COMPONENT)).map((r) => r.urn)).toEqual([]);
+    for (const r of [...buckets(resources), ...keys(resources)]) {
+      expect(chain(r.urn)[0], r.urn).toBe(COMPONENT);
+      expect(moved.map((c) => c.urn), r.urn).toContain(r.parent);
+    }
     for (const k of keys(resources)) expect(k.outputs?.secretKey).toHaveProperty("ciphertext");
     for (const k of keys(exportState(true).resources)) expect(text).not.toContain(String(plain(k.outputs!.secretKey)));
   });

@@ -64,7 +64,9 @@ describe("retain on the real engine", () => {
     const gone = before.filter((u) => !after.includes(u));
     const mayGo = /secure-storage:minio:(User|Policy|ServerCors)::|pulumi:pulumi:StackReference::|pulumi:providers:pulumi::/;
     expect(gone.filter((u) => !mayGo.test(u))).toEqual([]);
-    expect(after.filter((u) => u.endsWith("secure-storage:minio:Bucket::kept"))).toHaveLength(2); // component + bucket
+    // The component and its bucket.
+    expect(after.filter((u) => u.endsWith("::secure-storage:minio:PrivateBucket::kept"))).toHaveLength(1);
+    expect(after.filter((u) => u.endsWith("$secure-storage:minio:Bucket::kept"))).toHaveLength(1);
   }, 120_000);
 
   it("with retain: false the same stack destroys cleanly, bucket included", async () => {

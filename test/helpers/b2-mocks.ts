@@ -8,8 +8,8 @@ export function installB2Mocks(registered: Registered[]): void {
   pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom });
-        const extra: Record<string, unknown> = args.custom && args.type === "secure-storage:b2:Bucket"
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const extra: Record<string, unknown> = args.type === "secure-storage:b2:Bucket"
           ? { bucketId: `bid-${args.name}`, accountId: "acct", s3ApiUrl: "https://s3.us-west-004.backblazeb2.com", region: "us-west-004", revision: 1 }
           : args.type === "secure-storage:b2:ApplicationKey"
             ? { applicationKeyId: `kid-${args.name}`, applicationKey: `secret-${args.name}` }

@@ -19,12 +19,12 @@ const stackFile = process.env.ENTRY_STACK_FILE ?? path.join(root, "Pulumi.dev.ya
 const config = (parse(fs.readFileSync(stackFile, "utf8")) as { config: Record<string, unknown> }).config;
 const deployed = process.env.ENTRY_DEPLOYED ? (JSON.parse(process.env.ENTRY_DEPLOYED) as unknown) : undefined;
 
-const registered: Array<{ type: string; name: string; custom: boolean }> = [];
+const registered: Array<{ type: string; name: string }> = [];
 pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
 pulumi.runtime.setMocks(
   {
     newResource: (a) => {
-      registered.push({ type: a.type, name: a.name, custom: a.custom ?? true });
+      registered.push({ type: a.type, name: a.name });
       if (a.type === "pulumi:pulumi:StackReference") return { id: a.inputs.name, state: { ...a.inputs, outputs: deployed ? { storage: deployed } : {} } };
       return { id: `${a.name}-id`, state: a.inputs };
     },

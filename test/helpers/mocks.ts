@@ -7,8 +7,6 @@ export interface Registered {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
-  /** False for a component (the MinIO and B2 components share their bucket's type token). */
-  custom?: boolean;
 }
 
 /** The resolved value of an Input (test side only: never inside a program). */
@@ -42,13 +40,22 @@ if (!monitorProto.__settleCounted) {
   monitorProto.__settleCounted = true;
 }
 
-/**
- * Resource options of custom resources as the engine would see them (the mock API's newResource
- * gets none). Components are left out: one may share its child's type and name.
- */
+/** Resource options as the engine would see them (the mock API's newResource gets none). */
 export interface RegisteredOptions {
   protect: boolean;
   retainOnDelete: boolean;
+}
+
+/**
+ * An alias as sent to the engine: a URN, or a spec whose fields the engine fills in (the SDK sends
+ * the resource's own parent when the alias names none).
+ */
+export type SentAlias = string | { type?: string; name?: string; parentUrn?: string; noParent?: boolean };
+
+interface AliasProto {
+  getUrn(): string;
+  hasSpec(): boolean;
+  getSpec(): { getType(): string; getName(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
 }
 interface RegisterRequest {
   getType(): string;
@@ -56,38 +63,66 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getCustom(): boolean;
+  getAliasesList(): AliasProto[];
 }
+interface Recorded {
+  custom: boolean;
+  options: RegisteredOptions;
+  aliases: SentAlias[];
+}
+
+function sentAlias(a: AliasProto): SentAlias {
+  const spec = a.hasSpec() ? a.getSpec() : undefined;
+  if (!spec) return a.getUrn();
+  const out: Exclude<SentAlias, string> = {};
+  if (spec.getType()) out.type = spec.getType();
+  if (spec.getName()) out.name = spec.getName();
+  if (spec.getParenturn()) out.parentUrn = spec.getParenturn();
+  if (spec.getNoparent()) out.noParent = true;
+  return out;
+}
+
 // On globalThis, not in this module: the prototype is wrapped once per process, and a re-imported
 // module must still read what that one wrapper records.
-const OPTIONS = Symbol.for("secure-storage.test.registeredOptions");
-const g = globalThis as unknown as Record<symbol, Map<string, RegisteredOptions> | undefined>;
-const optionsByResource = (g[OPTIONS] ??= new Map<string, RegisteredOptions>());
-const registerProto = MockMonitor.prototype as unknown as Record<string, MonitorMethod> & { __optionsRecorded?: boolean };
-if (!registerProto.__optionsRecorded) {
+const RECORDED = Symbol.for("secure-storage.test.registered");
+const g = globalThis as unknown as Record<symbol, Map<string, Recorded> | undefined>;
+const recorded = (g[RECORDED] ??= new Map<string, Recorded>());
+type RegisterProto = Record<string, MonitorMethod> & { __registrationsRecorded?: boolean };
+const registerProto = MockMonitor.prototype as unknown as RegisterProto;
+if (!registerProto.__registrationsRecorded) {
   const original = registerProto.registerResource;
   registerProto.registerResource = function (this: unknown, ...args: unknown[]) {
     const req = args[0] as RegisterRequest;
-    if (req.getCustom()) {
-      optionsByResource.set(`${req.getType()}::${req.getName()}`, {
-        protect: req.getProtect() ?? false,
-        retainOnDelete: req.getRetainondelete() ?? false,
-      });
-    }
+    recorded.set(`${req.getType()}::${req.getName()}`, {
+      custom: req.getCustom(),
+      options: { protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false },
+      aliases: req.getAliasesList().map(sentAlias),
+    });
     return original.apply(this, args);
   };
-  registerProto.__optionsRecorded = true;
+  registerProto.__registrationsRecorded = true;
 }
 
-/** The options the last custom resource registered as `type` `name` was sent with (after `settle()`). */
-export function optionsOf(type: string, name: string): RegisteredOptions {
-  const found = optionsByResource.get(`${type}::${name}`);
-  if (!found) throw new Error(`no custom resource ${type} named ${name} was registered`);
+function recordedAs(type: string, name: string): Recorded {
+  const found = recorded.get(`${type}::${name}`);
+  if (!found) throw new Error(`no resource ${type} named ${name} was registered`);
   return found;
+}
+
+/** The options the last resource registered as `type` `name` was sent with (after `settle()`). */
+export function optionsOf(type: string, name: string): RegisteredOptions {
+  return recordedAs(type, name).options;
+}
+
+/** The aliases the last resource registered as `type` `name` was sent with (after `settle()`). */
+export function aliasesOf(type: string, name: string): SentAlias[] {
+  return recordedAs(type, name).aliases;
 }
 
 /** The types of the custom resources registered as `name`, whatever their type token. */
 export function customTypesNamed(name: string): string[] {
-  return [...optionsByResource.keys()].filter((k) => k.endsWith(`::${name}`)).map((k) => k.slice(0, -`::${name}`.length));
+  const suffix = `::${name}`;
+  return [...recorded].filter(([k, r]) => r.custom && k.endsWith(suffix)).map(([k]) => k.slice(0, -suffix.length));
 }
 
 const nextMacrotask = () => new Promise<void>((r) => setImmediate(r));

@@ -57,7 +57,6 @@ export async function evaluateResource(
     props: unknownCheckingProxy(props),
     urn: urnOf({ type, name: "r" }),
     name: "r",
-    provider: { type: `pulumi:providers:${type.split(":")[0]}`, urn: "", name: "default", props: {} },
     opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
     stackTags: new Map<string, string>(),
     isType: noop,

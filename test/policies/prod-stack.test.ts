@@ -157,18 +157,20 @@ const policyConfigFor = (stack: string) => {
 
 const custom = () => seen.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
 
-/** Every registered resource's inputs through each resource policy for its type, as the engine's analyze call does. */
+/**
+ * Every registered resource's inputs through each resource policy for its type, as the engine's
+ * analyze call does: components too, so a policy listing a component's token fails here.
+ */
 async function resourceViolations(stack: string): Promise<{ violations: string[]; applied: number }> {
   const levels = levelsFor(stack);
   const configFor = policyConfigFor(stack);
   const violations: string[] = [];
   let applied = 0;
-  for (const r of custom()) {
+  for (const r of seen.filter((x) => !x.type.startsWith("pulumi:providers:"))) {
     for (const p of catalog.filter((c) => c.kind === "resource" && c.types.includes(r.type))) {
       applied++;
-      // A custom resource always has a provider (the default one here); the policies skip components.
-      const provider = { type: `pulumi:providers:${r.type.split(":")[0]}`, urn: "", name: "default", props: {} };
-      const args = { type: r.type, props: unknownCheckingProxy(r.inputs), urn: r.urn, name: r.name, provider, getConfig: configFor(p.name) };
+      const props = unknownCheckingProxy(r.inputs);
+      const args = { type: r.type, props, urn: r.urn, name: r.name, getConfig: configFor(p.name) };
       await ((p.policy as ResourceValidationPolicy).validateResource as (a: unknown, report: (m: string) => void) => Promise<void> | void)(args, (m) => {
         if (levels[p.name] === "mandatory") violations.push(`${p.name} on ${r.type} "${r.name}": ${m}`);
       });

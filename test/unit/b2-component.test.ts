@@ -1,4 +1,4 @@
-/** B2Bucket (secure-storage:b2:Bucket) and the b2 adapter under Pulumi mocks: every resource and its inputs. */
+/** B2Bucket (secure-storage:b2:PrivateBucket) and the b2 adapter under Pulumi mocks: every resource and its inputs. */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseStorageSpec, type BucketInput } from "../../components/spec";
@@ -34,9 +34,9 @@ describe("B2Bucket under mocks", () => {
       "secure-storage:b2:ApplicationKey recordings-ingest-g1",
       "secure-storage:b2:ApplicationKey recordings-playback-g1",
       "secure-storage:b2:Bucket recordings",
-      "secure-storage:b2:Bucket recordings",
+      "secure-storage:b2:PrivateBucket recordings",
     ]);
-    const bucket = registered.find((r) => r.custom && r.type === "secure-storage:b2:Bucket")!;
+    const bucket = registered.find((r) => r.type === "secure-storage:b2:Bucket")!;
     expect(bucket.inputs).toMatchObject({
       apiUrl: "https://api.backblazeb2.com",
       bucketName: "recordings-unit-000000",
@@ -87,7 +87,7 @@ describe("B2Bucket under mocks", () => {
     expect(keys["recordings-ingest-g1"].validDurationInSeconds).toBeUndefined();
 
     // No B2 resource carries the account credentials: the providers read them at run time.
-    for (const r of registered.filter((x) => x.custom && x.type.startsWith("secure-storage:b2:"))) {
+    for (const r of registered.filter((x) => x.type.startsWith("secure-storage:b2:"))) {
       expect(Object.keys(r.inputs).filter((k) => /^accountKey/.test(k)), r.name).toEqual([]);
     }
   });
@@ -114,7 +114,7 @@ describe("B2Bucket under mocks", () => {
     const { B2Bucket } = await import("../../components/b2");
     new B2Bucket("vault", { bucketName: "vault-unit-000000", spec: bucketSpec({ objectLock: { mode: "COMPLIANCE", days: 365 } }, "vault"), settings });
     await settle();
-    const bucket = registered.find((r) => r.custom && r.type === "secure-storage:b2:Bucket")!;
+    const bucket = registered.find((r) => r.type === "secure-storage:b2:Bucket")!;
     expect(bucket.inputs).toMatchObject({ fileLockEnabled: true, defaultRetention: { mode: "compliance", period: { duration: 365, unit: "days" } } });
   });
 

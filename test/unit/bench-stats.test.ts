@@ -87,17 +87,28 @@ describe("bench report", () => {
 });
 
 describe("state size", () => {
-  it("sums the exported state's bytes by type; a component sharing its token is counted apart", async () => {
+  it("sums the exported state's bytes by type", async () => {
     const { stateSize, formatBytes } = await import("../../bench/state-size");
     const bucket = { type: "secure-storage:minio:Bucket", custom: true, outputs: { bucket: "b" } };
-    const component = { type: "secure-storage:minio:Bucket", custom: false };
+    const component = { type: "secure-storage:minio:PrivateBucket", custom: false };
     const stackRes = { type: "pulumi:pulumi:Stack", custom: false };
     const s = stateSize({ resources: [bucket, bucket, component, stackRes] });
     expect(s.resources).toBe(4);
     expect(s.byType.find((t) => t.type === "secure-storage:minio:Bucket")).toEqual({ type: "secure-storage:minio:Bucket", count: 2, bytes: 2 * JSON.stringify(bucket).length });
-    expect(s.byType.map((t) => t.type)).toContain("secure-storage:minio:Bucket (component)");
-    expect(s.byType.map((t) => t.type)).toContain("pulumi:pulumi:Stack");
+    const rows = s.byType.map((t) => t.type).sort();
+    expect(rows).toEqual(["pulumi:pulumi:Stack", "secure-storage:minio:Bucket", "secure-storage:minio:PrivateBucket"]);
     expect(s.totalBytes).toBe(JSON.stringify({ resources: [bucket, bucket, component, stackRes] }).length);
     expect([formatBytes(999), formatBytes(2900), formatBytes(15_200_000)]).toEqual(["999 B", "2.9 KB", "15.2 MB"]);
+  });
+
+  it("counts an earlier commit's component, under its bucket's token then, on today's component row", async () => {
+    const { currentRow, stateSize } = await import("../../bench/state-size");
+    const bucket = { type: "secure-storage:b2:Bucket", custom: true, outputs: { bucketName: "b" } };
+    const component = { type: "secure-storage:b2:Bucket", custom: false };
+    const s = stateSize({ resources: [bucket, component] }, currentRow);
+    expect(s.byType.map((t) => [t.type, t.count, t.bytes])).toEqual([
+      ["secure-storage:b2:Bucket", 1, JSON.stringify(bucket).length],
+      ["secure-storage:b2:PrivateBucket", 1, JSON.stringify(component).length],
+    ]);
   });
 });

@@ -17,7 +17,7 @@ interface Loaded {
   outputs?: string[];
   error?: string;
   exitCode?: number;
-  registered: Array<{ type: string; name: string; custom: boolean }>;
+  registered: Array<{ type: string; name: string }>;
 }
 
 function load(env: Record<string, string> = {}, unset: string[] = []): Loaded {
@@ -43,8 +43,8 @@ describe("the entry the Pulumi CLI loads (Pulumi.yaml main)", () => {
     expect(r.error).toBeUndefined();
     expect(r.exportType).toBe("function");
     expect(r.outputs).toEqual(["storage"]);
-    const types = r.registered.filter((x) => x.custom).map((x) => x.type);
-    // Custom resources only: the MinIO component's type is secure-storage:minio:Bucket too.
+    const types = r.registered.map((x) => x.type);
+    expect(types.filter((t) => t === "secure-storage:minio:PrivateBucket").length).toBe(2);
     expect(types.filter((t) => t === "secure-storage:minio:Bucket").length).toBe(2);
     expect(types).toContain("secure-storage:minio:Key");
     expect(types.filter((t) => t.endsWith("minio:Policy") || t.endsWith("minio:User"))).toEqual([]);

@@ -107,6 +107,23 @@ describe("inventory", () => {
     expect(r.missing.map((i) => i.name)).toEqual(["BACKENDG1AAAA"]);
   });
 
+  it("counts no component, under its own token or under the bucket's (state from before the rename)", () => {
+    const d = deployment();
+    const component = (type: string, logical: string, bucket: string) => ({
+      urn: `urn:pulumi:dev::${project}::${type}::${logical}`,
+      type,
+      custom: false,
+      outputs: { bucketName: bucket, contract: { provider: "minio", bucket, endpoint: conn.endpoint } },
+    });
+    d.resources!.push(
+      component("secure-storage:minio:PrivateBucket", "clinic", clinic),
+      component("secure-storage:minio:Bucket", "media-files", media),
+    );
+    const state = stateInventory(d);
+    expect([...state.buckets.keys()]).toEqual([clinic]);
+    expect(state.elsewhere).toBe(0);
+  });
+
   it("compares only the state's resources on the endpoint asked for", () => {
     const state = stateInventory(deployment(), "http://127.0.0.1:9100");
     expect([state.buckets.size, state.elsewhere]).toEqual([0, 3]);

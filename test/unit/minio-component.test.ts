@@ -10,7 +10,7 @@ beforeAll(() => {
   pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom });
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
         const extra = args.type.endsWith(":Key") ? { accessKey: `AK-${args.name}`, secretKey: `SK-${args.name}` } : {};
         return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
       },
@@ -47,7 +47,7 @@ describe("MinioBucket under mocks", () => {
     expect(await pulumi.isSecret(secret)).toBe(true);
     await settle();
 
-    const byType = (t: string) => registered.filter((r) => r.custom && r.type === t);
+    const byType = (t: string) => registered.filter((r) => r.type === t);
     const bucket = byType("secure-storage:minio:Bucket");
     expect(bucket).toHaveLength(1);
     expect(bucket[0].inputs).toMatchObject({

@@ -10,7 +10,7 @@ beforeAll(() => {
   pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        if (args.custom && args.type === "secure-storage:minio:Bucket") buckets.push(args.inputs);
+        if (args.type === "secure-storage:minio:Bucket") buckets.push(args.inputs);
         return { id: `${args.name}-id`, state: { ...args.inputs, accessKey: `AK-${args.name}`, secretKey: "s" } };
       },
       call: () => ({}),

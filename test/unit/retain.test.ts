@@ -154,8 +154,8 @@ describe.each(CASES)("GcsBucket, %s", (label, bucket, expected) => {
 });
 
 /**
- * MinIO and B2 buckets are our own resources, whose type token is changing (dynamic provider to
- * plugin, possibly the component's own token): the one custom resource named like the component.
+ * MinIO and B2 buckets are our own resources, whose type token has changed before (dynamic
+ * provider to plugin): the one custom resource named like the component, whatever its token.
  */
 function bucketResource(name: string): { type: string } {
   const types = customTypesNamed(name);
