@@ -5,9 +5,7 @@
 import { changedKeys, type ProviderImpl } from "../dynamic";
 import { MinioAdminClient, type MinioConnection } from "./admin-client";
 import { samePolicy } from "./policy-form";
-import { createScopedUser, listUsersOnce, readScopedUser, restoreScopedUser } from "./scoped-user";
-
-export { samePolicy } from "./policy-form";
+import { createScopedUser, readScopedUser, restoreScopedUser, sharedListing } from "./scoped-user";
 
 // bench/direct.ts builds users the way this provider does.
 export { newAccessKey, newSecretKey } from "./access-key";
@@ -81,9 +79,9 @@ export const userProvider: ProviderImpl = {
   async create(raw) {
     const inputs = raw as unknown as UserInputs;
     const admin = new MinioAdminClient(inputs.conn);
-    const listing = () => listUsersOnce(inputs.conn.endpoint, () => admin.listUsers());
     // Before minio:Key, a key's policy was named after its slot.
-    const { accessKey, secretKey } = await createScopedUser(admin, { ...inputs, slot: inputs.policyName }, listing);
+    const user = { ...inputs, slot: inputs.policyName };
+    const { accessKey, secretKey } = await createScopedUser(admin, user, sharedListing(admin, inputs.conn.endpoint));
     return { id: accessKey, outs: { ...inputs, accessKey, secretKey } };
   },
   async read(id, props) {

@@ -17,7 +17,7 @@ import { oneLine } from "../errors";
 import { MinioAdminClient, type MinioConnection } from "./admin-client";
 import { samePolicyForm } from "./policy-form";
 import { accessKeyPrefix } from "./access-key";
-import { createScopedUser, listUsersOnce, orphansOf, readScopedUser, restoreScopedUser } from "./scoped-user";
+import { createScopedUser, readScopedUser, removeOrphans, restoreScopedUser, sharedListing } from "./scoped-user";
 
 export interface KeyInputs {
   conn: MinioConnection;
@@ -46,6 +46,14 @@ export interface KeyOutputs extends Omit<KeyInputs, "document"> {
 
 /** Each generation owns its policy, so retiring one never takes the other's away. */
 export const keyPolicyName = (slot: string, generation: number) => `${slot}-g${generation}`;
+
+type Credential = Pick<KeyOutputs, "accessKey" | "secretKey">;
+
+/** What the state records of a key: its inputs less the document (kept as a hash), and its credential. */
+function keyOutputs({ document, ...inputs }: KeyInputs, credential: Credential): KeyOutputs {
+  const policyName = keyPolicyName(inputs.slot, inputs.generation);
+  return { ...inputs, policyName, documentSha256: documentSha256(document), ...credential };
+}
 
 export const documentSha256 = (document: string) =>
   createHash("sha256").update(samePolicyForm(document)).digest("hex");
@@ -79,10 +87,9 @@ export const keyProvider: ProviderImpl = {
     // Named after the stack-unique slot: an existing policy of that name is ours, left by a create
     // that died before the state recorded it, so it is overwritten, not refused.
     await admin.putPolicy(policyName, inputs.document);
-    const listing = () => listUsersOnce(inputs.conn.endpoint, () => admin.listUsers());
-    let created: { accessKey: string; secretKey: string };
+    let created: Credential;
     try {
-      created = await createScopedUser(admin, { ...inputs, policyName }, listing);
+      created = await createScopedUser(admin, { ...inputs, policyName }, sharedListing(admin, inputs.conn.endpoint));
     } catch (e) {
       // Nothing of this generation may outlive a failed create: the next create starts clean.
       await admin.deletePolicy(policyName).catch((undo: unknown) => {
@@ -90,9 +97,7 @@ export const keyProvider: ProviderImpl = {
       });
       throw e;
     }
-    const { document, ...rest } = inputs;
-    const outs: KeyOutputs = { ...rest, policyName, documentSha256: documentSha256(document), ...created };
-    return { id: created.accessKey, outs };
+    return { id: created.accessKey, outs: keyOutputs(inputs, created) };
   },
   async read(id, props) {
     const o = props as unknown as KeyOutputs;
@@ -110,16 +115,9 @@ export const keyProvider: ProviderImpl = {
     await admin.putPolicy(policyName, inputs.document);
     await restoreScopedUser(admin, id, policyName);
     if (moved(olds)) await sweepFormerOrphans(admin, id, inputs);
-    const { document, ...rest } = inputs;
     // The credential is generated at create and is not an input: carry it over, or the contract loses it.
-    const outs: KeyOutputs = {
-      ...rest,
-      policyName,
-      documentSha256: documentSha256(document),
-      accessKey: olds.accessKey as string,
-      secretKey: olds.secretKey as string,
-    };
-    return { outs };
+    const credential = { accessKey: olds.accessKey as string, secretKey: olds.secretKey as string };
+    return { outs: keyOutputs(inputs, credential) };
   },
   async delete(id, props) {
     const o = props as unknown as KeyOutputs;
@@ -136,12 +134,8 @@ export const keyProvider: ProviderImpl = {
  * slot and generation prefix, on the shared policy or none, and not the key itself.
  */
 async function sweepFormerOrphans(admin: MinioAdminClient, id: string, key: KeyInputs): Promise<void> {
-  const users = await listUsersOnce(key.conn.endpoint, () => admin.listUsers());
-  const prefix = accessKeyPrefix(key.label, key.slot, key.generation);
-  for (const orphan of orphansOf(users, prefix, key.slot).filter((u) => u !== id)) {
-    await admin.deleteUser(orphan);
-    users.delete(orphan);
-  }
+  const users = await sharedListing(admin, key.conn.endpoint)();
+  await removeOrphans(admin, users, accessKeyPrefix(key.label, key.slot, key.generation), key.slot, id);
 }
 
 export { keyProvider as provider };

@@ -59,6 +59,25 @@ export function listUsersOnce(server: string, list: () => Promise<Map<string, Mi
   return listing;
 }
 
+/** The process's one listing of the server at `endpoint` (listUsersOnce), read through `admin`. */
+export const sharedListing = (admin: UserAdmin, endpoint: string) => () =>
+  listUsersOnce(endpoint, () => admin.listUsers());
+
+/** Delete the orphans of `prefix` (orphansOf) other than `keep`, from the server and from `users`. */
+export async function removeOrphans(
+  admin: UserAdmin,
+  users: Map<string, MinioUserInfo>,
+  prefix: string,
+  policyName: string,
+  keep?: string,
+): Promise<void> {
+  for (const orphan of orphansOf(users, prefix, policyName)) {
+    if (orphan === keep) continue;
+    await admin.deleteUser(orphan);
+    users.delete(orphan);
+  }
+}
+
 export async function createScopedUser(
   admin: UserAdmin,
   user: ScopedUser,
@@ -66,10 +85,7 @@ export async function createScopedUser(
 ): Promise<{ accessKey: string; secretKey: string }> {
   const prefix = accessKeyPrefix(user.label, user.slot, user.generation);
   const users = await listing();
-  for (const orphan of orphansOf(users, prefix, user.policyName)) {
-    await admin.deleteUser(orphan);
-    users.delete(orphan);
-  }
+  await removeOrphans(admin, users, prefix, user.policyName);
   const accessKey = newAccessKey(prefix);
   const secretKey = newSecretKey();
   await admin.putUser(accessKey, secretKey);

@@ -26,7 +26,7 @@ import { physicalBucketName } from "../../components/naming";
 import { MinioBucket } from "../../components/minio";
 import { accessKeyPrefix } from "../../components/minio/access-key";
 import { s3LifecycleRules, sameLifecycle } from "../../components/minio/bucket-state";
-import { samePolicy } from "../../components/minio/identity-impl";
+import { samePolicy } from "../../components/minio/policy-form";
 import { request } from "../../components/minio/http";
 import { bucketOwner, OWNER_TAG } from "../../components/minio/owner";
 import { parseStorageSpec } from "../../components/spec";

@@ -26,7 +26,7 @@ import { physicalBucketName } from "../../components/naming";
 import { MinioBucket } from "../../components/minio";
 import { accessKeyPrefix, newAccessKey, newSecretKey } from "../../components/minio/access-key";
 import { sameLifecycle } from "../../components/minio/bucket-state";
-import { samePolicy } from "../../components/minio/identity-impl";
+import { samePolicy } from "../../components/minio/policy-form";
 import { bucketOwner, OWNER_TAG } from "../../components/minio/owner";
 import { parseStorageSpec, type BucketInput, type BucketSpec } from "../../components/spec";
 import { verifyContract } from "../../checks/verify";

@@ -102,7 +102,7 @@ describe("s3KeyPolicy", () => {
 
 describe("MinIO policy comparison on refresh", () => {
   it("treats reordered actions, keys and collapsed arrays as the same policy, and a real change as different", async () => {
-    const { samePolicy } = await import("../../components/minio/identity-impl");
+    const { samePolicy } = await import("../../components/minio/policy-form");
     const ours = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "W", Effect: "Allow", Action: ["s3:A", "s3:B"], Resource: ["r"] }] });
     const theirs = JSON.stringify({ Statement: [{ Resource: "r", Action: ["s3:B", "s3:A"], Effect: "Allow", Sid: "W" }], Version: "2012-10-17" });
     expect(samePolicy(ours, theirs)).toBe(true);
