@@ -23,15 +23,15 @@ export interface ProviderImpl {
 
 /**
  * Resource options for a type of the secure-storage plugin (`module:Name`, e.g. `minio:Bucket`).
- * The alias names the dynamic type the same resource had before the plugin, so the engine moves
- * such state here (no replacement: the plugin's diff and update only drop the serialized provider).
+ * The aliases name the types the same resource had before (provider/types.ts `formerTokens`: the
+ * dynamic type before the plugin, by default), so the engine moves such state here in place.
  */
 export function pluginOptions(type: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
   // The outputs the plugin always stores as secrets (provider/types.ts), also secret in the program's view.
-  const secretOutputs = resourceType(`${PACKAGE}:${type}`).secretOutputs;
+  const { secretOutputs, formerTokens } = resourceType(`${PACKAGE}:${type}`);
   return {
     ...opts,
-    aliases: [...(opts?.aliases ?? []), { type: `pulumi-nodejs:dynamic/${type}` }],
+    aliases: [...(opts?.aliases ?? []), ...formerTokens.map((t) => ({ type: t }))],
     ...(secretOutputs.length ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretOutputs] } : {}),
   };
 }

@@ -14,17 +14,28 @@ export interface ResourceType {
   impl: string;
   /** Outputs stored as Pulumi secrets whatever the program asks. */
   secretOutputs: readonly string[];
+  /**
+   * Tokens the same resource had in state written by an earlier design; the program aliases them so
+   * `up` moves such state here in place. By default the dynamic type it had before the plugin.
+   */
+  formerTokens: readonly string[];
 }
 
-const type = (mod: string, name: string, impl: string, secretOutputs: string[] = []): ResourceType => ({
-  token: `${PACKAGE}:${mod}:${name}`,
-  impl,
-  secretOutputs,
-});
+const type = (
+  mod: string,
+  name: string,
+  impl: string,
+  secretOutputs: string[] = [],
+  formerTokens = [`pulumi-nodejs:dynamic/${mod}:${name}`],
+): ResourceType => ({ token: `${PACKAGE}:${mod}:${name}`, impl, secretOutputs, formerTokens });
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   type("minio", "Bucket", "components/minio/bucket-impl"),
-  type("minio", "Key", "components/minio/key-impl", ["secretKey"]),
+  // A key generation was a user (with a policy shared by the key's generations), dynamic before the plugin.
+  type("minio", "Key", "components/minio/key-impl", ["secretKey"], [
+    `${PACKAGE}:minio:User`,
+    "pulumi-nodejs:dynamic/minio:User",
+  ]),
   // What a key was before minio:Key: still served, so old state refreshes, migrates and deletes.
   type("minio", "Policy", "components/minio/policy-impl"),
   type("minio", "User", "components/minio/user-impl", ["secretKey"]),

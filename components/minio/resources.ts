@@ -26,9 +26,7 @@ export class MinioKeyResource extends pulumi.CustomResource {
   declare readonly policyName: pulumi.Output<string>;
   constructor(name: string, args: Inputs<KeyInputs>, opts?: pulumi.CustomResourceOptions) {
     const inputs = { accessKey: undefined, secretKey: undefined, policyName: undefined, ...args };
-    const moved = [{ type: "secure-storage:minio:User" }, { type: "pulumi-nodejs:dynamic/minio:User" }];
-    const aliases = [...(opts?.aliases ?? []), ...moved];
-    super("secure-storage:minio:Key", name, inputs, pluginOptions("minio:Key", { ...opts, aliases }));
+    super("secure-storage:minio:Key", name, inputs, pluginOptions("minio:Key", opts));
   }
 }
 

@@ -62,6 +62,11 @@ describe("component type tokens", () => {
     const dynamicType = "pulumi-nodejs:dynamic/minio:Bucket";
     expect(aliasesOf("secure-storage:minio:Bucket", "docs")).toEqual([{ type: dynamicType, parentUrn }]);
     expect(optionsOf("secure-storage:minio:Bucket", "docs")).toEqual({ protect: true, retainOnDelete: true });
+    // A key's own aliases are the types a key generation had (provider/types.ts formerTokens), no others.
+    expect(aliasesOf("secure-storage:minio:Key", "docs-app-g1")).toEqual([
+      { type: "secure-storage:minio:User", parentUrn },
+      { type: "pulumi-nodejs:dynamic/minio:User", parentUrn },
+    ]);
     expect(optionsOf("secure-storage:minio:Key", "docs-app-g1")).toEqual({ protect: false, retainOnDelete: false });
     const former = "secure-storage:minio:Bucket";
     expect(await engineAliases({ type: "secure-storage:minio:Bucket", name: "docs" }, c, "docs")).toEqual(
