@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileBackendDir } from "../scripts/lib/stack-leftovers";
 
 export interface CheckpointWrites {
   writes: number;
@@ -22,8 +23,8 @@ export class CheckpointWatch {
 
   /** The stack's checkpoint file under a `file://` backend URL, or undefined for other backends. */
   static forStack(backendUrl: string | undefined, project: string, stack: string): CheckpointWatch | undefined {
-    if (!backendUrl?.startsWith("file://")) return undefined;
-    return new CheckpointWatch(path.join(backendUrl.replace(/^file:\/\//, ""), ".pulumi", "stacks", project, `${stack}.json`));
+    const dir = fileBackendDir(backendUrl);
+    return dir ? new CheckpointWatch(path.join(dir, ".pulumi", "stacks", project, `${stack}.json`)) : undefined;
   }
 
   start(): void {

@@ -14,6 +14,7 @@ import type { BucketContract, StorageContract } from "../components/contract";
 import { retains } from "../components/spec";
 import { upgradeStorageContract } from "../lib/contract-upgrade";
 import { LOCAL, loadEnvFile, ROOT } from "./lib/paths";
+import { fileBackendUrl } from "./lib/stack-leftovers";
 
 // scripts/lib/paths, not workspace: that loads the Automation API, seconds of start-up for a script
 // that only runs the CLI. The S3 SDK is loaded by `restore` alone, for the same reason.
@@ -64,7 +65,7 @@ const firstLine = (s: string) =>
  */
 function localEnv(): Env {
   loadEnvFile(path.join(LOCAL, "minio.env"));
-  const env: Env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(LOCAL, "state")}` };
+  const env: Env = { ...process.env, PULUMI_BACKEND_URL: fileBackendUrl(path.join(LOCAL, "state")) };
   delete env.PULUMI_CONFIG_PASSPHRASE;
   env.PULUMI_CONFIG_PASSPHRASE_FILE = path.join(LOCAL, "passphrase");
   fs.mkdirSync(path.join(LOCAL, "state"), { recursive: true });

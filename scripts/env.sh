@@ -29,7 +29,9 @@ unset ss_path ss_t
 # Pulumi: local file backend, passphrase secrets, never phone home or fetch plugins. CI (the
 # workflows in .github/) sets its own backend, passphrase and plugin policy; those win.
 export PULUMI_HOME="${PULUMI_HOME:-$SS_LOCAL/pulumi-home}"
-export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$SS_LOCAL/state}"
+# metadata=skip: gocloud's fileblob then writes no `.attrs` sidecar (and no MD5 of it) with every
+# checkpoint save; Pulumi never reads them. Measured in docs/BENCHMARKS.md.
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$SS_LOCAL/state?metadata=skip}"
 if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ]]; then export PULUMI_CONFIG_PASSPHRASE_FILE="${PULUMI_CONFIG_PASSPHRASE_FILE:-$SS_LOCAL/passphrase}"; fi
 export PULUMI_SKIP_UPDATE_CHECK=1
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"

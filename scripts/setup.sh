@@ -131,6 +131,9 @@ fi
 
 # 2. Per-clone dev secrets: generated here, git-ignored, never printed.
 mkdir -p "$SS_LOCAL" "$SS_LOCAL/state" "$PULUMI_HOME"
+# The backend URL says metadata=skip (env.sh), so the CLI no longer writes `.attrs` sidecars; a stale
+# one is still read with every blob, and one truncated by a killed CLI fails every command (EOF).
+find "$SS_LOCAL/state" -name '*.attrs' -type f -delete 2>/dev/null || true
 chmod 700 "$SS_LOCAL"
 umask 077
 if [[ ! -s "$SS_LOCAL/passphrase" ]]; then

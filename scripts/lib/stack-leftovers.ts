@@ -1,6 +1,6 @@
 /**
  * What `pulumi stack rm` leaves behind in a file (DIY) backend, and the one remover for it. The CLI
- * keeps `<name>.json.bak` (+ `.attrs`) in the stacks directory and the stack's backups, history and
+ * keeps `<name>.json.bak` (+ `.attrs` without metadata=skip) in the stacks directory and the stack's backups, history and
  * lock directories; a CLI killed mid-write also leaves `<name>.json[.bak].<hex>.tmp`. Every checkpoint
  * save walks the whole stacks directory (diy `stackPath` lists it), so these leftovers cost every
  * later operation on every stack, the dev stack included. Node built-ins only: vitest's globalSetup
@@ -13,6 +13,15 @@ export const PROJECT = "secure-storage";
 
 /** A killed CLI's temp file may belong to a write still in progress elsewhere when it is this young. */
 const TMP_MIN_AGE_MS = 60_000;
+
+/**
+ * The local file backend's URL for a state directory (scripts/env.sh writes the same). `metadata=skip`:
+ * gocloud's fileblob writes no `.attrs` sidecar, with an MD5 of the whole state, on every checkpoint
+ * save; Pulumi never reads them.
+ */
+export function fileBackendUrl(dir: string): string {
+  return `file://${dir}?metadata=skip`;
+}
 
 /** The directory of a `file://` backend URL with an absolute path (query dropped); anything else: undefined. */
 export function fileBackendDir(url = process.env.PULUMI_BACKEND_URL): string | undefined {

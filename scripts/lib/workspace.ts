@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import type { StorageContract } from "../../components/contract";
 import { upgradeStorageContract } from "../../lib/contract-upgrade";
 import { LOCAL, loadEnvFile, ROOT } from "./paths";
+import { fileBackendDir } from "./stack-leftovers";
 
 export { LOCAL, loadEnvFile, ROOT } from "./paths";
 
@@ -43,7 +44,8 @@ export async function openStack({ stack, program, configFrom, config }: OpenOpti
     throw new Error("PULUMI_CONFIG_PASSPHRASE_FILE is not set; run through npm (scripts/env.sh sets it)");
   }
   const backend = process.env.PULUMI_BACKEND_URL;
-  if (backend.startsWith("file://")) fs.mkdirSync(backend.replace(/^file:\/\//, ""), { recursive: true });
+  const backendDir = fileBackendDir(backend);
+  if (backendDir) fs.mkdirSync(backendDir, { recursive: true });
   const project = readYaml(path.join(ROOT, "Pulumi.yaml"));
   const committed = config ? { config } : readYaml(stackFile);
   const workDir = path.join(LOCAL, "workspace");

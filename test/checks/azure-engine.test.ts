@@ -11,6 +11,7 @@ import { openStack } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
 import { adminService, ensureAzurite, policyIds, sasContainer, statusOf, type AzuriteAccount } from "./azure-azurite";
 import { changes } from "../helpers/changes";
+import { fileBackendDir } from "../../scripts/lib/stack-leftovers";
 
 loadProjectEnv();
 const name = `azsap${Date.now().toString(36)}`;
@@ -78,7 +79,7 @@ describe("StoredAccessPolicy through the Pulumi engine on Azurite", () => {
     expect(await ids()).toEqual(["app-g1"]);
     expect(await read(g1)).toBe(200);
     // The state file on disk never holds the account key, and holds the SAS only encrypted.
-    const stateFile = path.join(process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, ""), ".pulumi", "stacks", "secure-storage", `${name}.json`);
+    const stateFile = path.join(fileBackendDir()!, ".pulumi", "stacks", "secure-storage", `${name}.json`);
     const state = fs.readFileSync(stateFile, "utf8");
     expect(state).toContain("app-g1");
     expect(state).not.toContain(account.accountKey);

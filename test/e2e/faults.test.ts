@@ -24,6 +24,7 @@ import { LOCAL, loadEnvFile, openStack } from "../../scripts/lib/workspace";
 import { changes } from "../helpers/changes";
 import { loadProjectEnv } from "../helpers/env";
 import { freePort, MinioServer } from "../helpers/minio-server";
+import { fileBackendDir } from "../../scripts/lib/stack-leftovers";
 
 loadProjectEnv();
 loadEnvFile(path.join(LOCAL, "minio.env"));
@@ -171,7 +172,7 @@ function alive(pid: number): boolean {
   }
 }
 
-const backendDir = process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "").replace(/\?.*$/, "");
+const backendDir = fileBackendDir()!;
 
 /** Lock files of a stack on the file backend: a CLI killed mid-update leaves its lock behind. */
 function locks(stack: string): string[] {
@@ -199,7 +200,9 @@ function cli(stack: auto.Stack, args: string[]): Promise<string> {
  */
 function restorePreviousCheckpoint(stack: string): void {
   const file = path.join(backendDir, ".pulumi", "stacks", projectName(), `${stack}.json`);
-  for (const suffix of ["", ".attrs"]) fs.copyFileSync(`${file}.bak${suffix}`, `${file}${suffix}`);
+  fs.copyFileSync(`${file}.bak`, file);
+  // A sidecar only exists when the backend URL lacks metadata=skip.
+  if (fs.existsSync(`${file}.bak.attrs`)) fs.copyFileSync(`${file}.bak.attrs`, `${file}.attrs`);
 }
 
 /**
@@ -269,6 +272,9 @@ async function interruptedUp(
 async function recoverAndCheck(outcome: Outcome, env: CaseEnv, lap: (step: string) => void): Promise<void> {
   const { server, stack } = env;
   if (!server.pid) await server.start();
+  // The backend stays readable whatever the CLI was writing when it died (a truncated `.attrs`
+  // sidecar once made every command fail with EOF; the backend URL now has metadata=skip).
+  await stack.workspace.listStacks();
   await repairState(outcome, stack);
   lap("recover");
   let out = "";

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { s3ClientFor } from "../../components/minio/s3-client";
 import { LOCAL, loadEnvFile, ROOT } from "../../scripts/lib/workspace";
 import { loadProjectEnv } from "../helpers/env";
+import { fileBackendDir } from "../../scripts/lib/stack-leftovers";
 
 loadProjectEnv();
 loadEnvFile(path.join(LOCAL, "minio.env"));
@@ -21,7 +22,7 @@ const name = `cli${started.toString(36)}`;
 const dir = path.join(LOCAL, "e2e-cli");
 const configFile = path.join(dir, `Pulumi.${name}.yaml`);
 const ownOrigin = `http://localhost:${30000 + (started % 10000)}`;
-const backendDir = process.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
+const backendDir = fileBackendDir()!;
 const admin = { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! };
 
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -124,6 +125,10 @@ describe("the raw Pulumi CLI runs the project with every safety check", () => {
     expect(r.out).toMatch(/\+ 9 created/);
     expect(r.out).not.toMatch(/from \$PATH/);
     expect(r.out).not.toMatch(/^warning: using/m);
+    // The shell's backend URL (scripts/env.sh) has metadata=skip: no `.attrs` sidecar per checkpoint save.
+    const stacks = path.join(backendDir, ".pulumi", "stacks", "secure-storage");
+    expect(fs.existsSync(path.join(stacks, `${name}.json`))).toBe(true);
+    expect(fs.readdirSync(stacks).filter((f) => f.startsWith(`${name}.json`) && f.endsWith(".attrs"))).toEqual([]);
   });
 
   it("npm run verify proves the deployed contract", () => {

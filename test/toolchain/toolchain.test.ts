@@ -40,7 +40,7 @@ describe("toolchain", () => {
     try {
       const up = await stack.up({ color: "never" });
       expect(up.outputs.greeting.value).toBe("hello");
-      expect(process.env.PULUMI_BACKEND_URL).toMatch(/^file:\/\/.*\/\.local\/state$/);
+      expect(process.env.PULUMI_BACKEND_URL).toMatch(/^file:\/\/.*\/\.local\/state\?metadata=skip$/);
       await stack.destroy({ color: "never" });
     } finally {
       await stack.workspace.removeStack(name).catch(() => undefined);

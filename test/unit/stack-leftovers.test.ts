@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   fileBackendDir,
+  fileBackendUrl,
   knownStacks,
   liveStacks,
   pruneRemovedStacks,
@@ -39,6 +40,11 @@ describe("stack leftovers", () => {
     const all = ["dev", "old", "tlsnew", "cliy", "gone"];
     const pruned = stacksToPrune(new Set(["old"]), new Set(["gone"]), files, all);
     for (const kept of ["old", "gone", "dev", "tlsnew", "cliy"]) expect(pruned).not.toContain(kept);
+  });
+
+  it("writes the local backend URL without sidecars, and reads its directory back", () => {
+    expect(fileBackendUrl("/srv/state")).toBe("file:///srv/state?metadata=skip");
+    expect(fileBackendDir(fileBackendUrl("/srv/state"))).toBe("/srv/state");
   });
 
   it("acts only on file:// URLs with an absolute path", () => {
