@@ -7,7 +7,10 @@
  * - a new generation or server is a new credential, created before the old one is deleted;
  * - an access change rewrites the policy in place, and the credential stays;
  * - drift (a widened or replaced policy, another policy or a group next to ours) shows on refresh
- *   and the next `up` puts it back; a deleted user is gone, and `up` makes a NEW access key.
+ *   and the next `up` puts it back; a deleted user is gone, and `up` makes a NEW access key;
+ * - a user deleted behind Pulumi's back stays in the state, marked, while its policy is on the
+ *   server: `up` then replaces the key, or its removal from config deletes the policy too, so
+ *   nothing is left on the server for a human to find.
  * The document is an input (the policy pack reads it there); the outputs keep only its hash, so
  * the state holds it once.
  */
@@ -42,6 +45,8 @@ export interface KeyOutputs extends Omit<KeyInputs, "document"> {
   secretKey: string;
   /** Only when drifted: groups the user was added to. */
   groups?: string[];
+  /** Only after a refresh found the user deleted and the policy still there: the key must be replaced. */
+  userMissing?: true;
 }
 
 /** Each generation owns its policy, so retiring one never takes the other's away. */
@@ -72,6 +77,9 @@ export const keyProvider: ProviderImpl = {
     // Only a new generation (or slot) is a new credential. The connection (endpoint, region, CA) is
     // how the same server is reached: a replacement there would make the new key's create remove
     // the live old user as an orphan of its slot, and the old key's delete take the shared policy.
+    // A deleted user's credential is dead already: delete first, which frees the generation's
+    // policy name for the new key (create before delete would have the old key's delete take it).
+    if (olds.userMissing) return { changes: true, replaces: ["accessKey"], deleteBeforeReplace: true };
     const replaces = changedKeys(o, news, ["slot", "generation"]);
     const drifted =
       olds.policyName !== keyPolicyName(n.slot, n.generation) ||
@@ -103,10 +111,12 @@ export const keyProvider: ProviderImpl = {
     const o = props as unknown as KeyOutputs;
     const admin = new MinioAdminClient(o.conn);
     const live = await readScopedUser(admin, id);
-    if (!live) return { id: "", props: {} };
     const policy = await admin.getPolicy(keyPolicyName(o.slot, o.generation));
-    const { groups: _stale, ...rest } = props;
-    return { id, props: { ...rest, ...live, documentSha256: policy === undefined ? "" : documentSha256(policy) } };
+    const hash = policy === undefined ? "" : documentSha256(policy);
+    const { groups: _stale, userMissing: _was, ...rest } = props;
+    if (live) return { id, props: { ...rest, ...live, documentSha256: hash } };
+    // Dropping the key would leave its policy on the server for good if the key left config next.
+    return policy === undefined ? { id: "", props: {} } : { id, props: { ...rest, documentSha256: hash, userMissing: true } };
   },
   async update(id, olds, news) {
     const inputs = news as unknown as KeyInputs;

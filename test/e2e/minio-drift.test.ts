@@ -55,6 +55,8 @@ const specs = parseStorageSpec({
 
 let stack: auto.Stack;
 let contract: StorageContract;
+/** The docs bucket as the program declares it; a test takes its key out of config. */
+let docsSpec = specs.docs;
 
 beforeAll(async () => {
   stack = await openStack({
@@ -62,7 +64,7 @@ beforeAll(async () => {
     config: {},
     program: async () => {
       const buckets = {
-        docs: new MinioBucket("docs", { bucketName: docs, spec: specs.docs, settings }).contract,
+        docs: new MinioBucket("docs", { bucketName: docs, spec: docsSpec, settings }).contract,
         vault: new MinioBucket("vault", { bucketName: vault, spec: specs.vault, settings }).contract,
       };
       return { storage: { buckets } };
@@ -244,11 +246,11 @@ describe("MinIO drift: refresh names it, up restores it", () => {
     expect((await minio.getUser(appKey()))?.policyName).toBe(policyName);
   });
 
-  it("a scoped user deleted: refresh drops it, up creates a NEW access key id that works", async () => {
+  it("a scoped user deleted: refresh marks it, up replaces it with a NEW access key id that works", async () => {
     const old = appKey();
     await minio.deleteUser(old);
-    expect((await refresh()).get("docs-app-g1")?.op).toBe("delete");
-    expect((await up()).create).toBe(1);
+    expect((await refresh()).get("docs-app-g1")).toEqual({ op: "update", changed: ["userMissing"] });
+    expect((await up()).replace).toBe(1);
     const fresh = appKey();
     expect(fresh).not.toBe(old);
     expect(fresh.startsWith(accessKeyPrefix("app", `${docs}-app`, 1))).toBe(true);
@@ -256,6 +258,16 @@ describe("MinIO drift: refresh names it, up restores it", () => {
     expect(await minio.getUser(old)).toBeUndefined();
     const rows = await verifyContract({ buckets: { docs: contract.buckets.docs } }, admin);
     expect(rows.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  it("a scoped user deleted, then its key taken out of config: up deletes its policy too (no orphan)", async () => {
+    await minio.deleteUser(appKey());
+    expect((await refresh()).get("docs-app-g1")).toEqual({ op: "update", changed: ["userMissing"] });
+    docsSpec = { ...specs.docs, keys: {} };
+    expect((await up()).delete).toBe(1);
+    expect(await minio.getPolicy(`${docs}-app-g1`)).toBeUndefined();
+    const users = await minio.listUsers();
+    expect([...users.keys()].filter((u) => u.startsWith(accessKeyPrefix("app", `${docs}-app`, 1)))).toEqual([]);
   });
 
   it("after the repairs, a refresh and a preview change nothing", async () => {

@@ -51,6 +51,11 @@ describe("the MinIO key diff", () => {
     expect(d).toMatchObject({ changes: true, replaces: [key], deleteBeforeReplace: false });
   });
 
+  it("replaces, delete first, a key whose user a refresh found deleted (the credential is dead already)", async () => {
+    const d = await keyProvider.diff("AK", { ...outs, userMissing: true }, news);
+    expect(d).toMatchObject({ changes: true, replaces: ["accessKey"], deleteBeforeReplace: true });
+  });
+
   // A replacement on the same server would remove the live old user as an orphan of its slot.
   it.each([
     ["endpoint (http to https)", { ...conn, endpoint: "https://127.0.0.1:9000" }],
