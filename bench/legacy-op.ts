@@ -1,11 +1,13 @@
 /**
  * `tsx bench/legacy-op.ts <checkout> <stack> <config.json> <op>...` (ops: up, destroy, remove):
  * runs the operations with the project program *of another checkout* (bench/legacy.ts) and prints
- * one JSON line per operation: {op, ms, result, changes}. The time is the operation's alone.
+ * one JSON line per operation: {op, ms, autoMs, result, changes}. `ms` is the CLI command's alone,
+ * `autoMs` the Automation API call's (bench/cli-timer.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as auto from "@pulumi/pulumi/automation";
+import { timeCliCommands } from "./cli-timer";
 
 async function main(): Promise<void> {
   const [checkout, stack, configFile, ...ops] = process.argv.slice(2);
@@ -16,15 +18,18 @@ async function main(): Promise<void> {
   const { program } = require(path.join(checkout, "stacks/program"));
   const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
   const s = (await openStack({ stack, config, program: async () => program() })) as auto.Stack;
+  let cliMs = NaN;
+  timeCliCommands(s.workspace, (_op, ms) => (cliMs = ms));
   for (const op of ops) {
+    cliMs = NaN;
     const t0 = performance.now();
     let summary: auto.UpdateSummary | undefined;
     if (op === "up") summary = (await s.up({ color: "never" })).summary;
     else if (op === "destroy") summary = (await s.destroy({ color: "never" })).summary;
     else if (op === "remove") await s.workspace.removeStack(stack, { force: true });
     else throw new Error(`unknown operation ${op}`);
-    const ms = performance.now() - t0;
-    console.log(JSON.stringify({ op, ms, result: summary?.result ?? "succeeded", changes: summary?.resourceChanges ?? {} }));
+    const autoMs = performance.now() - t0;
+    console.log(JSON.stringify({ op, ms: Number.isNaN(cliMs) ? autoMs : cliMs, autoMs, result: summary?.result ?? "succeeded", changes: summary?.resourceChanges ?? {} }));
   }
 }
 

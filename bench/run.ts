@@ -176,18 +176,22 @@ async function main(): Promise<void> {
         await stack.open(stackConfig(n, target));
         const pv = await stack.preview();
         add(`pulumi:preview:${n}`, pv.ms);
+        add(`auto:preview:${n}`, pv.autoMs);
         log(`${tag}: pulumi preview (empty) ${formatMs(pv.ms)} [${changesText(pv.changes)}]`);
         const up = await stack.up();
         add(`pulumi:up:${n}`, up.ms);
+        add(`auto:up:${n}`, up.autoMs);
         ckpt(`up:${n}`, up.checkpoints);
         figures.resources![n] = touched(up.changes) + (up.changes.same ?? 0);
         if (r === 1) figures.state![n] = await stack.state();
         log(`${tag}: pulumi up (empty) ${formatMs(up.ms)} [${changesText(up.changes)}]`);
         const pn = await stack.preview();
         add(`pulumi:preview-noop:${n}`, pn.ms);
+        add(`auto:preview-noop:${n}`, pn.autoMs);
         log(`${tag}: pulumi preview (no changes) ${formatMs(pn.ms)} [${changesText(pn.changes)}]`);
         const un = await stack.up();
         add(`pulumi:up-noop:${n}`, un.ms);
+        add(`auto:up-noop:${n}`, un.autoMs);
         ckpt(`up-noop:${n}`, un.checkpoints);
         figures.noopTouched![n] = touched(un.changes);
         log(`${tag}: pulumi up (no changes) ${formatMs(un.ms)} [${changesText(un.changes)}]`);
@@ -210,15 +214,18 @@ async function main(): Promise<void> {
           await stack.open(stackConfig(n, target, { [bucket]: { app: { generation: 2 } } }));
           const bump = await stack.up();
           add(`pulumi:rotate-bump:${n}`, bump.ms);
+          add(`auto:rotate-bump:${n}`, bump.autoMs);
           await stack.open(stackConfig(n, target, { [bucket]: { app: { generation: 2, retirePrevious: true } } }));
           const retire = await stack.up();
           add(`pulumi:rotate-retire:${n}`, retire.ms);
+          add(`auto:rotate-retire:${n}`, retire.autoMs);
           figures.rotation = { bucket, key: "app", bumpTouched: touched(bump.changes), retireTouched: touched(retire.changes), bumpChanges: bump.changes, retireChanges: retire.changes };
           log(`${tag}: rotation of ${bucket}.app: bump up ${formatMs(bump.ms)} [${changesText(bump.changes)}], retire up ${formatMs(retire.ms)} [${changesText(retire.changes)}]`);
         }
 
         const d = await stack.destroy();
         add(`pulumi:destroy:${n}`, d.ms);
+        add(`auto:destroy:${n}`, d.autoMs);
         ckpt(`destroy:${n}`, d.checkpoints);
         log(`${tag}: pulumi destroy ${formatMs(d.ms)} [${changesText(d.changes)}]`);
 
@@ -229,8 +236,10 @@ async function main(): Promise<void> {
           try {
             const upNc = await stack.up();
             add(`pulumi:up-nocheckpoint:${n}`, upNc.ms);
+            add(`auto:up-nocheckpoint:${n}`, upNc.autoMs);
             const dNc = await stack.destroy();
             add(`pulumi:destroy-nocheckpoint:${n}`, dNc.ms);
+            add(`auto:destroy-nocheckpoint:${n}`, dNc.autoMs);
             log(`${tag}: with PULUMI_SKIP_CHECKPOINTS=true: up ${formatMs(upNc.ms)} [${changesText(upNc.changes)}], destroy ${formatMs(dNc.ms)} [${changesText(dNc.changes)}]`);
           } finally {
             delete process.env.PULUMI_SKIP_CHECKPOINTS;
