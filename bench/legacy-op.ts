@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     else if (op === "remove") await s.workspace.removeStack(stack, { force: true });
     else throw new Error(`unknown operation ${op}`);
     const autoMs = performance.now() - t0;
-    console.log(JSON.stringify({ op, ms: Number.isNaN(cliMs) ? autoMs : cliMs, autoMs, result: summary?.result ?? "succeeded", changes: summary?.resourceChanges ?? {} }));
+    if (op !== "remove" && Number.isNaN(cliMs)) throw new Error(`${op} ran no timed pulumi command`);
+    const ms = op === "remove" ? autoMs : cliMs;
+    console.log(JSON.stringify({ op, ms, autoMs, result: summary?.result ?? "succeeded", changes: summary?.resourceChanges ?? {} }));
   }
 }
 

@@ -58,7 +58,14 @@ export class BenchStack {
 
   private opts() {
     this.transcript = "";
-    return { color: "never" as const, onOutput: (s: string) => (this.transcript += s), ...(this.parallel ? { parallel: this.parallel } : {}) };
+    return {
+      color: "never" as const,
+      onOutput: (s: string) => (this.transcript += s),
+      // The Automation API's preview always has the CLI write an event log; with a listener its up
+      // and destroy do too, so an up is timed doing the same work as the preview it is compared with.
+      onEvent: () => undefined,
+      ...(this.parallel ? { parallel: this.parallel } : {}),
+    };
   }
 
   /** The last operation's engine output (for errors; it never holds secret values, the engine masks them). */

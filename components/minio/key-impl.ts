@@ -4,13 +4,13 @@
  *
  * One resource instead of a policy plus a user per key cuts the steps, and so the whole-state
  * checkpoint rewrites, of an update (docs/BENCHMARKS.md). Semantics stay those of the pair:
- * - a new generation or server is a new credential, created before the old one is deleted;
- * - an access change rewrites the policy in place, and the credential stays;
+ * - a new generation is a new credential, created before the old one is deleted;
+ * - an access or connection change rewrites the policy in place, and the credential stays;
  * - drift (a widened or replaced policy, another policy or a group next to ours) shows on refresh
- *   and the next `up` puts it back; a deleted user is gone, and `up` makes a NEW access key;
- * - a user deleted behind Pulumi's back stays in the state, marked, while its policy is on the
- *   server: `up` then replaces the key, or its removal from config deletes the policy too, so
- *   nothing is left on the server for a human to find.
+ *   and the next `up` puts it back;
+ * - a user deleted behind Pulumi's back stays in the state, marked `userMissing`, while its policy
+ *   is on the server: `up` then replaces the key with a NEW access key, or its removal from config
+ *   deletes the policy too, so nothing is left on the server for a human to find.
  * The document is an input (the policy pack reads it there); the outputs keep only its hash, so
  * the state holds it once.
  */
@@ -116,7 +116,8 @@ export const keyProvider: ProviderImpl = {
     const { groups: _stale, userMissing: _was, ...rest } = props;
     if (live) return { id, props: { ...rest, ...live, documentSha256: hash } };
     // Dropping the key would leave its policy on the server for good if the key left config next.
-    return policy === undefined ? { id: "", props: {} } : { id, props: { ...rest, documentSha256: hash, userMissing: true } };
+    if (policy === undefined) return { id: "", props: {} };
+    return { id, props: { ...rest, documentSha256: hash, userMissing: true } };
   },
   async update(id, olds, news) {
     const inputs = news as unknown as KeyInputs;

@@ -1,9 +1,9 @@
 /**
  * Crash faults mid-`up`: MinIO killed with SIGKILL after the first bucket, mid-keys and at the
  * server CORS step (then restarted on the same port and data); the Pulumi CLI sent SIGINT (Ctrl-C)
- * and SIGKILL. After each, the user's recovery path (restart MinIO; for a dead CLI: the previous
- * checkpoint file back if it left a truncated one, `pulumi cancel` of its lock, and
- * `pulumi refresh --clear-pending-creates` of the creates it never recorded; `up`) must converge:
+ * and SIGKILL. After each, the backend must stay readable, and the user's recovery path (restart
+ * MinIO; for a dead CLI: `pulumi cancel` of its lock and `pulumi refresh --clear-pending-creates`
+ * of the creates it never recorded; `up`) must converge:
  * the update succeeds, the inventory finds no orphan, verify passes and a refreshed preview
  * changes nothing; then destroy leaves the server as it started.
  *
@@ -75,8 +75,6 @@ interface Outcome {
   locked: boolean;
   /** Provider processes of the interrupted CLI still running after it ended (stopped by the test). */
   survivors: number;
-  /** It left the checkpoint unreadable (killed mid-write), so the previous one was put back. */
-  restored: boolean;
   /** Operations it left pending in the state (cleared with `refresh --clear-pending-creates`). */
   pending: number;
   /** The update after the fault succeeded. */
@@ -192,33 +190,11 @@ function cli(stack: auto.Stack, args: string[]): Promise<string> {
 }
 
 /**
- * The file backend renames the checkpoint to <stack>.json.bak and then writes the new one in
- * place, so a CLI killed mid-write leaves a truncated checkpoint ("failed to load checkpoint")
- * next to the whole previous one. The Automation API's cancel fails on it ("failed to load
- * checkpoint") and `pulumi stack import` refuses while the dead CLI's lock is there, so the way
- * back is the usual one for the file backend: put the previous file back.
- */
-function restorePreviousCheckpoint(stack: string): void {
-  const file = path.join(backendDir, ".pulumi", "stacks", projectName(), `${stack}.json`);
-  fs.copyFileSync(`${file}.bak`, file);
-  // A sidecar only exists when the backend URL lacks metadata=skip.
-  if (fs.existsSync(`${file}.bak.attrs`)) fs.copyFileSync(`${file}.bak.attrs`, `${file}.attrs`);
-}
-
-/**
  * What a CLI that died mid-update leaves in the state, undone the user's way: `pulumi cancel` for
- * its lock, the previous checkpoint for a truncated one, and (without a prompt)
+ * its lock and (without a prompt)
  * `pulumi refresh --clear-pending-creates` for creates it started but never recorded.
  */
 async function repairState(outcome: Outcome, stack: auto.Stack): Promise<void> {
-  const unreadable = await exportDeployment(stack.name).then(
-    () => false,
-    (e: Error) => /failed to load checkpoint/.test(e.message),
-  );
-  if (unreadable) {
-    restorePreviousCheckpoint(stack.name);
-    outcome.restored = true;
-  }
   outcome.locked = locks(stack.name).length > 0;
   if (outcome.locked) {
     await stack.cancel();
@@ -272,8 +248,9 @@ async function interruptedUp(
 async function recoverAndCheck(outcome: Outcome, env: CaseEnv, lap: (step: string) => void): Promise<void> {
   const { server, stack } = env;
   if (!server.pid) await server.start();
-  // The backend stays readable whatever the CLI was writing when it died (a truncated `.attrs`
-  // sidecar once made every command fail with EOF; the backend URL now has metadata=skip).
+  // The backend stays readable whatever the CLI was writing when it died: fileblob renames a whole
+  // checkpoint into place, and with metadata=skip writes no `.attrs` sidecar, which it did not (a
+  // truncated one once made every command fail with "failed to load checkpoint: EOF").
   await stack.workspace.listStacks();
   await repairState(outcome, stack);
   lap("recover");
@@ -341,7 +318,6 @@ async function faultCase({ name, trigger, fault }: FaultCase): Promise<void> {
     name,
     interrupted: "",
     locked: false,
-    restored: false,
     survivors: 0,
     pending: 0,
     converged: false,
@@ -428,7 +404,6 @@ afterAll(async () => {
     const state = o.converged ? (o.error ? "converged, a check failed" : "converged") : "did not converge";
     const cleared = [
       o.locked ? ", lock cancelled" : "",
-      o.restored ? ", truncated checkpoint replaced by the previous one" : "",
       o.survivors ? `, ${o.survivors} provider processes outlived the CLI` : "",
       o.pending ? `, ${o.pending} pending creates cleared` : "",
     ].join("");

@@ -250,7 +250,20 @@ describe("MinIO drift: refresh names it, up restores it", () => {
     const old = appKey();
     await minio.deleteUser(old);
     expect((await refresh()).get("docs-app-g1")).toEqual({ op: "update", changed: ["userMissing"] });
-    expect((await up()).replace).toBe(1);
+    const ops: string[] = [];
+    const r = await stack.up({
+      color: "never",
+      onEvent: (e) => {
+        const m = e.resourcePreEvent?.metadata;
+        if (m?.urn.endsWith("::docs-app-g1")) ops.push(m.op);
+      },
+    });
+    contract = r.outputs.storage.value as StorageContract;
+    expect(r.summary.resourceChanges?.replace).toBe(1);
+    // Delete first: the old key's delete would otherwise take the policy the new key was given.
+    expect(ops).toContain("delete-replaced");
+    expect(ops.indexOf("delete-replaced")).toBeLessThan(ops.indexOf("create-replacement"));
+    expect([...(await refresh())]).toEqual([]);
     const fresh = appKey();
     expect(fresh).not.toBe(old);
     expect(fresh.startsWith(accessKeyPrefix("app", `${docs}-app`, 1))).toBe(true);
