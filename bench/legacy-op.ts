@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     const autoMs = performance.now() - t0;
     if (op !== "remove" && Number.isNaN(cliMs)) throw new Error(`${op} ran no timed pulumi command`);
     const ms = op === "remove" ? autoMs : cliMs;
-    console.log(JSON.stringify({ op, ms, autoMs, result: summary?.result ?? "succeeded", changes: summary?.resourceChanges ?? {} }));
+    const [result, changes] = [summary?.result ?? "succeeded", summary?.resourceChanges ?? {}];
+    console.log(JSON.stringify({ op, ms, autoMs, result, changes }));
   }
 }
 

@@ -79,7 +79,9 @@ export class BenchStack {
   }
 
   /** Checkpoint writes of `op` on the file backend (the project is always this repository's). */
-  private async watched<T>(op: () => Promise<T>): Promise<{ result: T; ms: number; autoMs: number; checkpoints?: CheckpointWrites }> {
+  private async watched<T>(
+    op: () => Promise<T>,
+  ): Promise<{ result: T; ms: number; autoMs: number; checkpoints?: CheckpointWrites }> {
     const watch = CheckpointWatch.forStack(process.env.PULUMI_BACKEND_URL, "secure-storage", this.name);
     watch?.start();
     this.lastCliMs = NaN;

@@ -74,12 +74,12 @@ export const keyProvider: ProviderImpl = {
   async diff(_id, olds, news) {
     const n = news as unknown as KeyInputs;
     const o = moved(olds) ? { ...olds, slot: n.slot } : olds;
-    // Only a new generation (or slot) is a new credential. The connection (endpoint, region, CA) is
-    // how the same server is reached: a replacement there would make the new key's create remove
-    // the live old user as an orphan of its slot, and the old key's delete take the shared policy.
     // A deleted user's credential is dead already: delete first, which frees the generation's
     // policy name for the new key (create before delete would have the old key's delete take it).
     if (olds.userMissing) return { changes: true, replaces: ["accessKey"], deleteBeforeReplace: true };
+    // Only a new generation (or slot) is a new credential. The connection (endpoint, region, CA) is
+    // how the same server is reached: a replacement there would make the new key's create remove
+    // the live old user as an orphan of its slot, and the old key's delete take the shared policy.
     const replaces = changedKeys(o, news, ["slot", "generation"]);
     const drifted =
       olds.policyName !== keyPolicyName(n.slot, n.generation) ||

@@ -1,10 +1,10 @@
 /**
  * What `pulumi stack rm` leaves behind in a file (DIY) backend, and the one remover for it. The CLI
- * keeps `<name>.json.bak` (+ `.attrs` without metadata=skip) in the stacks directory and the stack's backups, history and
- * lock directories; a CLI killed mid-write also leaves `<name>.json[.bak].<hex>.tmp`. Every checkpoint
- * save walks the whole stacks directory (diy `stackPath` lists it), so these leftovers cost every
- * later operation on every stack, the dev stack included. Node built-ins only: vitest's globalSetup
- * and the bench load this.
+ * keeps `<name>.json.bak` (+ `.attrs` without metadata=skip) in the stacks directory and the
+ * stack's backups, history and lock directories; a CLI killed mid-write also leaves
+ * `<name>.json[.bak].<hex>.tmp`. Every checkpoint save walks the whole stacks directory (diy
+ * `stackPath` lists it), so these leftovers cost every later operation on every stack, the dev
+ * stack included. Node built-ins only: vitest's globalSetup and the bench load this.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
