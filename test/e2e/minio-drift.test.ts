@@ -273,6 +273,18 @@ describe("MinIO drift: refresh names it, up restores it", () => {
     expect(rows.filter((r) => !r.ok)).toEqual([]);
   });
 
+  it("a scoped user and its policy both deleted: refresh drops the key, up creates a NEW access key", async () => {
+    const old = appKey();
+    await minio.deleteUser(old);
+    await minio.deletePolicy(`${docs}-app-g1`);
+    expect((await refresh()).get("docs-app-g1")?.op).toBe("delete");
+    expect((await up()).create).toBe(1);
+    expect(appKey()).not.toBe(old);
+    expect((await minio.getUser(appKey()))?.policyName).toBe(`${docs}-app-g1`);
+    const rows = await verifyContract({ buckets: { docs: contract.buckets.docs } }, admin);
+    expect(rows.filter((r) => !r.ok)).toEqual([]);
+  });
+
   it("a scoped user deleted, then its key taken out of config: up deletes its policy too (no orphan)", async () => {
     await minio.deleteUser(appKey());
     expect((await refresh()).get("docs-app-g1")).toEqual({ op: "update", changed: ["userMissing"] });
